@@ -26,12 +26,9 @@ export default [
                         "^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$"
                     ],
                     depConstraints: [
-                        {
-                            sourceTag: "*",
-                            onlyDependOnLibsWithTags: [
-                                "*"
-                            ]
-                        }
+                        { sourceTag: "scope:shared", onlyDependOnLibsWithTags: ["scope:shared"] },
+                        { sourceTag: "scope:backend", onlyDependOnLibsWithTags: ["scope:backend", "scope:shared"] },
+                        { sourceTag: "scope:frontend", onlyDependOnLibsWithTags: ["scope:frontend", "scope:shared"] }
                     ]
                 }
             ]
@@ -48,7 +45,9 @@ export default [
             "**/*.cjs",
             "**/*.mjs"
         ],
-        // Override or add rules here
-        rules: {}
+        rules: {
+            "@typescript-eslint/no-explicit-any": "error",
+            "@typescript-eslint/ban-ts-comment": "error"
+        }
     }
 ];

@@ -1,1 +1,6 @@
-export * from './lib/contracts';
+export * from './lib/errors';
+export * from './lib/limits';
+export * from './lib/models';
+export * from './lib/rest';
+export * from './lib/socket';
+export * from './lib/timeline';

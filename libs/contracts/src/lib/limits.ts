@@ -1,0 +1,24 @@
+/** Limits shared by server validation and client UI. */
+export const LIMITS = {
+  messageBodyMax: 4000,
+  usernameMin: 3,
+  usernameMax: 32,
+  passwordMin: 8,
+  passwordMax: 128,
+  displayNameMax: 64,
+  roomNameMin: 1,
+  roomNameMax: 80,
+  clientMsgIdMax: 64,
+  historyPageDefault: 50,
+  historyPageMax: 100,
+  syncPageDefault: 200,
+  syncPageMax: 500,
+  adminPageDefault: 50,
+  adminPageMax: 200,
+  searchQueryMax: 64,
+  banReasonMax: 500,
+  /** A typing indicator that is not refreshed expires after this long. */
+  typingTtlMs: 6000,
+} as const;
+
+export const USERNAME_PATTERN = /^[a-z0-9_.-]+$/;

@@ -1,0 +1,74 @@
+/** Wire models of the public contract (ids are UUID strings, times ISO-8601 strings). */
+export type Role = 'user' | 'admin';
+export type RoomKind = 'channel' | 'dm';
+export type RoomVisibility = 'public' | 'private';
+export type MemberRole = 'owner' | 'member';
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+}
+
+/** The author of a message, as embedded in it. */
+export interface MessageSender {
+  id: string;
+  username: string;
+  displayName: string;
+}
+
+export interface Room {
+  id: string;
+  name: string;
+  kind: RoomKind;
+  visibility: RoomVisibility;
+  createdAt: string;
+  lastSeq: number;
+  memberCount: number;
+  /** Set once an admin archived the room: no new messages, history stays. */
+  archivedAt?: string | null;
+  /** Time of the newest timeline event, if any. */
+  lastActivityAt?: string | null;
+  /** DM rooms only: the other member. */
+  peer?: MessageSender | null;
+}
+
+/** A room as seen by one of its members (`GET /api/rooms`). */
+export interface MyRoom extends Room {
+  lastReadSeq: number;
+  unread: number;
+  myRole: MemberRole;
+}
+
+/** Entry of `GET /api/rooms/:id/members`: the member's user fields plus membership facts. */
+export interface Member extends MessageSender {
+  /** Same as `id`: the member's user id. */
+  userId: string;
+  memberRole: MemberRole;
+  online: boolean;
+  joinedAt: string;
+}
+
+export interface Message {
+  id: string;
+  roomId: string;
+  /** Seq of the event that created it. */
+  seq: number;
+  /** Seq of the latest event that changed it (equals seq until edited or deleted). */
+  updatedSeq: number;
+  clientMsgId: string;
+  sender: MessageSender;
+  /** null once deleted (tombstone). */
+  body: string | null;
+  createdAt: string;
+  editedAt: string | null;
+  deletedAt: string | null;
+}
+
+/** Entry of `session:ready.rooms`: enough for a client to see which rooms moved. */
+export interface RoomHead {
+  id: string;
+  lastSeq: number;
+  lastReadSeq: number;
+}

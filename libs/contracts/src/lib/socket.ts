@@ -1,0 +1,193 @@
+import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import type { ApiError } from './errors';
+import { LIMITS } from './limits';
+import type { Message, MyRoom, RoomHead, User } from './models';
+
+// Client -> server payloads. Classes so the gateway validates them; clients import them as types.
+
+export class SendMessageRequest {
+  @IsUUID()
+  roomId!: string;
+
+  /** Chosen by the client, unique per room and sender: a resend returns the original message. */
+  @IsString()
+  @Length(1, LIMITS.clientMsgIdMax)
+  clientMsgId!: string;
+
+  /** 1-4000 characters after trimming. */
+  @IsString()
+  body!: string;
+}
+
+export class EditMessageRequest {
+  @IsUUID()
+  messageId!: string;
+
+  @IsString()
+  body!: string;
+}
+
+export class DeleteMessageRequest {
+  @IsUUID()
+  messageId!: string;
+}
+
+export class SyncRequest {
+  @IsUUID()
+  roomId!: string;
+
+  @IsInt()
+  @Min(0)
+  afterSeq!: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(LIMITS.syncPageMax)
+  limit?: number;
+}
+
+export class ReadRequest {
+  @IsUUID()
+  roomId!: string;
+
+  @IsInt()
+  @Min(0)
+  seq!: number;
+}
+
+export class TypingRequest {
+  @IsUUID()
+  roomId!: string;
+
+  @IsBoolean()
+  typing!: boolean;
+}
+
+// Acknowledgements: `{ ok: true, ... }` or `{ ok: false, error }`.
+
+export interface AckError {
+  ok: false;
+  error: ApiError;
+}
+
+export type AckOk<T extends object = object> = { ok: true } & T;
+export type Ack<T extends object = object> = AckOk<T> | AckError;
+export type AckCallback<T extends object = object> = (ack: Ack<T>) => void;
+
+export type SendMessageAck = Ack<{ message: Message }>;
+export type EditMessageAck = Ack<{ message: Message }>;
+export type DeleteMessageAck = Ack;
+export type SyncAck = Ack<SyncResult>;
+export type ReadAck = Ack;
+export type TypingAck = Ack;
+
+export interface SyncResult {
+  /** Every message with updatedSeq > afterSeq, ascending by updatedSeq. */
+  messages: Message[];
+  hasMore: boolean;
+  lastSeq: number;
+}
+
+// Server -> client payloads.
+
+export interface SessionReadyEvent {
+  user: User;
+  rooms: RoomHead[];
+}
+
+export interface MessageNewEvent {
+  message: Message;
+}
+
+export interface MessageUpdatedEvent {
+  message: Message;
+}
+
+export interface MessageDeletedEvent {
+  roomId: string;
+  messageId: string;
+  /** Seq of the delete event (the tombstone's updatedSeq). */
+  seq: number;
+}
+
+export interface TypingEvent {
+  roomId: string;
+  user: { id: string; username: string };
+  typing: boolean;
+}
+
+export interface PresenceEvent {
+  userId: string;
+  online: boolean;
+}
+
+export interface RoomJoinedEvent {
+  room: MyRoom;
+}
+
+export interface RoomLeftEvent {
+  roomId: string;
+}
+
+export interface RoomReadEvent {
+  roomId: string;
+  seq: number;
+}
+
+/** Sent just before the server closes a socket on purpose (ban, drain), so the client can say why. */
+export interface SessionClosedEvent {
+  code: 'BANNED' | 'DRAINING' | 'TOKEN_REVOKED';
+  message: string;
+}
+
+/** Data of the `connect_error` a refused handshake gets. */
+export interface ConnectErrorData {
+  code: ApiError['code'];
+  message: string;
+}
+
+export interface ClientToServerEvents {
+  'message:send': (req: SendMessageRequest, ack: AckCallback<{ message: Message }>) => void;
+  'message:edit': (req: EditMessageRequest, ack: AckCallback<{ message: Message }>) => void;
+  'message:delete': (req: DeleteMessageRequest, ack: AckCallback) => void;
+  'room:sync': (req: SyncRequest, ack: AckCallback<SyncResult>) => void;
+  'room:read': (req: ReadRequest, ack: AckCallback) => void;
+  typing: (req: TypingRequest, ack?: AckCallback) => void;
+}
+
+export interface ServerToClientEvents {
+  'session:ready': (event: SessionReadyEvent) => void;
+  'session:closed': (event: SessionClosedEvent) => void;
+  'message:new': (event: MessageNewEvent) => void;
+  'message:updated': (event: MessageUpdatedEvent) => void;
+  'message:deleted': (event: MessageDeletedEvent) => void;
+  typing: (event: TypingEvent) => void;
+  presence: (event: PresenceEvent) => void;
+  'room:joined': (event: RoomJoinedEvent) => void;
+  'room:left': (event: RoomLeftEvent) => void;
+  'room:read': (event: RoomReadEvent) => void;
+}
+
+/** Names of the client -> server events, for code that registers handlers by name. */
+export const ClientEvent = {
+  MessageSend: 'message:send',
+  MessageEdit: 'message:edit',
+  MessageDelete: 'message:delete',
+  RoomSync: 'room:sync',
+  RoomRead: 'room:read',
+  Typing: 'typing',
+} as const satisfies Record<string, keyof ClientToServerEvents>;
+
+export const ServerEvent = {
+  SessionReady: 'session:ready',
+  SessionClosed: 'session:closed',
+  MessageNew: 'message:new',
+  MessageUpdated: 'message:updated',
+  MessageDeleted: 'message:deleted',
+  Typing: 'typing',
+  Presence: 'presence',
+  RoomJoined: 'room:joined',
+  RoomLeft: 'room:left',
+  RoomRead: 'room:read',
+} as const satisfies Record<string, keyof ServerToClientEvents>;
