@@ -1,0 +1,22 @@
+/**
+ * Integration suites: real pods (dist/backend/main.js) against the local PostgreSQL and Redis,
+ * plus the embedded single node started with `npm start`. Run with `npx nx integration backend`.
+ */
+module.exports = {
+  displayName: 'backend-integration',
+  rootDir: __dirname,
+  roots: ['<rootDir>/test'],
+  testMatch: ['<rootDir>/test/integration/**/*.spec.ts'],
+  testEnvironment: '<rootDir>/test/support/integration-environment.ts',
+  setupFiles: ['<rootDir>/test/support/integration-setup.ts'],
+  resolver: '@nx/jest/plugins/resolver',
+  moduleNameMapper: {
+    '^@chat/contracts$': '<rootDir>/../libs/contracts/src/index.ts',
+  },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }],
+  },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testTimeout: 60_000,
+  maxWorkers: 1,
+};

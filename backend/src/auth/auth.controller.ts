@@ -1,0 +1,29 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { AuthResponse, LoginRequest, RegisterRequest, User } from '@chat/contracts';
+import { UserEntity } from '../users/user.entity';
+import { toUser } from '../users/user.mapper';
+import { CurrentUser, Public } from './auth.guard';
+import { AuthService } from './auth.service';
+
+@Controller()
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Public()
+  @Post('auth/register')
+  register(@Body() body: RegisterRequest): Promise<AuthResponse> {
+    return this.auth.register(body);
+  }
+
+  @Public()
+  @Post('auth/login')
+  @HttpCode(200)
+  login(@Body() body: LoginRequest): Promise<AuthResponse> {
+    return this.auth.login(body);
+  }
+
+  @Get('me')
+  me(@CurrentUser() user: UserEntity): User {
+    return toUser(user);
+  }
+}

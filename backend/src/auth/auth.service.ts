@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { AuthResponse, ErrorCode, LoginRequest, RegisterRequest } from '@chat/contracts';
+import { AppError } from '../common/app-error';
+import { UserEntity } from '../users/user.entity';
+import { toUser } from '../users/user.mapper';
+import { UsersRepository } from '../users/users.repository';
+import { PasswordHasher } from './password-hasher';
+
+interface TokenClaims {
+  sub: string;
+  /** The user's token_version when issued; a bump revokes the token. */
+  tv: number;
+}
+
+const BAD_CREDENTIALS = 'Invalid username or password';
+
+@Injectable()
+export class AuthService {
+  /** Verified against when the username does not exist, so both paths cost the same. */
+  private readonly decoyHash: Promise<string>;
+
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly jwt: JwtService,
+  ) {
+    this.decoyHash = hasher.hash('decoy-password-for-timing');
+  }
+
+  async register(request: RegisterRequest): Promise<AuthResponse> {
+    const user = await this.users.insert({
+      username: request.username,
+      displayName: request.displayName?.trim() || request.username,
+      passwordHash: await this.hasher.hash(request.password),
+    });
+    if (!user) throw new AppError(ErrorCode.CONFLICT, `Username "${request.username}" is taken`);
+    return this.issue(user);
+  }
+
+  async login(request: LoginRequest): Promise<AuthResponse> {
+    const user = await this.users.findByUsername(request.username.trim().toLowerCase());
+    const valid = await this.hasher.verify(request.password, user?.passwordHash ?? (await this.decoyHash));
+    if (!user || !valid) throw new AppError(ErrorCode.UNAUTHORIZED, BAD_CREDENTIALS);
+    if (user.bannedAt) throw AppError.forbidden(`This account is banned${user.banReason ? `: ${user.banReason}` : ''}`);
+    return this.issue(user);
+  }
+
+  /** The user a bearer token stands for, or UNAUTHORIZED / FORBIDDEN. */
+  async authenticate(token: string | undefined): Promise<UserEntity> {
+    if (!token) throw new AppError(ErrorCode.UNAUTHORIZED, 'Missing access token');
+    let claims: TokenClaims;
+    try {
+      claims = await this.jwt.verifyAsync<TokenClaims>(token);
+    } catch {
+      throw new AppError(ErrorCode.UNAUTHORIZED, 'Invalid or expired access token');
+    }
+    const user = await this.users.findById(claims.sub);
+    if (!user || user.tokenVersion !== claims.tv) throw new AppError(ErrorCode.UNAUTHORIZED, 'Access token was revoked');
+    if (user.bannedAt) throw new AppError(ErrorCode.UNAUTHORIZED, 'This account is banned');
+    return user;
+  }
+
+  private async issue(user: UserEntity): Promise<AuthResponse> {
+    const claims: TokenClaims = { sub: user.id, tv: user.tokenVersion };
+    return { accessToken: await this.jwt.signAsync(claims), user: toUser(user) };
+  }
+}

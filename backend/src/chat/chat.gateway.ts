@@ -1,0 +1,162 @@
+import { Logger, UseFilters, UsePipes } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  OnGatewayConnection,
+  OnGatewayDisconnect,
+  OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
+import type { Socket } from 'socket.io';
+import {
+  AckOk,
+  ClientToServerEvents,
+  DeleteMessageRequest,
+  EditMessageRequest,
+  ErrorCode,
+  LIMITS,
+  Message,
+  ReadRequest,
+  SendMessageRequest,
+  ServerToClientEvents,
+  SyncRequest,
+  SyncResult,
+  TypingRequest,
+} from '@chat/contracts';
+import { AuthService } from '../auth/auth.service';
+import { AppError } from '../common/app-error';
+import { ContractValidationPipe } from '../common/validation.pipe';
+import { MessagesService } from '../messages/messages.service';
+import { Broadcaster, ChatServer, SocketData } from '../realtime/broadcaster';
+import { roomChannel, userChannel } from '../realtime/channels';
+import { PresenceService } from '../realtime/presence.service';
+import { RealtimePubSub } from '../realtime/pubsub';
+import { RoomsRepository } from '../rooms/rooms.repository';
+import { toUser } from '../users/user.mapper';
+import { WsAckFilter } from './ws-ack.filter';
+
+type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/**
+ * The Socket.IO endpoint. Handshakes carry a bearer token; every request is validated against the
+ * contract's DTOs and answered through its ack (errors by WsAckFilter). The timeline goes through
+ * MessagesService (store, then broadcast); the pub/sub provider tells it when fan-out recovered.
+ */
+@WebSocketGateway()
+@UseFilters(WsAckFilter)
+@UsePipes(ContractValidationPipe)
+export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+  private readonly logger = new Logger(ChatGateway.name);
+  private server?: ChatServer;
+
+  constructor(
+    private readonly auth: AuthService,
+    private readonly pubsub: RealtimePubSub,
+    private readonly messages: MessagesService,
+    private readonly rooms: RoomsRepository,
+    private readonly presence: PresenceService,
+    private readonly broadcaster: Broadcaster,
+  ) {}
+
+  afterInit(server: ChatServer): void {
+    this.server = server;
+    this.broadcaster.attach(server);
+    server.use((socket, next) => {
+      const token: unknown = socket.handshake.auth?.['token'];
+      this.auth
+        .authenticate(typeof token === 'string' ? token : undefined)
+        .then((user) => {
+          socket.data.user = toUser(user);
+          next();
+        })
+        .catch((failure: unknown) => {
+          const error = failure instanceof AppError ? failure : new AppError(ErrorCode.UNAVAILABLE, 'Try again shortly');
+          next(Object.assign(new Error(error.message), { data: { code: error.code, message: error.message } }));
+        });
+    });
+    // After a fan-out outage this pod may have missed events: every socket re-checks its rooms.
+    this.pubsub.onRecovered(() => {
+      this.logger.warn('Fan-out recovered; re-announcing room heads to local sockets');
+      void this.reannounceAll();
+    });
+  }
+
+  async handleConnection(socket: ChatSocket): Promise<void> {
+    const user = socket.data.user;
+    // Join the user channel first: membership changes from now on reach this socket even while
+    // the room list below is being read.
+    await socket.join(userChannel(user.id));
+    try {
+      const heads = await this.rooms.heads(user.id);
+      await socket.join(heads.map((head) => roomChannel(head.id)));
+      socket.emit('session:ready', { user, rooms: heads });
+      await this.presence.userConnected(user.id, heads.map((head) => head.id));
+    } catch (error) {
+      this.logger.warn(`session setup failed for a socket: ${(error as Error).message}`);
+      socket.disconnect(true);
+    }
+  }
+
+  async handleDisconnect(socket: ChatSocket): Promise<void> {
+    const user = socket.data.user;
+    if (user) await this.presence.userDisconnected(user.id);
+  }
+
+  @SubscribeMessage('message:send')
+  async send(@ConnectedSocket() socket: ChatSocket, @MessageBody() request: SendMessageRequest): Promise<AckOk<{ message: Message }>> {
+    return { ok: true, message: await this.messages.send(socket.data.user, request) };
+  }
+
+  @SubscribeMessage('message:edit')
+  async edit(@ConnectedSocket() socket: ChatSocket, @MessageBody() request: EditMessageRequest): Promise<AckOk<{ message: Message }>> {
+    return { ok: true, message: await this.messages.edit(socket.data.user, request) };
+  }
+
+  @SubscribeMessage('message:delete')
+  async delete(@ConnectedSocket() socket: ChatSocket, @MessageBody() request: DeleteMessageRequest): Promise<AckOk> {
+    await this.messages.delete(socket.data.user, request.messageId);
+    return { ok: true };
+  }
+
+  @SubscribeMessage('room:sync')
+  async sync(@ConnectedSocket() socket: ChatSocket, @MessageBody() request: SyncRequest): Promise<AckOk<SyncResult>> {
+    const result = await this.messages.sync(socket.data.user, request.roomId, request.afterSeq, request.limit ?? LIMITS.syncPageDefault);
+    return { ok: true, ...result };
+  }
+
+  @SubscribeMessage('room:read')
+  async read(@ConnectedSocket() socket: ChatSocket, @MessageBody() request: ReadRequest): Promise<AckOk> {
+    const user = socket.data.user;
+    const seq = await this.rooms.markRead(request.roomId, user.id, request.seq);
+    if (seq === null) throw await this.notMemberError(request.roomId);
+    socket.to(userChannel(user.id)).emit('room:read', { roomId: request.roomId, seq });
+    return { ok: true };
+  }
+
+  @SubscribeMessage('typing')
+  typing(@ConnectedSocket() socket: ChatSocket, @MessageBody() request: TypingRequest): AckOk {
+    const channel = roomChannel(request.roomId);
+    if (!socket.rooms.has(channel)) throw AppError.forbidden('You are not a member of this room');
+    const { id, username } = socket.data.user;
+    socket.to(channel).emit('typing', { roomId: request.roomId, user: { id, username }, typing: request.typing });
+    return { ok: true };
+  }
+
+  private async notMemberError(roomId: string): Promise<AppError> {
+    return (await this.rooms.findRoom(roomId)) ? AppError.forbidden('You are not a member of this room') : AppError.notFound('Room');
+  }
+
+  private async reannounceAll(): Promise<void> {
+    const sockets = this.server ? [...this.server.of('/').sockets.values()] : [];
+    for (const socket of sockets) {
+      try {
+        const heads = await this.rooms.heads(socket.data.user.id);
+        await socket.join(heads.map((head) => roomChannel(head.id)));
+        socket.emit('session:ready', { user: socket.data.user, rooms: heads });
+      } catch (error) {
+        this.logger.warn(`re-announce failed: ${(error as Error).message}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,34 @@
+import { ApiError, ErrorCode, FieldError } from '@chat/contracts';
+
+/** A failure with a contract error code; REST and socket layers turn it into the contract's error shape. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly fields?: FieldError[],
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  toApiError(): ApiError {
+    return this.fields ? { code: this.code, message: this.message, fields: this.fields } : { code: this.code, message: this.message };
+  }
+
+  static notFound(what: string): AppError {
+    return new AppError(ErrorCode.NOT_FOUND, `${what} not found`);
+  }
+
+  static forbidden(message: string): AppError {
+    return new AppError(ErrorCode.FORBIDDEN, message);
+  }
+
+  static validation(fields: FieldError[]): AppError {
+    const message = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
+    return new AppError(ErrorCode.VALIDATION_FAILED, message || 'invalid input', fields);
+  }
+
+  static unavailable(message = 'The service is temporarily unavailable, try again'): AppError {
+    return new AppError(ErrorCode.UNAVAILABLE, message);
+  }
+}

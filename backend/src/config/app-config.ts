@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { EnvironmentVariables, LogLevelName } from './environment';
+
+export type RunMode = 'embedded' | 'scaled';
+
+/** Typed, validated settings. Inject this rather than ConfigService. */
+@Injectable()
+export class AppConfig {
+  readonly mode: RunMode;
+  readonly podId: string;
+
+  constructor(private readonly config: ConfigService<EnvironmentVariables, true>) {
+    this.mode = this.get('DATABASE_URL') ? 'scaled' : 'embedded';
+    this.podId = this.get('POD_ID') ?? hostname();
+  }
+
+  private get<K extends keyof EnvironmentVariables>(key: K): EnvironmentVariables[K] {
+    return this.config.get(key, { infer: true });
+  }
+
+  get port(): number {
+    return this.get('PORT');
+  }
+  get production(): boolean {
+    return this.get('NODE_ENV') === 'production';
+  }
+  get databaseUrl(): string | undefined {
+    return this.get('DATABASE_URL');
+  }
+  get redisUrl(): string | undefined {
+    return this.get('REDIS_URL');
+  }
+  get redisKeyPrefix(): string {
+    return this.get('REDIS_KEY_PREFIX');
+  }
+  /** Unset in embedded mode, where the node keeps its own secret under DATA_DIR. */
+  get jwtSecret(): string | undefined {
+    return this.get('JWT_SECRET');
+  }
+  get jwtTtlSeconds(): number {
+    return this.get('JWT_TTL_SECONDS');
+  }
+  get corsOrigins(): string[] {
+    return (this.get('CORS_ORIGINS') ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean);
+  }
+  get admin(): { username: string; password: string } | null {
+    const username = this.get('ADMIN_USERNAME');
+    const password = this.get('ADMIN_PASSWORD');
+    return username && password ? { username, password } : null;
+  }
+  get dataDir(): string {
+    return resolve(this.get('DATA_DIR'));
+  }
+  get logLevel(): LogLevelName {
+    return this.get('LOG_LEVEL');
+  }
+  get dbPoolSize(): number {
+    return this.get('DB_POOL_SIZE');
+  }
+  get dbStatementTimeoutMs(): number {
+    return this.get('DB_STATEMENT_TIMEOUT_MS');
+  }
+  get writeBatch(): { windowMs: number; max: number; concurrency: number } {
+    return {
+      windowMs: this.get('WRITE_BATCH_WINDOW_MS'),
+      max: this.get('WRITE_BATCH_MAX'),
+      concurrency: this.get('WRITE_CONCURRENCY'),
+    };
+  }
+}

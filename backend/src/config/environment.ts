@@ -1,0 +1,149 @@
+/* eslint-disable @typescript-eslint/no-inferrable-types -- explicit types feed the decorator metadata that converts env strings */
+import { plainToInstance } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidationError,
+  validateSync,
+} from 'class-validator';
+import { LIMITS, USERNAME_PATTERN } from '@chat/contracts';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
+/**
+ * Every setting the service reads, validated at start. The only place that reads process.env
+ * (through @nestjs/config); everything else asks AppConfig.
+ */
+export class EnvironmentVariables {
+  @IsOptional()
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'production';
+
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT: number = 3000;
+
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
+  DATABASE_URL?: string;
+
+  @IsOptional()
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  @IsInt()
+  @Min(60)
+  JWT_TTL_SECONDS: number = 7 * 24 * 3600;
+
+  /** Comma-separated origins allowed by CORS (REST and Socket.IO). Empty: same origin only. */
+  @IsOptional()
+  @IsString()
+  CORS_ORIGINS?: string;
+
+  @IsOptional()
+  @MinLength(LIMITS.usernameMin)
+  @MaxLength(LIMITS.usernameMax)
+  @Matches(USERNAME_PATTERN, { message: 'ADMIN_USERNAME may only contain a-z, 0-9, _, . and -' })
+  ADMIN_USERNAME?: string;
+
+  @IsOptional()
+  @MinLength(LIMITS.passwordMin)
+  @MaxLength(LIMITS.passwordMax)
+  ADMIN_PASSWORD?: string;
+
+  @IsString()
+  DATA_DIR: string = './data';
+
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'POD_ID must be 1-64 of A-Z a-z 0-9 _ . -' })
+  POD_ID?: string;
+
+  /** Prefix of every Redis key and pub/sub channel, so several deployments can share one Redis. */
+  @IsString()
+  @Matches(/^[A-Za-z0-9_.:-]{1,32}$/, { message: 'REDIS_KEY_PREFIX must be 1-32 of A-Z a-z 0-9 _ . : -' })
+  REDIS_KEY_PREFIX: string = 'chat:';
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: LogLevelName = 'log';
+
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DB_POOL_SIZE: number = 10;
+
+  /** Bound on every database statement, so a stuck database gives UNAVAILABLE instead of a hang. */
+  @IsInt()
+  @Min(100)
+  DB_STATEMENT_TIMEOUT_MS: number = 5000;
+
+  /** Group commit: how long the first send of a batch waits for company. */
+  @IsInt()
+  @Min(0)
+  @Max(50)
+  WRITE_BATCH_WINDOW_MS: number = 1;
+
+  @IsInt()
+  @Min(1)
+  @Max(5000)
+  WRITE_BATCH_MAX: number = 500;
+
+  /** Batches written at once (each holds one pooled connection). */
+  @IsInt()
+  @Min(1)
+  @Max(32)
+  WRITE_CONCURRENCY: number = 2;
+}
+
+function describe(errors: ValidationError[]): string {
+  return errors
+    .map((error) => {
+      const reasons = Object.values(error.constraints ?? {}).join('; ');
+      return `  ${error.property}: ${reasons}`;
+    })
+    .join('\n');
+}
+
+/** ConfigModule's validate hook: converts, checks, and throws a message naming every bad variable. */
+export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVariables {
+  // Treat empty strings as unset, as shells and compose files often pass them.
+  const cleaned = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== ''));
+  const env = plainToInstance(EnvironmentVariables, cleaned, { enableImplicitConversion: true });
+  const errors = validateSync(env, { skipMissingProperties: false });
+  const problems: string[] = errors.length ? [describe(errors)] : [];
+  if (env.REDIS_URL && !env.DATABASE_URL) {
+    problems.push('  DATABASE_URL: must be set when REDIS_URL is set (scaled mode needs both)');
+  }
+  if (env.DATABASE_URL && !env.REDIS_URL) {
+    problems.push('  REDIS_URL: must be set when DATABASE_URL is set (scaled mode needs both)');
+  }
+  if (env.DATABASE_URL && !env.JWT_SECRET) {
+    problems.push('  JWT_SECRET: must be set in scaled mode (all pods sign tokens with it)');
+  }
+  if (Boolean(env.ADMIN_USERNAME) !== Boolean(env.ADMIN_PASSWORD)) {
+    problems.push('  ADMIN_USERNAME / ADMIN_PASSWORD: set both or neither');
+  }
+  if (problems.length) {
+    throw new Error(`Invalid configuration:\n${problems.join('\n')}`);
+  }
+  return env;
+}
+
+/** Validates the process environment before Nest starts, so a bad value stops the pod with a clear message. */
+export function loadEnvironment(): EnvironmentVariables {
+  return validateEnvironment(process.env);
+}

@@ -1,0 +1,37 @@
+import { DataSourceOptions } from 'typeorm';
+import { UserEntity } from '../users/user.entity';
+import { RoomEntity } from '../rooms/room.entity';
+import { RoomMemberEntity } from '../rooms/room-member.entity';
+import { MessageEntity } from '../messages/message.entity';
+import { InitialSchema1763856000000 } from './migrations/1763856000000-initial-schema';
+
+export const ENTITIES = [UserEntity, RoomEntity, RoomMemberEntity, MessageEntity];
+export const MIGRATIONS = [InitialSchema1763856000000];
+
+export interface ConnectionSettings {
+  url: string;
+  poolSize: number;
+  statementTimeoutMs: number;
+}
+
+/** TypeORM options shared by the app and the `migrate` command. Schema changes only through migrations. */
+export function dataSourceOptions(settings: ConnectionSettings): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: settings.url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: false,
+    synchronize: false,
+    logging: ['error', 'migration'],
+    poolSize: settings.poolSize,
+    extra: {
+      // A dead database gives errors within these bounds instead of hung requests.
+      connectionTimeoutMillis: 3000,
+      statement_timeout: settings.statementTimeoutMs,
+      query_timeout: settings.statementTimeoutMs + 1000,
+      idle_in_transaction_session_timeout: 30_000,
+      application_name: 'chat-backend',
+    },
+  };
+}

@@ -1,0 +1,7 @@
+import { Injectable } from '@nestjs/common';
+
+/** Whether this pod is shutting down; readiness turns 503 at once so the balancer stops sending traffic. */
+@Injectable()
+export class Lifecycle {
+  draining = false;
+}

@@ -1,0 +1,36 @@
+import type { Message, MessageSender } from '@chat/contracts';
+
+/** A messages row joined with its sender, as SQL returns it. */
+export interface MessageRow {
+  id: string;
+  room_id: string;
+  seq: string | number;
+  updated_seq: string | number;
+  client_msg_id: string;
+  sender_id: string;
+  body: string | null;
+  created_at: Date;
+  edited_at: Date | null;
+  deleted_at: Date | null;
+  username: string;
+  display_name: string;
+}
+
+export function toMessage(row: MessageRow): Message {
+  return {
+    id: row.id,
+    roomId: row.room_id,
+    seq: Number(row.seq),
+    updatedSeq: Number(row.updated_seq),
+    clientMsgId: row.client_msg_id,
+    sender: { id: row.sender_id, username: row.username, displayName: row.display_name },
+    body: row.deleted_at ? null : row.body,
+    createdAt: row.created_at.toISOString(),
+    editedAt: row.edited_at?.toISOString() ?? null,
+    deletedAt: row.deleted_at?.toISOString() ?? null,
+  };
+}
+
+export function withSender(row: Omit<MessageRow, 'username' | 'display_name'>, sender: MessageSender): MessageRow {
+  return { ...row, username: sender.username, display_name: sender.displayName };
+}

@@ -1,0 +1,17 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { HistoryPage, HistoryQuery } from '@chat/contracts';
+import { CurrentUser } from '../auth/auth.guard';
+import { UuidParam } from '../common/uuid-param';
+import { UserEntity } from '../users/user.entity';
+import { MessagesService } from './messages.service';
+
+@Controller('rooms/:id/messages')
+export class MessagesController {
+  constructor(private readonly messages: MessagesService) {}
+
+  /** Newest-first page of the room's timeline; `before` pages back through history. */
+  @Get()
+  history(@CurrentUser() user: UserEntity, @UuidParam('id') roomId: string, @Query() query: HistoryQuery): Promise<HistoryPage> {
+    return this.messages.history(user, roomId, query.before, query.limit);
+  }
+}

@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import type { BroadcastOperator, Server } from 'socket.io';
+import type { ClientToServerEvents, MyRoom, ServerToClientEvents } from '@chat/contracts';
+import { roomChannel, userChannel } from './channels';
+
+/** What the server keeps on each socket after the handshake. */
+export interface SocketData {
+  user: { id: string; username: string; displayName: string; role: 'user' | 'admin' };
+}
+
+export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type Operator = BroadcastOperator<ServerToClientEvents, SocketData>;
+
+/**
+ * Emits to rooms and users across every pod (through the Socket.IO adapter) on behalf of services that
+ * are not the gateway, and applies membership changes to live sockets everywhere.
+ */
+@Injectable()
+export class Broadcaster {
+  private server?: ChatServer;
+
+  attach(server: ChatServer): void {
+    this.server = server;
+  }
+
+  private get io(): ChatServer {
+    if (!this.server) throw new Error('Socket.IO server is not attached yet');
+    return this.server;
+  }
+
+  toRoom(roomId: string): Operator {
+    return this.io.to(roomChannel(roomId));
+  }
+
+  toRooms(roomIds: string[]): Operator {
+    return this.io.to(roomIds.map(roomChannel));
+  }
+
+  toUser(userId: string): Operator {
+    return this.io.to(userChannel(userId));
+  }
+
+  /** The user's sockets on every pod start receiving the room's events, then learn of the room. */
+  memberAdded(userId: string, room: MyRoom): void {
+    this.io.in(userChannel(userId)).socketsJoin(roomChannel(room.id));
+    this.toUser(userId).emit('room:joined', { room });
+  }
+
+  /** The user's sockets on every pod stop receiving the room's events at once. */
+  memberRemoved(userId: string, roomId: string): void {
+    this.io.in(userChannel(userId)).socketsLeave(roomChannel(roomId));
+    this.toUser(userId).emit('room:left', { roomId });
+  }
+
+  /** Sockets connected to this pod (not the whole fleet). */
+  get localConnections(): number {
+    return this.server?.engine.clientsCount ?? 0;
+  }
+}

@@ -1,0 +1,82 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { RoomsRepository } from '../rooms/rooms.repository';
+import { Broadcaster } from './broadcaster';
+import { MemoryPresenceStore, PresenceStore } from './presence.store';
+import { RealtimePubSub } from './pubsub';
+import { RedisPresenceStore } from './redis-presence.store';
+
+const HEARTBEAT_MS = 5_000;
+
+/**
+ * Online state across pods and the `presence` events to everyone sharing a room with a user who came
+ * or went. Best-effort by design: a Redis outage loses presence updates, never messages.
+ */
+@Injectable()
+export class PresenceService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(PresenceService.name);
+  private readonly store: PresenceStore;
+  private readonly redisStore: RedisPresenceStore | null;
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    pubsub: RealtimePubSub,
+    config: AppConfig,
+    private readonly broadcaster: Broadcaster,
+    private readonly rooms: RoomsRepository,
+  ) {
+    this.redisStore = pubsub.redis ? new RedisPresenceStore(pubsub.redis.command, config.redisKeyPrefix, config.podId) : null;
+    this.store = this.redisStore ?? new MemoryPresenceStore();
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.redisStore) return;
+    const store = this.redisStore;
+    await this.attempt('start', async () => {
+      await store.resetOwnPod();
+      await store.heartbeat();
+    });
+    this.timer = setInterval(() => void this.tick(store), HEARTBEAT_MS);
+    this.timer.unref();
+  }
+
+  private async tick(store: RedisPresenceStore): Promise<void> {
+    await this.attempt('heartbeat', () => store.heartbeat());
+    const gone = await this.attempt('sweep', () => store.sweep());
+    for (const userId of gone ?? []) await this.announce(userId, false);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    const store = this.redisStore;
+    if (store) await this.attempt('shutdown', () => store.resetOwnPod());
+  }
+
+  async userConnected(userId: string, roomIds: string[]): Promise<void> {
+    const cameOnline = await this.attempt('connect', () => this.store.connected(userId));
+    if (cameOnline && roomIds.length) this.broadcaster.toRooms(roomIds).emit('presence', { userId, online: true });
+  }
+
+  async userDisconnected(userId: string): Promise<void> {
+    const wentOffline = await this.attempt('disconnect', () => this.store.disconnected(userId));
+    if (wentOffline) await this.announce(userId, false);
+  }
+
+  async online(userIds: string[]): Promise<Set<string>> {
+    return (await this.attempt('lookup', () => this.store.online(userIds))) ?? new Set();
+  }
+
+  private async announce(userId: string, online: boolean): Promise<void> {
+    const roomIds = await this.attempt('rooms', () => this.rooms.roomIdsForUser(userId));
+    if (roomIds?.length) this.broadcaster.toRooms(roomIds).emit('presence', { userId, online });
+  }
+
+  private async attempt<T>(what: string, action: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await action();
+    } catch (error) {
+      this.logger.warn(`presence ${what} failed: ${(error as Error).message}`);
+      return undefined;
+    }
+  }
+}

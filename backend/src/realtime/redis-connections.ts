@@ -1,0 +1,63 @@
+import { Logger } from '@nestjs/common';
+import { EventEmitter } from 'node:events';
+import Redis, { RedisOptions } from 'ioredis';
+
+/**
+ * The pod's Redis connections: one for commands, one to publish, one to subscribe (a subscribed
+ * connection can do nothing else). Errors are logged, never thrown; ioredis reconnects with backoff and
+ * re-subscribes. `recovered` fires when the subscriber is back after an outage, so callers can repair
+ * what was missed while fan-out was down.
+ */
+export class RedisConnections {
+  readonly command: Redis;
+  readonly pub: Redis;
+  readonly sub: Redis;
+  private readonly events = new EventEmitter();
+  private readonly logger = new Logger('Redis');
+  private subscriberLost = false;
+
+  constructor(url: string) {
+    const options: RedisOptions = {
+      // Commands fail fast during an outage instead of piling up; fan-out is repaired by re-sync.
+      maxRetriesPerRequest: 2,
+      enableOfflineQueue: true,
+      connectTimeout: 5000,
+      retryStrategy: (attempt) => Math.min(100 * 2 ** Math.min(attempt, 6), 5000) + Math.floor(Math.random() * 250),
+    };
+    this.command = this.connect(url, 'command', options);
+    this.pub = this.connect(url, 'pub', options);
+    this.sub = this.connect(url, 'sub', { ...options, maxRetriesPerRequest: null, autoResubscribe: true });
+    this.sub.on('close', () => {
+      this.subscriberLost = true;
+    });
+    this.sub.on('ready', () => {
+      if (!this.subscriberLost) return;
+      this.subscriberLost = false;
+      // ioredis re-subscribes on 'ready'; let that land before announcing recovery.
+      setTimeout(() => this.events.emit('recovered'), 250);
+    });
+  }
+
+  private connect(url: string, role: string, options: RedisOptions): Redis {
+    const client = new Redis(url, { ...options, connectionName: `chat-${role}` });
+    client.on('error', (error: Error) => this.logger.warn(`${role} connection: ${error.message}`));
+    client.on('reconnecting', () => this.logger.warn(`${role} connection lost, reconnecting`));
+    return client;
+  }
+
+  onRecovered(listener: () => void): void {
+    this.events.on('recovered', listener);
+  }
+
+  get healthy(): boolean {
+    return [this.command, this.pub, this.sub].every((client) => client.status === 'ready');
+  }
+
+  async ping(): Promise<void> {
+    await this.command.ping();
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.command, this.pub, this.sub].map((client) => client.quit()));
+  }
+}

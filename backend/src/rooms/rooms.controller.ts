@@ -1,0 +1,68 @@
+import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { AddMemberRequest, CreateDmRequest, CreateRoomRequest, Member, MyRoom, PublicRoomsQuery, Room } from '@chat/contracts';
+import { CurrentUser } from '../auth/auth.guard';
+import { UuidParam } from '../common/uuid-param';
+import { UserEntity } from '../users/user.entity';
+import { RoomsService } from './rooms.service';
+
+const RoomId = () => UuidParam('id');
+
+@Controller()
+export class RoomsController {
+  constructor(private readonly rooms: RoomsService) {}
+
+  @Post('rooms')
+  create(@CurrentUser() user: UserEntity, @Body() body: CreateRoomRequest): Promise<MyRoom> {
+    return this.rooms.create(user, body);
+  }
+
+  @Get('rooms')
+  mine(@CurrentUser() user: UserEntity): Promise<MyRoom[]> {
+    return this.rooms.listMine(user);
+  }
+
+  @Get('rooms/public')
+  browse(@Query() query: PublicRoomsQuery): Promise<Room[]> {
+    return this.rooms.listPublic(query.query);
+  }
+
+  @Get('rooms/:id')
+  get(@CurrentUser() user: UserEntity, @RoomId() id: string): Promise<MyRoom> {
+    return this.rooms.get(user, id);
+  }
+
+  @Post('rooms/:id/join')
+  @HttpCode(200)
+  join(@CurrentUser() user: UserEntity, @RoomId() id: string): Promise<MyRoom> {
+    return this.rooms.join(user, id);
+  }
+
+  @Post('rooms/:id/leave')
+  @HttpCode(204)
+  leave(@CurrentUser() user: UserEntity, @RoomId() id: string): Promise<void> {
+    return this.rooms.leave(user, id);
+  }
+
+  @Post('rooms/:id/members')
+  addMember(@CurrentUser() user: UserEntity, @RoomId() id: string, @Body() body: AddMemberRequest): Promise<Member> {
+    return this.rooms.addMember(user, id, body.userId);
+  }
+
+  @Get('rooms/:id/members')
+  members(@CurrentUser() user: UserEntity, @RoomId() id: string): Promise<Member[]> {
+    return this.rooms.members(user, id);
+  }
+
+  /** 201 when the DM room was created now, 200 when it already existed; the same room either way. */
+  @Post('dms')
+  async dm(
+    @CurrentUser() user: UserEntity,
+    @Body() body: CreateDmRequest,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<MyRoom> {
+    const { room, created } = await this.rooms.openDm(user, body.userId);
+    response.status(created ? 201 : 200);
+    return room;
+  }
+}

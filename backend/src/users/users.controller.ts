@@ -1,0 +1,18 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { LIMITS, User, UserSearchQuery } from '@chat/contracts';
+import { CurrentUser } from '../auth/auth.guard';
+import { UserEntity } from './user.entity';
+import { toUser } from './user.mapper';
+import { UsersRepository } from './users.repository';
+
+@Controller('users')
+export class UsersController {
+  constructor(private readonly users: UsersRepository) {}
+
+  /** Find people to message or add to a room (prefix of username or display name). */
+  @Get()
+  async search(@CurrentUser() me: UserEntity, @Query() query: UserSearchQuery): Promise<User[]> {
+    const found = await this.users.search(query.query ?? '', query.limit ?? LIMITS.adminPageDefault, me.id);
+    return found.map(toUser);
+  }
+}

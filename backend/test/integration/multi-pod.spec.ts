@@ -1,0 +1,632 @@
+import { randomUUID } from 'node:crypto';
+import { ErrorCode, LIMITS } from '@chat/contracts';
+import type { AuthResponse, HistoryPage, Member, Message, MyRoom, Room, User } from '@chat/contracts';
+import {
+  addMember,
+  createRoom,
+  fullHistory,
+  joinRoom,
+  leaveRoom,
+  myRoom,
+  newClientMsgId,
+  range,
+  send,
+  sync,
+} from '../support/chat';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { describeIntegration, sleep } from '../support/env';
+import { Api, errorOf, login, registerUser, type TestUser } from '../support/http';
+import { ADMIN_PASSWORD, ADMIN_USERNAME, startCluster, type Cluster } from '../support/pods';
+import { connectClient, expectRefusedHandshake, type ChatClient } from '../support/sockets';
+
+/** How long we keep listening before concluding that an event was (correctly) not delivered. */
+const QUIET_MS = 600;
+
+describeIntegration('two pods sharing one PostgreSQL and one Redis', () => {
+  let db: TestDatabase | undefined;
+  let cluster: Cluster | undefined;
+  let podA: Api;
+  let podB: Api;
+  const openClients: ChatClient[] = [];
+
+  async function connect(api: Api, user: TestUser, label: string): Promise<ChatClient> {
+    const client = await connectClient(api.baseUrl, user.token, label);
+    openClients.push(client);
+    return client;
+  }
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    cluster = await startCluster({ databaseUrl: db.url, pods: 2 });
+    const [first, second] = cluster.pods;
+    if (!first || !second) throw new Error('cluster did not start two pods');
+    podA = new Api(first.baseUrl);
+    podB = new Api(second.baseUrl);
+  }, 120_000);
+
+  afterEach(async () => {
+    await Promise.all(openClients.splice(0).map((client) => client.close()));
+  });
+
+  afterAll(async () => {
+    try {
+      await cluster?.stop();
+    } finally {
+      await db?.drop();
+    }
+  }, 60_000);
+
+  describe('REST identity', () => {
+    it('refuses a bad username with 400 VALIDATION_FAILED naming the field', async () => {
+      const res = await podA.post('/api/auth/register', { username: 'Not Valid!', password: 'long-enough-1' });
+      expect(res.status).toBe(400);
+      const error = errorOf(res.body);
+      expect(error.code).toBe(ErrorCode.VALIDATION_FAILED);
+      expect(error.fields?.map((f) => f.field)).toContain('username');
+
+      const short = await podB.post('/api/auth/register', { username: `ok_${randomUUID().slice(0, 6)}`, password: 'short' });
+      expect(short.status).toBe(400);
+      expect(errorOf(short.body).fields?.map((f) => f.field)).toContain('password');
+    });
+
+    it('refuses a taken username with 409 CONFLICT, also when registered on the other pod', async () => {
+      const alice = await registerUser(podA, 'dup');
+      const res = await podB.post('/api/auth/register', { username: alice.username, password: 'another-password' });
+      expect(res.status).toBe(409);
+      expect(errorOf(res.body).code).toBe(ErrorCode.CONFLICT);
+    });
+
+    it('logs in on either pod with the right password and refuses a wrong one with 401', async () => {
+      const alice = await registerUser(podA, 'login');
+      const ok = await login(podB, alice.username, alice.password);
+      expect(ok.user.id).toBe(alice.user.id);
+      expect(typeof ok.accessToken).toBe('string');
+
+      const wrong = await podB.post('/api/auth/login', { username: alice.username, password: 'wrong-password' });
+      expect(wrong.status).toBe(401);
+      expect(errorOf(wrong.body).code).toBe(ErrorCode.UNAUTHORIZED);
+
+      const unknown = await podA.post('/api/auth/login', { username: 'nobody_here_x', password: 'whatever-pass' });
+      expect(unknown.status).toBe(401);
+    });
+
+    it('GET /api/me needs a valid token (401 otherwise) and accepts a token issued by the other pod', async () => {
+      const alice = await registerUser(podA, 'me');
+      const none = await podA.get('/api/me');
+      expect(none.status).toBe(401);
+      expect(errorOf(none.body).code).toBe(ErrorCode.UNAUTHORIZED);
+      const garbage = await podA.get('/api/me', 'not.a.jwt');
+      expect(garbage.status).toBe(401);
+
+      const me = await podB.get<User>('/api/me', alice.token);
+      expect(me.status).toBe(200);
+      expect(me.body).toMatchObject({ id: alice.user.id, username: alice.username, role: 'user' });
+    });
+
+    it('seeds the admin from configuration; admin routes are 403 for users and list both pods', async () => {
+      const admin = await login(podA, ADMIN_USERNAME, ADMIN_PASSWORD);
+      expect(admin.user.role).toBe('admin');
+
+      const alice = await registerUser(podB, 'notadmin');
+      const refused = await podB.get('/api/admin/stats', alice.token);
+      expect(refused.status).toBe(403);
+      expect(errorOf(refused.body).code).toBe(ErrorCode.FORBIDDEN);
+
+      const stats = await podB.get<{ pods: { podId: string }[] }>('/api/admin/stats', admin.accessToken);
+      expect(stats.status).toBe(200);
+      const podIds = stats.body.pods.map((pod) => pod.podId);
+      expect(podIds).toEqual(expect.arrayContaining(cluster?.pods.map((pod) => pod.podId) ?? ['(no cluster)']));
+    });
+  });
+
+  describe('socket handshake', () => {
+    it('refuses a handshake without a token with UNAUTHORIZED', async () => {
+      const refusal = await expectRefusedHandshake(podA.baseUrl, undefined);
+      expect(refusal.data?.code).toBe(ErrorCode.UNAUTHORIZED);
+    });
+
+    it('refuses a handshake with a garbage or foreign-signed token with UNAUTHORIZED', async () => {
+      const garbage = await expectRefusedHandshake(podB.baseUrl, { token: 'garbage' });
+      expect(garbage.data?.code).toBe(ErrorCode.UNAUTHORIZED);
+      // Well-formed JWT, signed with another secret.
+      const foreign =
+        'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.' +
+        'SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c';
+      const forged = await expectRefusedHandshake(podB.baseUrl, { token: foreign });
+      expect(forged.data?.code).toBe(ErrorCode.UNAUTHORIZED);
+    });
+
+    it('sends session:ready with the user and the head of every room after connecting', async () => {
+      const alice = await registerUser(podA, 'ready');
+      const room = await createRoom(podA, alice);
+      const client = await connect(podB, alice, 'alice@B');
+      const ready = client.sessions[0];
+      expect(ready?.user).toMatchObject({ id: alice.user.id, username: alice.username });
+      expect(ready?.rooms).toEqual(expect.arrayContaining([expect.objectContaining({ id: room.id, lastSeq: 0, lastReadSeq: 0 })]));
+    });
+  });
+
+  describe('timeline across pods', () => {
+    it('delivers message:new to a member connected to the other pod', async () => {
+      const alice = await registerUser(podA, 'alice');
+      const bob = await registerUser(podB, 'bob');
+      const room = await createRoom(podA, alice);
+      await addMember(podA, alice, room.id, bob.user.id);
+      const aliceA = await connect(podA, alice, 'alice@A');
+      const bobB = await connect(podB, bob, 'bob@B');
+
+      const sent = await send(aliceA, room.id, '  hello from A  ');
+      expect(sent).toMatchObject({ roomId: room.id, seq: 1, updatedSeq: 1, body: 'hello from A', editedAt: null, deletedAt: null });
+      expect(sent.sender).toMatchObject({ id: alice.user.id, username: alice.username });
+
+      const received = await bobB.waitFor('message:new', (e) => e.message.id === sent.id);
+      expect(received.message).toEqual(sent);
+    });
+
+    it('returns the original message for a resent clientMsgId (same pod, other pod, concurrently) and stores it once', async () => {
+      const alice = await registerUser(podA, 'idem');
+      const bob = await registerUser(podB, 'idemb');
+      const room = await createRoom(podA, alice);
+      await addMember(podA, alice, room.id, bob.user.id);
+      const aliceA = await connect(podA, alice, 'alice@A');
+      const aliceB = await connect(podB, alice, 'alice@B');
+      const bobB = await connect(podB, bob, 'bob@B');
+
+      const x = newClientMsgId();
+      const first = await send(aliceA, room.id, 'only once', x);
+      const again = await send(aliceA, room.id, 'only once', x);
+      const viaOtherPod = await send(aliceB, room.id, 'only once', x);
+      expect(again).toMatchObject({ id: first.id, seq: first.seq });
+      expect(viaOtherPod).toMatchObject({ id: first.id, seq: first.seq });
+
+      const y = newClientMsgId();
+      const [racerA, racerB] = await Promise.all([send(aliceA, room.id, 'race', y), send(aliceB, room.id, 'race', y)]);
+      expect(racerB.id).toBe(racerA.id);
+      expect(racerB.seq).toBe(racerA.seq);
+      expect(racerA.seq).toBe(2);
+
+      // A duplicate never consumes a seq.
+      const next = await send(aliceB, room.id, 'next');
+      expect(next.seq).toBe(3);
+
+      // clientMsgId is scoped to its sender: bob reusing it gets his own message, never alice's.
+      const bobsOwn = await send(bobB, room.id, 'mine', x);
+      expect(bobsOwn.sender.id).toBe(bob.user.id);
+      expect(bobsOwn.id).not.toBe(first.id);
+      expect(bobsOwn.seq).toBe(4);
+
+      const history = await fullHistory(podB, bob, room.id);
+      expect(history.map((m) => m.seq)).toEqual([4, 3, 2, 1]);
+      expect(history.filter((m) => m.clientMsgId === x && m.sender.id === alice.user.id)).toHaveLength(1);
+      expect(history.filter((m) => m.clientMsgId === y)).toHaveLength(1);
+
+      await bobB.waitFor('message:new', (e) => e.message.id === bobsOwn.id);
+      const copiesOfFirst = bobB.seen('message:new', (e) => e.message.clientMsgId === x && e.message.sender.id === alice.user.id);
+      expect(copiesOfFirst.length).toBeGreaterThanOrEqual(1);
+      for (const copy of copiesOfFirst) expect(copy.message).toMatchObject({ id: first.id, seq: 1 });
+    });
+
+    it('gives 50 concurrent sends from both pods the contiguous seqs 1..50, seen identically on both pods', async () => {
+      const alice = await registerUser(podA, 'conc');
+      const bob = await registerUser(podB, 'concb');
+      const carol = await registerUser(podA, 'concc');
+      const dave = await registerUser(podB, 'concd');
+      const room = await createRoom(podA, alice);
+      for (const member of [bob, carol, dave]) await addMember(podA, alice, room.id, member.user.id);
+      const aliceA = await connect(podA, alice, 'alice@A');
+      const bobB = await connect(podB, bob, 'bob@B');
+      const carolA = await connect(podA, carol, 'carol@A');
+      const daveB = await connect(podB, dave, 'dave@B');
+
+      const sends: Promise<Message>[] = [];
+      for (let i = 0; i < 25; i += 1) {
+        sends.push(send(aliceA, room.id, `a${i}`), send(bobB, room.id, `b${i}`));
+      }
+      const acked = await Promise.all(sends);
+      const seqs = acked.map((m) => m.seq).sort((x, y) => x - y);
+      expect(seqs).toEqual(range(1, 50));
+      expect(new Set(acked.map((m) => m.id)).size).toBe(50);
+
+      for (const observer of [carolA, daveB]) {
+        const got = await observer.waitForCount('message:new', 50, (e) => e.message.roomId === room.id, 20_000);
+        const bySeq = new Map(got.map((e) => [e.message.seq, e.message.id]));
+        expect([...bySeq.keys()].sort((x, y) => x - y)).toEqual(range(1, 50));
+        for (const m of acked) expect(bySeq.get(m.seq)).toBe(m.id);
+      }
+
+      const all = await sync(carolA, room.id, 0);
+      expect(all.messages.map((m) => m.updatedSeq)).toEqual(range(1, 50));
+      expect(all.lastSeq).toBe(50);
+      expect(all.hasMore).toBe(false);
+      expect((await myRoom(podB, dave, room.id)).lastSeq).toBe(50);
+    });
+
+    it('edits and deletes with the next seqs, announced on the other pod, leaving a tombstone', async () => {
+      const alice = await registerUser(podA, 'edit');
+      const bob = await registerUser(podB, 'editb');
+      const room = await createRoom(podA, alice);
+      await addMember(podA, alice, room.id, bob.user.id);
+      const aliceA = await connect(podA, alice, 'alice@A');
+      const bobB = await connect(podB, bob, 'bob@B');
+
+      const original = await send(aliceA, room.id, 'first draft');
+      const editAck = await aliceA.request('message:edit', { messageId: original.id, body: '  second draft ' });
+      if (!editAck.ok) throw new Error(`edit refused: ${JSON.stringify(editAck.error)}`);
+      expect(editAck.message).toMatchObject({ id: original.id, seq: 1, updatedSeq: 2, body: 'second draft', deletedAt: null });
+      expect(editAck.message.editedAt).not.toBeNull();
+
+      const updated = await bobB.waitFor('message:updated', (e) => e.message.id === original.id);
+      expect(updated.message).toMatchObject({ id: original.id, seq: 1, updatedSeq: 2, body: 'second draft' });
+
+      // Only the sender edits; bob is neither sender nor owner, so he cannot delete either.
+      const bobEdit = await bobB.request('message:edit', { messageId: original.id, body: 'hijack' });
+      expect(bobEdit).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
+      const bobDelete = await bobB.request('message:delete', { messageId: original.id });
+      expect(bobDelete).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
+
+      const deleteAck = await aliceA.request('message:delete', { messageId: original.id });
+      expect(deleteAck.ok).toBe(true);
+      const deleted = await bobB.waitFor('message:deleted', (e) => e.messageId === original.id);
+      expect(deleted).toMatchObject({ roomId: room.id, messageId: original.id, seq: 3 });
+
+      const history = await fullHistory(podB, bob, room.id);
+      expect(history).toHaveLength(1);
+      expect(history[0]).toMatchObject({ id: original.id, seq: 1, updatedSeq: 3, body: null });
+      expect(history[0]?.deletedAt).not.toBeNull();
+
+      const after = await send(aliceA, room.id, 'after the delete');
+      expect(after.seq).toBe(4);
+      const synced = await sync(bobB, room.id, 0);
+      expect(synced.messages.map((m) => [m.id, m.updatedSeq, m.body])).toEqual([
+        [original.id, 3, null],
+        [after.id, 4, 'after the delete'],
+      ]);
+      expect(synced.lastSeq).toBe(4);
+    });
+
+    it('lets a client that was away catch up exactly with room:sync, page by page', async () => {
+      const alice = await registerUser(podA, 'sync');
+      const bob = await registerUser(podB, 'syncb');
+      const room = await createRoom(podA, alice);
+      await addMember(podA, alice, room.id, bob.user.id);
+      const aliceA = await connect(podA, alice, 'alice@A');
+      const bobB = await connect(podB, bob, 'bob@B');
+
+      const m1 = await send(aliceA, room.id, 'm1');
+      const m2 = await send(aliceA, room.id, 'm2');
+      await bobB.waitFor('message:new', (e) => e.message.id === m2.id);
+      const applied = 2;
+      await bobB.close();
+
+      const missed: Message[] = [];
+      for (let i = 3; i <= 9; i += 1) missed.push(await send(aliceA, room.id, `m${i}`));
+      const edit = await aliceA.request('message:edit', { messageId: m1.id, body: 'm1 edited' });
+      expect(edit.ok).toBe(true);
+      const del = await aliceA.request('message:delete', { messageId: m2.id });
+      expect(del.ok).toBe(true);
+
+      // Reconnect on the other pod: session:ready shows the room moved on to seq 11.
+      const bobA = await connect(podA, bob, 'bob@A');
+      expect(bobA.sessions[0]?.rooms.find((r) => r.id === room.id)).toMatchObject({ lastSeq: 11 });
+
+      const pages: { seqs: number[]; hasMore: boolean; lastSeq: number }[] = [];
+      const caughtUp: Message[] = [];
+      let cursor = applied;
+      for (let guard = 0; guard < 10; guard += 1) {
+        const page = await sync(bobA, room.id, cursor, 4);
+        pages.push({ seqs: page.messages.map((m) => m.updatedSeq), hasMore: page.hasMore, lastSeq: page.lastSeq });
+        caughtUp.push(...page.messages);
+        const last = page.messages[page.messages.length - 1];
+        if (last) cursor = last.updatedSeq;
+        if (!page.hasMore) break;
+      }
+      expect(pages).toEqual([
+        { seqs: [3, 4, 5, 6], hasMore: true, lastSeq: 11 },
+        { seqs: [7, 8, 9, 10], hasMore: true, lastSeq: 11 },
+        { seqs: [11], hasMore: false, lastSeq: 11 },
+      ]);
+      expect(caughtUp.map((m) => m.id)).toEqual([...missed.map((m) => m.id), m1.id, m2.id]);
+      expect(caughtUp.find((m) => m.id === m1.id)).toMatchObject({ seq: 1, updatedSeq: 10, body: 'm1 edited' });
+      expect(caughtUp.find((m) => m.id === m2.id)).toMatchObject({ seq: 2, updatedSeq: 11, body: null });
+
+      const nothingNew = await sync(bobA, room.id, 11);
+      expect(nothingNew).toMatchObject({ messages: [], hasMore: false, lastSeq: 11 });
+    });
+  });
+
+  describe('access and validation', () => {
+    it('refuses a non-member with FORBIDDEN and never delivers the room to them', async () => {
+      const alice = await registerUser(podA, 'priv');
+      const bob = await registerUser(podB, 'privb');
+      const mallory = await registerUser(podB, 'mallory');
+      const room = await createRoom(podA, alice, 'private');
+      await addMember(podA, alice, room.id, bob.user.id);
+      const aliceA = await connect(podA, alice, 'alice@A');
+      const bobB = await connect(podB, bob, 'bob@B');
+      const malloryB = await connect(podB, mallory, 'mallory@B');
+      const malloryA = await connect(podA, mallory, 'mallory@A');
+
+      const refused = await malloryB.request('message:send', { roomId: room.id, clientMsgId: newClientMsgId(), body: 'let me in' });
+      expect(refused).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
+
+      const secret = await send(aliceA, room.id, 'members only');
+      expect(secret.seq).toBe(1); // the refused send took no seq
+      await bobB.waitFor('message:new', (e) => e.message.id === secret.id);
+      await sleep(QUIET_MS);
+      expect(malloryB.seen('message:new', (e) => e.message.roomId === room.id)).toEqual([]);
+      expect(malloryA.seen('message:new', (e) => e.message.roomId === room.id)).toEqual([]);
+
+      const join = await podB.post(`/api/rooms/${room.id}/join`, {}, mallory.token);
+      expect(join.status).toBeGreaterThanOrEqual(400);
+      expect(join.status).toBeLessThan(500);
+    });
+
+    it('answers bad message:send payloads with VALIDATION_FAILED and an unknown room with NOT_FOUND', async () => {
+      const alice = await registerUser(podA, 'valid');
+      const room = await createRoom(podA, alice);
+      const aliceB = await connect(podB, alice, 'alice@B');
+
+      const max = 'x'.repeat(LIMITS.messageBodyMax);
+      const longest = await send(aliceB, room.id, `  ${max}  `);
+      expect(longest.body).toBe(max);
+      expect(longest.seq).toBe(1);
+
+      const bad: [string, unknown][] = [
+        ['empty body', { roomId: room.id, clientMsgId: newClientMsgId(), body: '' }],
+        ['whitespace-only body', { roomId: room.id, clientMsgId: newClientMsgId(), body: ' \n\t  ' }],
+        ['4001-char body', { roomId: room.id, clientMsgId: newClientMsgId(), body: 'y'.repeat(LIMITS.messageBodyMax + 1) }],
+        ['non-string body', { roomId: room.id, clientMsgId: newClientMsgId(), body: 42 }],
+        ['string payload', 'hello'],
+        ['null payload', null],
+        ['missing roomId', { clientMsgId: newClientMsgId(), body: 'hi' }],
+        ['non-uuid roomId', { roomId: 'general', clientMsgId: newClientMsgId(), body: 'hi' }],
+        ['missing clientMsgId', { roomId: room.id, body: 'hi' }],
+        ['too long clientMsgId', { roomId: room.id, clientMsgId: 'c'.repeat(LIMITS.clientMsgIdMax + 1), body: 'hi' }],
+      ];
+      const outcomes: Record<string, unknown> = {};
+      for (const [label, payload] of bad) {
+        const ack = await aliceB.requestRaw('message:send', payload);
+        outcomes[label] = ack.ok ? 'accepted' : ack.error.code;
+      }
+      expect(outcomes).toEqual(Object.fromEntries(bad.map(([label]) => [label, ErrorCode.VALIDATION_FAILED])));
+
+      const unknownRoom = await aliceB.request('message:send', { roomId: randomUUID(), clientMsgId: newClientMsgId(), body: 'hi' });
+      expect(unknownRoom).toMatchObject({ ok: false, error: { code: ErrorCode.NOT_FOUND } });
+
+      const badSync = await aliceB.requestRaw('room:sync', { roomId: room.id, afterSeq: -1 });
+      expect(badSync).toMatchObject({ ok: false, error: { code: ErrorCode.VALIDATION_FAILED } });
+      const tooBigPage = await aliceB.requestRaw('room:sync', { roomId: room.id, afterSeq: 0, limit: LIMITS.syncPageMax + 1 });
+      expect(tooBigPage).toMatchObject({ ok: false, error: { code: ErrorCode.VALIDATION_FAILED } });
+      const emptyEdit = await aliceB.request('message:edit', { messageId: longest.id, body: '   ' });
+      expect(emptyEdit).toMatchObject({ ok: false, error: { code: ErrorCode.VALIDATION_FAILED } });
+
+      // None of the refused requests consumed a seq.
+      const next = await send(aliceB, room.id, 'still gapless');
+      expect(next.seq).toBe(2);
+    });
+  });
+
+  describe('membership changes reach live sockets on every pod', () => {
+    it('a member added on pod A gets room:joined and then the room messages on pod B at once', async () => {
+      const alice = await registerUser(podA, 'add');
+      const carol = await registerUser(podB, 'addc');
+      const room = await createRoom(podA, alice, 'private');
+      const aliceA = await connect(podA, alice, 'alice@A');
+      const carolB = await connect(podB, carol, 'carol@B');
+
+      const member = await addMember(podA, alice, room.id, carol.user.id);
+      expect(member).toMatchObject({ id: carol.user.id, userId: carol.user.id, username: carol.username, memberRole: 'member' });
+      // No waiting: the first message after the 201 must already reach her.
+      const sent = await send(aliceA, room.id, 'welcome carol');
+
+      await carolB.waitFor('message:new', (e) => e.message.id === sent.id);
+      const joined = await carolB.waitFor('room:joined', (e) => e.room.id === room.id);
+      expect(joined.room).toMatchObject({ id: room.id, kind: 'channel', visibility: 'private' });
+      const names = carolB.events.map((e) => e.name);
+      expect(names.indexOf('room:joined')).toBeLessThan(names.indexOf('message:new'));
+    });
+
+    it('a user joining a public room on pod B receives its messages on pod A at once', async () => {
+      const alice = await registerUser(podA, 'pub');
+      const dave = await registerUser(podB, 'pubd');
+      const room = await createRoom(podA, alice, 'public', `public ${randomUUID().slice(0, 8)}`);
+      const aliceA = await connect(podA, alice, 'alice@A');
+      const daveA = await connect(podA, dave, 'dave@A');
+
+      const found = await podB.get<Room[]>(`/api/rooms/public?query=${encodeURIComponent(room.name)}`, dave.token);
+      expect(found.status).toBe(200);
+      expect(found.body.map((r) => r.id)).toContain(room.id);
+
+      const joined = await joinRoom(podB, dave, room.id);
+      expect(joined).toMatchObject({ id: room.id, memberCount: 2 });
+      const sent = await send(aliceA, room.id, 'hi dave');
+      await daveA.waitFor('room:joined', (e) => e.room.id === room.id);
+      await daveA.waitFor('message:new', (e) => e.message.id === sent.id);
+    });
+
+    it('a member who leaves stops receiving at once and can no longer send', async () => {
+      const alice = await registerUser(podA, 'leave');
+      const bob = await registerUser(podB, 'leaveb');
+      const carol = await registerUser(podB, 'leavec');
+      const room = await createRoom(podA, alice, 'private');
+      await addMember(podA, alice, room.id, bob.user.id);
+      await addMember(podA, alice, room.id, carol.user.id);
+      const aliceA = await connect(podA, alice, 'alice@A');
+      const bobB = await connect(podB, bob, 'bob@B');
+      const carolB = await connect(podB, carol, 'carol@B');
+
+      const before = await send(aliceA, room.id, 'before leaving');
+      await carolB.waitFor('message:new', (e) => e.message.id === before.id);
+
+      await leaveRoom(podA, carol, room.id);
+      await carolB.waitFor('room:left', (e) => e.roomId === room.id);
+      const after = await send(aliceA, room.id, 'after leaving');
+      await bobB.waitFor('message:new', (e) => e.message.id === after.id);
+      await sleep(QUIET_MS);
+      expect(carolB.seen('message:new', (e) => e.message.id === after.id)).toEqual([]);
+
+      const refused = await carolB.request('message:send', { roomId: room.id, clientMsgId: newClientMsgId(), body: 'still here?' });
+      expect(refused).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
+      const rooms = await podB.get<MyRoom[]>('/api/rooms', carol.token);
+      expect(rooms.body.map((r) => r.id)).not.toContain(room.id);
+    });
+
+    it('lists members flat with online flags that reflect sockets on both pods', async () => {
+      const alice = await registerUser(podA, 'mem');
+      const bob = await registerUser(podB, 'memb');
+      const carol = await registerUser(podA, 'memc');
+      const room = await createRoom(podA, alice);
+      await addMember(podA, alice, room.id, bob.user.id);
+      await addMember(podA, alice, room.id, carol.user.id);
+      const aliceA = await connect(podA, alice, 'alice@A');
+      await connect(podB, bob, 'bob@B');
+
+      // Presence is recorded right after session:ready, so allow it a moment to land.
+      let members: Member[] = [];
+      for (let attempt = 0; attempt < 20; attempt += 1) {
+        const res = await podA.get<Member[]>(`/api/rooms/${room.id}/members`, alice.token);
+        expect(res.status).toBe(200);
+        members = res.body;
+        const online = members.filter((m) => m.online).map((m) => m.userId);
+        if (online.includes(alice.user.id) && online.includes(bob.user.id)) break;
+        await sleep(150);
+      }
+      const byId = new Map(members.map((m) => [m.userId, m]));
+      expect(byId.get(alice.user.id)).toMatchObject({ id: alice.user.id, username: alice.username, memberRole: 'owner', online: true });
+      expect(byId.get(bob.user.id)).toMatchObject({ id: bob.user.id, memberRole: 'member', online: true });
+      expect(byId.get(carol.user.id)).toMatchObject({ id: carol.user.id, memberRole: 'member', online: false });
+      expect(typeof byId.get(bob.user.id)?.joinedAt).toBe('string');
+
+      // Presence crosses pods both ways: carol comes online on B, then goes away.
+      const carolB = await connect(podB, carol, 'carol@B');
+      await aliceA.waitFor('presence', (e) => e.userId === carol.user.id && e.online);
+      await carolB.close();
+      await aliceA.waitFor('presence', (e) => e.userId === carol.user.id && !e.online, 15_000);
+    });
+
+    it('relays typing to the other members across pods', async () => {
+      const alice = await registerUser(podA, 'type');
+      const bob = await registerUser(podB, 'typeb');
+      const room = await createRoom(podA, alice);
+      await addMember(podA, alice, room.id, bob.user.id);
+      const aliceA = await connect(podA, alice, 'alice@A');
+      const bobB = await connect(podB, bob, 'bob@B');
+
+      const ack = await aliceA.request('typing', { roomId: room.id, typing: true });
+      expect(ack).toMatchObject({ ok: true });
+      const typing = await bobB.waitFor('typing', (e) => e.roomId === room.id);
+      expect(typing).toMatchObject({ roomId: room.id, user: { id: alice.user.id, username: alice.username }, typing: true });
+    });
+  });
+
+  describe('direct messages', () => {
+    it('POST /api/dms returns the one DM room of the pair, whoever asks and however often', async () => {
+      const alice = await registerUser(podA, 'dm');
+      const bob = await registerUser(podB, 'dmb');
+      const first = await podA.post<MyRoom>('/api/dms', { userId: bob.user.id }, alice.token);
+      expect([200, 201]).toContain(first.status);
+      expect(first.body.kind).toBe('dm');
+      const second = await podB.post<MyRoom>('/api/dms', { userId: bob.user.id }, alice.token);
+      const reverse = await podB.post<MyRoom>('/api/dms', { userId: alice.user.id }, bob.token);
+      expect(second.body.id).toBe(first.body.id);
+      expect(reverse.body.id).toBe(first.body.id);
+      expect((await myRoom(podA, bob, first.body.id)).kind).toBe('dm');
+
+      // Both sides asking at the same moment on different pods still get one room.
+      const carol = await registerUser(podA, 'dmc');
+      const dave = await registerUser(podB, 'dmd');
+      const raced = await Promise.all([
+        podA.post<MyRoom>('/api/dms', { userId: dave.user.id }, carol.token),
+        podB.post<MyRoom>('/api/dms', { userId: carol.user.id }, dave.token),
+        podB.post<MyRoom>('/api/dms', { userId: dave.user.id }, carol.token),
+        podA.post<MyRoom>('/api/dms', { userId: carol.user.id }, dave.token),
+      ]);
+      expect(raced.map((r) => r.status).every((s) => s === 200 || s === 201)).toBe(true);
+      expect(new Set(raced.map((r) => r.body.id)).size).toBe(1);
+
+      const unknown = await podA.post('/api/dms', { userId: randomUUID() }, alice.token);
+      expect(unknown.status).toBe(404);
+      const malformed = await podA.post('/api/dms', { userId: 'bob' }, alice.token);
+      expect(malformed.status).toBe(400);
+      expect(errorOf(malformed.body).code).toBe(ErrorCode.VALIDATION_FAILED);
+    });
+
+    it('a DM opened while the peer is online on the other pod reaches the peer at once', async () => {
+      const alice = await registerUser(podA, 'dml');
+      const bob = await registerUser(podB, 'dmlb');
+      const aliceA = await connect(podA, alice, 'alice@A');
+      const bobB = await connect(podB, bob, 'bob@B');
+      const dm = await podA.post<MyRoom>('/api/dms', { userId: bob.user.id }, alice.token);
+      expect([200, 201]).toContain(dm.status);
+      const sent = await send(aliceA, dm.body.id, 'psst');
+      await bobB.waitFor('message:new', (e) => e.message.id === sent.id);
+      await bobB.waitFor('room:joined', (e) => e.room.id === dm.body.id);
+    });
+  });
+
+  describe('read state and history', () => {
+    it('counts unread messages in GET /api/rooms and moves them with room:read on every socket', async () => {
+      const alice = await registerUser(podA, 'unread');
+      const bob = await registerUser(podB, 'unreadb');
+      const room = await createRoom(podA, alice);
+      await addMember(podA, alice, room.id, bob.user.id);
+      const aliceA = await connect(podA, alice, 'alice@A');
+      const bobA = await connect(podA, bob, 'bob@A');
+      const bobB = await connect(podB, bob, 'bob@B');
+
+      for (let i = 1; i <= 5; i += 1) await send(aliceA, room.id, `unread ${i}`);
+      expect(await myRoom(podB, bob, room.id)).toMatchObject({ lastSeq: 5, lastReadSeq: 0, unread: 5 });
+
+      const read = await bobA.request('room:read', { roomId: room.id, seq: 3 });
+      expect(read).toMatchObject({ ok: true });
+      const echoed = await bobB.waitFor('room:read', (e) => e.roomId === room.id);
+      expect(echoed).toMatchObject({ roomId: room.id, seq: 3 });
+      expect(await myRoom(podA, bob, room.id)).toMatchObject({ lastSeq: 5, lastReadSeq: 3, unread: 2 });
+
+      const later = await connect(podB, bob, 'bob@B#2');
+      expect(later.sessions[0]?.rooms.find((r) => r.id === room.id)).toMatchObject({ id: room.id, lastSeq: 5, lastReadSeq: 3 });
+
+      const readAll = await bobB.request('room:read', { roomId: room.id, seq: 5 });
+      expect(readAll).toMatchObject({ ok: true });
+      expect(await myRoom(podB, bob, room.id)).toMatchObject({ lastReadSeq: 5, unread: 0 });
+    });
+
+    it('pages history newest-first with before/limit, without overlap or gaps', async () => {
+      const alice = await registerUser(podA, 'hist');
+      const room = await createRoom(podA, alice);
+      const aliceB = await connect(podB, alice, 'alice@B');
+      for (let i = 1; i <= 12; i += 1) await send(aliceB, room.id, `h${i}`);
+
+      const path = (query: string) => `/api/rooms/${room.id}/messages${query}`;
+      const p1 = await podA.get<HistoryPage>(path('?limit=5'), alice.token);
+      expect(p1.status).toBe(200);
+      expect(p1.body.messages.map((m) => m.seq)).toEqual([12, 11, 10, 9, 8]);
+      expect(p1.body.hasMore).toBe(true);
+      const p2 = await podB.get<HistoryPage>(path('?before=8&limit=5'), alice.token);
+      expect(p2.body.messages.map((m) => m.seq)).toEqual([7, 6, 5, 4, 3]);
+      expect(p2.body.hasMore).toBe(true);
+      const p3 = await podA.get<HistoryPage>(path('?before=3&limit=5'), alice.token);
+      expect(p3.body.messages.map((m) => m.seq)).toEqual([2, 1]);
+      expect(p3.body.messages.map((m) => m.body)).toEqual(['h2', 'h1']);
+      expect(p3.body.hasMore).toBe(false);
+
+      const whole = await podB.get<HistoryPage>(path(''), alice.token);
+      expect(whole.body.messages.map((m) => m.seq)).toEqual(range(1, 12).reverse());
+      expect(whole.body.hasMore).toBe(false);
+
+      const tooBig = await podA.get(path(`?limit=${LIMITS.historyPageMax + 1}`), alice.token);
+      expect(tooBig.status).toBe(400);
+      expect(errorOf(tooBig.body).code).toBe(ErrorCode.VALIDATION_FAILED);
+      const anonymous = await podA.get(path(''));
+      expect(anonymous.status).toBe(401);
+    });
+
+    it('keeps a token valid on both pods for REST after a re-login (tokens are not pod-bound)', async () => {
+      const alice = await registerUser(podB, 'relog');
+      const again: AuthResponse = await login(podA, alice.username, alice.password);
+      const rooms = await podB.get<MyRoom[]>('/api/rooms', again.accessToken);
+      expect(rooms.status).toBe(200);
+      expect(rooms.body).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,29 @@
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+
+/** Repository root (backend/test/support -> ../../..). */
+export const REPO_ROOT = resolve(__dirname, '../../..');
+export const BACKEND_MAIN = resolve(REPO_ROOT, 'dist/backend/main.js');
+export const FRONTEND_INDEX = resolve(REPO_ROOT, 'dist/frontend/browser/index.html');
+
+/** Superuser connection to the maintenance database, used only to create and drop test databases. */
+export const PG_ADMIN_URL = process.env['IT_PG_ADMIN_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const REDIS_URL = process.env['IT_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+export const READY_TIMEOUT_MS = 30_000;
+
+/** Integration suites run only under the integration jest config (see integration-setup.ts). */
+export const describeIntegration: jest.Describe =
+  process.env['CHAT_INTEGRATION'] === '1' ? describe : describe.skip;
+
+export function randomId(bytes = 6): string {
+  return randomBytes(bytes).toString('hex');
+}
+
+export function failedSoFar(): boolean {
+  return (globalThis as Record<string, unknown>)['__chatIntegrationFailed'] === true;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((done) => setTimeout(done, ms));
+}

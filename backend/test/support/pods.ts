@@ -1,0 +1,92 @@
+import { existsSync } from 'node:fs';
+import { BACKEND_MAIN, REDIS_URL, REPO_ROOT, failedSoFar, randomId } from './env';
+import { ManagedProcess, freePort, waitUntilReady } from './processes';
+
+export const ADMIN_USERNAME = 'it-admin';
+export const ADMIN_PASSWORD = 'it-admin-password';
+
+export interface Pod {
+  podId: string;
+  port: number;
+  baseUrl: string;
+  process: ManagedProcess;
+}
+
+export interface Cluster {
+  pods: Pod[];
+  redisKeyPrefix: string;
+  jwtSecret: string;
+  /** Stops every pod (SIGTERM, then SIGKILL) and prints their logs if a test of the file failed. */
+  stop(): Promise<void>;
+}
+
+export interface ClusterOptions {
+  databaseUrl: string;
+  pods: number;
+}
+
+/** Environment shared by the caller's process and a pod, without anything that would change the pod's mode. */
+function baseEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of ['DATABASE_URL', 'REDIS_URL', 'REDIS_KEY_PREFIX', 'JWT_SECRET', 'DATA_DIR', 'PORT', 'POD_ID']) {
+    delete env[key];
+  }
+  return env;
+}
+
+/**
+ * Starts `count` pods of dist/backend/main.js on one database and one Redis key prefix, all at once
+ * (so concurrent start-up migrations are exercised too), and waits until each is ready.
+ */
+export async function startCluster(options: ClusterOptions): Promise<Cluster> {
+  if (!existsSync(BACKEND_MAIN)) {
+    throw new Error(`${BACKEND_MAIN} is missing: run "npx nx build backend" first`);
+  }
+  const run = randomId(4);
+  const redisKeyPrefix = `it-${run}:`;
+  const jwtSecret = `it-secret-${randomId(16)}`;
+  const pods: Pod[] = [];
+  const cluster: Cluster = {
+    pods,
+    redisKeyPrefix,
+    jwtSecret,
+    stop: async () => {
+      const results = await Promise.all(pods.map((pod) => pod.process.stop()));
+      const killed = pods.filter((_, i) => results[i]?.killed).map((pod) => pod.podId);
+      if (failedSoFar() || killed.length > 0) {
+        for (const pod of pods) {
+          process.stderr.write(`\n----- logs of ${pod.podId} (${pod.baseUrl}) -----\n${pod.process.tail(150)}\n`);
+        }
+      }
+    },
+  };
+  try {
+    for (let i = 0; i < options.pods; i += 1) {
+      const port = await freePort();
+      const podId = `it-${run}-pod-${String.fromCharCode(97 + i)}`;
+      const proc = new ManagedProcess(podId, process.execPath, [BACKEND_MAIN], {
+        cwd: REPO_ROOT,
+        env: {
+          ...baseEnv(),
+          NODE_ENV: 'production',
+          PORT: String(port),
+          DATABASE_URL: options.databaseUrl,
+          REDIS_URL,
+          REDIS_KEY_PREFIX: redisKeyPrefix,
+          JWT_SECRET: jwtSecret,
+          ADMIN_USERNAME,
+          ADMIN_PASSWORD,
+          POD_ID: podId,
+          LOG_LEVEL: 'warn',
+          NO_COLOR: '1',
+        },
+      });
+      pods.push({ podId, port, baseUrl: `http://127.0.0.1:${port}`, process: proc });
+    }
+    await Promise.all(pods.map((pod) => waitUntilReady(pod.baseUrl, pod.process)));
+    return cluster;
+  } catch (err) {
+    await cluster.stop();
+    throw err;
+  }
+}

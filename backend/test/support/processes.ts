@@ -1,0 +1,135 @@
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { createServer } from 'node:net';
+import { READY_TIMEOUT_MS, sleep } from './env';
+
+const LOG_LIMIT = 400;
+
+/**
+ * A child process started by the tests in its own process group (so `npm start` and the node
+ * process under it are stopped together), with its output kept for diagnostics.
+ */
+export class ManagedProcess {
+  readonly logs: string[] = [];
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private readonly child: ChildProcess;
+  private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  private expectingExit = false;
+
+  constructor(
+    readonly name: string,
+    command: string,
+    args: string[],
+    options: SpawnOptions,
+  ) {
+    this.child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const keep = (stream: string) => (chunk: Buffer) => {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (line.trim() === '') continue;
+        this.logs.push(`[${this.name} ${stream}] ${line}`);
+        if (this.logs.length > LOG_LIMIT) this.logs.shift();
+      }
+    };
+    this.child.stdout?.on('data', keep('out'));
+    this.child.stderr?.on('data', keep('err'));
+    this.exited = new Promise((resolveExit) => {
+      this.child.once('exit', (code, signal) => {
+        this.exitInfo = { code, signal };
+        if (!this.expectingExit) {
+          this.logs.push(`[${this.name}] exited unexpectedly (code ${code}, signal ${signal})`);
+        }
+        resolveExit({ code, signal });
+      });
+      this.child.once('error', (err) => {
+        this.logs.push(`[${this.name}] failed to start: ${err.message}`);
+        this.exitInfo = { code: -1, signal: null };
+        resolveExit(this.exitInfo);
+      });
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get hasExited(): boolean {
+    return this.exitInfo !== null;
+  }
+
+  /** SIGTERM to the process group, SIGKILL if it is still alive after `graceMs`. Resolves once it exited. */
+  async stop(graceMs = 10_000): Promise<{ code: number | null; signal: NodeJS.Signals | null; killed: boolean }> {
+    this.expectingExit = true;
+    if (this.exitInfo) return { ...this.exitInfo, killed: false };
+    this.signalGroup('SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<null>((resolveTimeout) => {
+      timer = setTimeout(() => resolveTimeout(null), graceMs);
+    });
+    const first = await Promise.race([this.exited, timedOut]);
+    clearTimeout(timer);
+    if (first !== null) {
+      // The leader exited; make sure nothing it started outlives it.
+      this.signalGroup('SIGKILL');
+      return { ...first, killed: false };
+    }
+    this.logs.push(`[${this.name}] did not exit ${graceMs} ms after SIGTERM, sending SIGKILL`);
+    this.signalGroup('SIGKILL');
+    return { ...(await this.exited), killed: true };
+  }
+
+  tail(lines = 80): string {
+    return this.logs.slice(-lines).join('\n');
+  }
+
+  private signalGroup(signal: NodeJS.Signals): void {
+    const pid = this.child.pid;
+    if (pid === undefined) return;
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      // The group is already gone.
+    }
+  }
+}
+
+/** A TCP port that was free a moment ago (the OS picked it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      if (address === null || typeof address === 'string') {
+        server.close();
+        reject(new Error('no port'));
+        return;
+      }
+      server.close(() => resolvePort(address.port));
+    });
+  });
+}
+
+/** Polls GET {baseUrl}/health/ready until it answers 200; fails early if the process exits. */
+export async function waitUntilReady(
+  baseUrl: string,
+  proc: ManagedProcess,
+  timeoutMs = READY_TIMEOUT_MS,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer yet';
+  while (Date.now() < deadline) {
+    if (proc.hasExited) {
+      throw new Error(`${proc.name} exited before it was ready.\n${proc.tail()}`);
+    }
+    try {
+      const res = await fetch(`${baseUrl}/health/ready`, { signal: AbortSignal.timeout(2_000) });
+      const text = await res.text();
+      if (res.status === 200) return;
+      last = `HTTP ${res.status} ${text.slice(0, 300)}`;
+    } catch (err) {
+      last = err instanceof Error ? err.message : String(err);
+    }
+    await sleep(250);
+  }
+  throw new Error(`${proc.name} not ready after ${timeoutMs} ms (last: ${last}).\n${proc.tail()}`);
+}
