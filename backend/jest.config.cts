@@ -1,5 +1,7 @@
 module.exports = {
   displayName: 'backend',
+  roots: ['<rootDir>/src'],
+  setupFiles: ['reflect-metadata'],
   preset: '../jest.preset.js',
   testEnvironment: 'node',
   transform: {

@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-inferrable-types -- explicit types feed the decorator metadata that converts env strings */
+import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import {
   IsIn,

@@ -55,13 +55,14 @@ export class MessageWriter {
     const batch = this.queue.splice(0, this.settings.max);
     if (!batch.length) return;
     this.inFlight += 1;
+    // The next batch may start while this one is being written, up to the concurrency limit.
+    this.schedule();
     try {
       await this.writeAll(batch);
     } finally {
       this.inFlight -= 1;
       this.schedule();
     }
-    this.schedule();
   }
 
   private async writeAll(batch: Waiting[]): Promise<void> {

@@ -1,0 +1,82 @@
+import { AppConfig } from '../config/app-config';
+import { AppError } from '../common/app-error';
+import { MessageRepository, PendingSend, SendOutcome } from './message.repository';
+import { MessageWriter } from './message-writer';
+
+const sender = { id: 'u1', username: 'alice', displayName: 'Alice' };
+const send = (n: number): PendingSend => ({ roomId: 'r1', sender, clientMsgId: `c${n}`, body: `m${n}` });
+const stored = (s: PendingSend, seq: number): SendOutcome => ({
+  created: true,
+  message: {
+    id: `id-${s.clientMsgId}`,
+    roomId: s.roomId,
+    seq,
+    updatedSeq: seq,
+    clientMsgId: s.clientMsgId,
+    sender,
+    body: s.body,
+    createdAt: '',
+    editedAt: null,
+    deletedAt: null,
+  },
+});
+
+function writerWith(writeBatch: jest.Mock, settings = { windowMs: 1, max: 100, concurrency: 1 }): MessageWriter {
+  const repository = { writeBatch } as unknown as MessageRepository;
+  const config = { writeBatch: settings } as AppConfig;
+  return new MessageWriter(repository, config);
+}
+
+describe('MessageWriter (group commit)', () => {
+  it('writes sends that arrive together in one batch and answers each with its own outcome', async () => {
+    const writeBatch = jest.fn(async (sends: PendingSend[]) => sends.map((s, i) => stored(s, i + 1)));
+    const writer = writerWith(writeBatch);
+    const outcomes = await Promise.all([1, 2, 3].map((n) => writer.write(send(n))));
+    expect(writeBatch).toHaveBeenCalledTimes(1);
+    expect(outcomes.map((o) => ('message' in o ? o.message.clientMsgId : 'error'))).toEqual(['c1', 'c2', 'c3']);
+  });
+
+  it('caps the batch size and writes the rest in the next batch', async () => {
+    const writeBatch = jest.fn(async (sends: PendingSend[]) => sends.map((s, i) => stored(s, i + 1)));
+    const writer = writerWith(writeBatch, { windowMs: 1, max: 2, concurrency: 1 });
+    await Promise.all([1, 2, 3, 4, 5].map((n) => writer.write(send(n))));
+    expect(writeBatch.mock.calls.map(([sends]) => sends.length)).toEqual([2, 2, 1]);
+  });
+
+  it('answers every send of a batch with UNAVAILABLE when the database is unreachable', async () => {
+    const writeBatch = jest.fn(async () => {
+      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    });
+    const writer = writerWith(writeBatch);
+    const outcomes = await Promise.all([1, 2].map((n) => writer.write(send(n))));
+    expect(outcomes.map((o) => ('error' in o ? o.error.code : 'ok'))).toEqual(['UNAVAILABLE', 'UNAVAILABLE']);
+    expect(writeBatch).toHaveBeenCalledTimes(1);
+  });
+
+  it('retries a batch one send at a time after an unexpected failure, so one bad send fails alone', async () => {
+    const writeBatch = jest.fn(async (sends: PendingSend[]) => {
+      if (sends.length > 1) throw new Error('duplicate key value violates unique constraint');
+      if (sends[0].clientMsgId === 'c2') throw new AppError('FORBIDDEN', 'no');
+      return [stored(sends[0], 1)];
+    });
+    const writer = writerWith(writeBatch);
+    const outcomes = await Promise.all([1, 2, 3].map((n) => writer.write(send(n))));
+    expect(outcomes.map((o) => ('error' in o ? o.error.code : 'ok'))).toEqual(['ok', 'FORBIDDEN', 'ok']);
+  });
+
+  it('keeps at most `concurrency` batches in flight', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const writeBatch = jest.fn(async (sends: PendingSend[]) => {
+      inFlight += 1;
+      peak = Math.max(peak, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight -= 1;
+      return sends.map((s, i) => stored(s, i + 1));
+    });
+    const writer = writerWith(writeBatch, { windowMs: 0, max: 1, concurrency: 2 });
+    await Promise.all([1, 2, 3, 4, 5, 6].map((n) => writer.write(send(n))));
+    expect(peak).toBe(2);
+    expect(writer.pending).toBe(0);
+  });
+});
