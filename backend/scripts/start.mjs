@@ -5,10 +5,13 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureDependencies } from './ensure-deps.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const server = join(root, 'dist', 'backend', 'main.js');
 const client = join(root, 'dist', 'frontend', 'browser', 'index.html');
+
+ensureDependencies();
 
 if (!existsSync(server) || !existsSync(client)) {
   console.log('No production build found: running `npm run build` first (once).');
