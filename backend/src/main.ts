@@ -1,12 +1,14 @@
-import { LogLevel, Logger } from '@nestjs/common';
+import { LogLevel, Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
 import { AppModule, MigrateModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { LOG_LEVELS, LogLevelName, loadEnvironment } from './config/environment';
 import { HttpErrorFilter } from './common/http-exception.filter';
+import { setUpOpenApi } from './common/openapi';
 import { ContractValidationPipe } from './common/validation.pipe';
-import { Lifecycle } from './health/lifecycle';
 import { RealtimePubSub } from './realtime/pubsub';
 import { RealtimeIoAdapter } from './realtime/realtime-io.adapter';
 
@@ -14,23 +16,58 @@ function logLevels(level: LogLevelName): LogLevel[] {
   return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1) as LogLevel[];
 }
 
-async function serve(level: LogLevelName): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { logger: logLevels(level) });
+async function serve(): Promise<void> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
   const config = app.get(AppConfig);
+  const log = new NestLogger('Main');
   app.set('trust proxy', true);
   app.disable('x-powered-by');
+  // The Angular client and Swagger UI are served from here: allow their own scripts and styles only.
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          connectSrc: ["'self'", 'ws:', 'wss:'],
+          imgSrc: ["'self'", 'data:'],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          scriptSrc: ["'self'", "'unsafe-inline'"],
+        },
+      },
+    }),
+  );
   app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready', 'metrics'] });
   app.useGlobalPipes(new ContractValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
   if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins, credentials: true });
   app.useWebSocketAdapter(new RealtimeIoAdapter(app, config, app.get(RealtimePubSub)));
-  app.enableShutdownHooks();
-  const lifecycle = app.get(Lifecycle);
-  process.once('SIGTERM', () => {
-    lifecycle.draining = true;
-  });
+  setUpOpenApi(app);
+
+  // SIGTERM/SIGINT: drain (DrainService), close servers, Redis and the database, then exit 0 — or exit 1
+  // if that takes longer than SHUTDOWN_GRACE_MS.
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log.log(`${signal}: shutting down`);
+    setTimeout(() => {
+      log.error(`Shutdown took longer than ${config.shutdownGraceMs} ms; exiting`);
+      process.exit(1);
+    }, config.shutdownGraceMs).unref();
+    app
+      .close()
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        log.error(`Shutdown failed: ${String(error)}`);
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+
   await app.listen(config.port);
-  new Logger('Main').log(`Pod ${config.podId} (${config.mode} mode) listening on http://localhost:${config.port}`);
+  log.log(`Pod ${config.podId} (${config.mode} mode) listening on http://localhost:${config.port}`);
 }
 
 async function migrate(level: LogLevelName): Promise<void> {
@@ -47,9 +84,9 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   // A failed publish or a dropped connection must never take the pod down; log and carry on.
-  process.on('unhandledRejection', (reason) => new Logger('Process').error(`Unhandled rejection: ${String(reason)}`));
+  process.on('unhandledRejection', (reason) => new NestLogger('Process').error(`Unhandled rejection: ${String(reason)}`));
   if (process.argv[2] === 'migrate') await migrate(level);
-  else await serve(level);
+  else await serve();
 }
 
 main().catch((error: unknown) => {

@@ -1,10 +1,12 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AuthResponse, LoginRequest, RegisterRequest, User } from '@chat/contracts';
 import { UserEntity } from '../users/user.entity';
 import { toUser } from '../users/user.mapper';
 import { CurrentUser, Public } from './auth.guard';
 import { AuthService } from './auth.service';
 
+@ApiTags('auth')
 @Controller()
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
@@ -22,6 +24,7 @@ export class AuthController {
     return this.auth.login(body);
   }
 
+  @ApiBearerAuth()
   @Get('me')
   me(@CurrentUser() user: UserEntity): User {
     return toUser(user);

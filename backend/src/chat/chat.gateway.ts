@@ -8,10 +8,8 @@ import {
   SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
-import type { Socket } from 'socket.io';
 import {
   AckOk,
-  ClientToServerEvents,
   DeleteMessageRequest,
   EditMessageRequest,
   ErrorCode,
@@ -19,7 +17,6 @@ import {
   Message,
   ReadRequest,
   SendMessageRequest,
-  ServerToClientEvents,
   SyncRequest,
   SyncResult,
   TypingRequest,
@@ -28,15 +25,15 @@ import { AuthService } from '../auth/auth.service';
 import { AppError } from '../common/app-error';
 import { ContractValidationPipe } from '../common/validation.pipe';
 import { MessagesService } from '../messages/messages.service';
-import { Broadcaster, ChatServer, SocketData } from '../realtime/broadcaster';
+import { Lifecycle } from '../health/lifecycle';
+import { MetricsService } from '../metrics/metrics.service';
+import { Broadcaster, ChatServer, ChatSocket } from '../realtime/broadcaster';
 import { roomChannel, userChannel } from '../realtime/channels';
 import { PresenceService } from '../realtime/presence.service';
 import { RealtimePubSub } from '../realtime/pubsub';
 import { RoomsRepository } from '../rooms/rooms.repository';
 import { toUser } from '../users/user.mapper';
 import { WsAckFilter } from './ws-ack.filter';
-
-type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 /**
  * The Socket.IO endpoint. Handshakes carry a bearer token; every request is validated against the
@@ -48,7 +45,6 @@ type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<stri
 @UsePipes(ContractValidationPipe)
 export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   private readonly logger = new Logger(ChatGateway.name);
-  private server?: ChatServer;
 
   constructor(
     private readonly auth: AuthService,
@@ -57,12 +53,18 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly rooms: RoomsRepository,
     private readonly presence: PresenceService,
     private readonly broadcaster: Broadcaster,
+    private readonly lifecycle: Lifecycle,
+    private readonly metrics: MetricsService,
   ) {}
 
   afterInit(server: ChatServer): void {
-    this.server = server;
     this.broadcaster.attach(server);
     server.use((socket, next) => {
+      if (this.lifecycle.draining) {
+        const message = 'This server is shutting down; connect to another one';
+        next(Object.assign(new Error(message), { data: { code: ErrorCode.UNAVAILABLE, message } }));
+        return;
+      }
       const token: unknown = socket.handshake.auth?.['token'];
       this.auth
         .authenticate(typeof token === 'string' ? token : undefined)
@@ -84,6 +86,9 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   async handleConnection(socket: ChatSocket): Promise<void> {
     const user = socket.data.user;
+    socket.onAnyOutgoing((event: string) => {
+      if (event === 'message:new') this.metrics.messagesDelivered.inc();
+    });
     // Join the user channel first: membership changes from now on reach this socket even while
     // the room list below is being read.
     await socket.join(userChannel(user.id));
@@ -105,7 +110,16 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   @SubscribeMessage('message:send')
   async send(@ConnectedSocket() socket: ChatSocket, @MessageBody() request: SendMessageRequest): Promise<AckOk<{ message: Message }>> {
-    return { ok: true, message: await this.messages.send(socket.data.user, request) };
+    this.metrics.messagesReceived.inc();
+    const timer = this.metrics.sendAck.startTimer();
+    try {
+      const message = await this.messages.send(socket.data.user, request);
+      timer({ outcome: 'ok' });
+      return { ok: true, message };
+    } catch (error) {
+      timer({ outcome: 'error' });
+      throw error;
+    }
   }
 
   @SubscribeMessage('message:edit')
@@ -148,8 +162,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   }
 
   private async reannounceAll(): Promise<void> {
-    const sockets = this.server ? [...this.server.of('/').sockets.values()] : [];
-    for (const socket of sockets) {
+    for (const socket of this.broadcaster.localSockets()) {
       try {
         const heads = await this.rooms.heads(socket.data.user.id);
         await socket.join(heads.map((head) => roomChannel(head.id)));

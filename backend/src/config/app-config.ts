@@ -60,11 +60,23 @@ export class AppConfig {
   get logLevel(): LogLevelName {
     return this.get('LOG_LEVEL');
   }
+  get prettyLogs(): boolean {
+    return (this.get('LOG_FORMAT') ?? (process.stdout.isTTY ? 'pretty' : 'json')) === 'pretty';
+  }
   get dbPoolSize(): number {
     return this.get('DB_POOL_SIZE');
   }
   get dbStatementTimeoutMs(): number {
     return this.get('DB_STATEMENT_TIMEOUT_MS');
+  }
+  get metricsToken(): string | undefined {
+    return this.get('METRICS_TOKEN');
+  }
+  get shutdownGraceMs(): number {
+    return this.get('SHUTDOWN_GRACE_MS');
+  }
+  get drainSpreadMs(): number {
+    return this.get('DRAIN_SPREAD_MS');
   }
   get writeBatch(): { windowMs: number; max: number; concurrency: number } {
     return {

@@ -82,6 +82,11 @@ export class EnvironmentVariables {
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevelName = 'log';
 
+  /** json: one JSON object per line (for log pipelines); pretty: human-readable. Default: pretty on a terminal. */
+  @IsOptional()
+  @IsIn(['json', 'pretty'])
+  LOG_FORMAT?: 'json' | 'pretty';
+
   @IsInt()
   @Min(1)
   @Max(200)
@@ -102,6 +107,24 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(5000)
   WRITE_BATCH_MAX: number = 500;
+
+  /** With it set, GET /metrics wants `Authorization: Bearer <METRICS_TOKEN>`. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN?: string;
+
+  /** SIGTERM to exit: the pod drains and exits within this; keep it below the orchestrator's grace period. */
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  SHUTDOWN_GRACE_MS: number = 25_000;
+
+  /** Draining spreads client disconnects over this window so the rest of the fleet is not hit at once. */
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  DRAIN_SPREAD_MS: number = 3_000;
 
   /** Batches written at once (each holds one pooled connection). */
   @IsInt()

@@ -4,9 +4,10 @@ import { RoomEntity } from '../rooms/room.entity';
 import { RoomMemberEntity } from '../rooms/room-member.entity';
 import { MessageEntity } from '../messages/message.entity';
 import { InitialSchema1763856000000 } from './migrations/1763856000000-initial-schema';
+import { AuditLog1763942400000 } from './migrations/1763942400000-audit-log';
 
 export const ENTITIES = [UserEntity, RoomEntity, RoomMemberEntity, MessageEntity];
-export const MIGRATIONS = [InitialSchema1763856000000];
+export const MIGRATIONS = [InitialSchema1763856000000, AuditLog1763942400000];
 
 export interface ConnectionSettings {
   url: string;

@@ -1,10 +1,12 @@
 import { Controller, Get } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../auth/auth.guard';
 import { RealtimePubSub } from '../realtime/pubsub';
 import { Lifecycle } from './lifecycle';
 
 /** Liveness (the process answers) and readiness (dependencies up, not draining); 503 when not ready. */
+@ApiTags('health')
 @Public()
 @Controller('health')
 export class HealthController {

@@ -1,5 +1,6 @@
 import { AppConfig } from '../config/app-config';
 import { AppError } from '../common/app-error';
+import { MetricsService } from '../metrics/metrics.service';
 import { MessageRepository, PendingSend, SendOutcome } from './message.repository';
 import { MessageWriter } from './message-writer';
 
@@ -24,7 +25,7 @@ const stored = (s: PendingSend, seq: number): SendOutcome => ({
 function writerWith(writeBatch: jest.Mock, settings = { windowMs: 1, max: 100, concurrency: 1 }): MessageWriter {
   const repository = { writeBatch } as unknown as MessageRepository;
   const config = { writeBatch: settings } as AppConfig;
-  return new MessageWriter(repository, config);
+  return new MessageWriter(repository, config, new MetricsService());
 }
 
 describe('MessageWriter (group commit)', () => {

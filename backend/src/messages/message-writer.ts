@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
 import { toAppError } from '../common/to-app-error';
 import { MessageRepository, PendingSend, SendOutcome } from './message.repository';
 
@@ -25,6 +26,7 @@ export class MessageWriter {
   constructor(
     private readonly repository: MessageRepository,
     config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {
     this.settings = config.writeBatch;
   }
@@ -66,11 +68,15 @@ export class MessageWriter {
   }
 
   private async writeAll(batch: Waiting[]): Promise<void> {
+    this.metrics.batchSize.observe(batch.length);
+    const timer = this.metrics.batchSeconds.startTimer();
     try {
       const outcomes = await this.repository.writeBatch(batch.map((w) => w.send));
+      timer({ outcome: 'ok' });
       batch.forEach((waiting, index) => waiting.resolve(outcomes[index]));
       return;
     } catch (error) {
+      timer({ outcome: 'error' });
       const failure = toAppError(error);
       if (failure.code === 'UNAVAILABLE' || batch.length === 1) {
         if (failure.code === 'INTERNAL') this.logger.error(error);

@@ -1,10 +1,13 @@
 import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { HistoryPage, HistoryQuery } from '@chat/contracts';
 import { CurrentUser } from '../auth/auth.guard';
 import { UuidParam } from '../common/uuid-param';
 import { UserEntity } from '../users/user.entity';
 import { MessagesService } from './messages.service';
 
+@ApiTags('messages')
+@ApiBearerAuth()
 @Controller('rooms/:id/messages')
 export class MessagesController {
   constructor(private readonly messages: MessagesService) {}

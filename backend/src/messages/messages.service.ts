@@ -10,6 +10,7 @@ import {
   normalizeBody,
 } from '@chat/contracts';
 import { AppError } from '../common/app-error';
+import { MetricsService } from '../metrics/metrics.service';
 import { Broadcaster } from '../realtime/broadcaster';
 import { RoomsRepository } from '../rooms/rooms.repository';
 import { toSender } from '../users/user.mapper';
@@ -38,6 +39,7 @@ export class MessagesService {
     private readonly messages: MessageRepository,
     private readonly rooms: RoomsRepository,
     private readonly broadcaster: Broadcaster,
+    private readonly metrics: MetricsService,
   ) {}
 
   async send(actor: Actor, request: SendMessageRequest): Promise<Message> {
@@ -45,7 +47,10 @@ export class MessagesService {
     const outcome = await this.writer.write({ roomId: request.roomId, sender: toSender(actor), clientMsgId: request.clientMsgId, body });
     if ('error' in outcome) throw outcome.error;
     // A resend returns the original without a second broadcast.
-    if (outcome.created) this.broadcaster.toRoom(outcome.message.roomId).emit('message:new', { message: outcome.message });
+    if (outcome.created) {
+      this.metrics.persisted(1);
+      this.broadcaster.toRoom(outcome.message.roomId).emit('message:new', { message: outcome.message });
+    }
     return outcome.message;
   }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { BroadcastOperator, Server } from 'socket.io';
+import type { BroadcastOperator, Server, Socket } from 'socket.io';
 import type { ClientToServerEvents, MyRoom, ServerToClientEvents } from '@chat/contracts';
 import { roomChannel, userChannel } from './channels';
 
@@ -9,6 +9,7 @@ export interface SocketData {
 }
 
 export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type Operator = BroadcastOperator<ServerToClientEvents, SocketData>;
 
 /**
@@ -50,6 +51,17 @@ export class Broadcaster {
   memberRemoved(userId: string, roomId: string): void {
     this.io.in(userChannel(userId)).socketsLeave(roomChannel(roomId));
     this.toUser(userId).emit('room:left', { roomId });
+  }
+
+  /** Closes every socket of the user on every pod, telling them why first (ban, revoked token). */
+  closeUserSessions(userId: string, code: 'BANNED' | 'TOKEN_REVOKED', message: string): void {
+    this.toUser(userId).emit('session:closed', { code, message });
+    this.io.in(userChannel(userId)).disconnectSockets(true);
+  }
+
+  /** This pod's sockets. */
+  localSockets(): ChatSocket[] {
+    return this.server ? [...this.server.of('/').sockets.values()] : [];
   }
 
   /** Sockets connected to this pod (not the whole fleet). */

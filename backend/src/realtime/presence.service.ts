@@ -1,53 +1,48 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { RoomsRepository } from '../rooms/rooms.repository';
 import { Broadcaster } from './broadcaster';
+import { PodRegistry } from './pod-registry';
 import { MemoryPresenceStore, PresenceStore } from './presence.store';
 import { RealtimePubSub } from './pubsub';
 import { RedisPresenceStore } from './redis-presence.store';
-
-const HEARTBEAT_MS = 5_000;
 
 /**
  * Online state across pods and the `presence` events to everyone sharing a room with a user who came
  * or went. Best-effort by design: a Redis outage loses presence updates, never messages.
  */
 @Injectable()
-export class PresenceService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class PresenceService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(PresenceService.name);
   private readonly store: PresenceStore;
   private readonly redisStore: RedisPresenceStore | null;
-  private timer?: NodeJS.Timeout;
 
   constructor(
     pubsub: RealtimePubSub,
     config: AppConfig,
     private readonly broadcaster: Broadcaster,
     private readonly rooms: RoomsRepository,
+    private readonly pods: PodRegistry,
   ) {
-    this.redisStore = pubsub.redis ? new RedisPresenceStore(pubsub.redis.command, config.redisKeyPrefix, config.podId) : null;
+    this.redisStore = pubsub.redis
+      ? new RedisPresenceStore(pubsub.redis.command, config.redisKeyPrefix, config.podId, pods.podsKey)
+      : null;
     this.store = this.redisStore ?? new MemoryPresenceStore();
   }
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.redisStore) return;
     const store = this.redisStore;
-    await this.attempt('start', async () => {
-      await store.resetOwnPod();
-      await store.heartbeat();
+    await this.attempt('start', () => store.resetOwnPod());
+    // After each heartbeat, clear out pods that stopped beating and tell rooms their users left.
+    this.pods.onBeat(async () => {
+      const gone = await this.attempt('sweep', () => store.sweep());
+      for (const userId of gone ?? []) await this.announce(userId, false);
     });
-    this.timer = setInterval(() => void this.tick(store), HEARTBEAT_MS);
-    this.timer.unref();
   }
 
-  private async tick(store: RedisPresenceStore): Promise<void> {
-    await this.attempt('heartbeat', () => store.heartbeat());
-    const gone = await this.attempt('sweep', () => store.sweep());
-    for (const userId of gone ?? []) await this.announce(userId, false);
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+  /** Forgets this pod's sockets while Redis is still open (it closes in the shutdown hooks after this). */
+  async beforeApplicationShutdown(): Promise<void> {
     const store = this.redisStore;
     if (store) await this.attempt('shutdown', () => store.resetOwnPod());
   }

@@ -1,6 +1,7 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
 import { RedisConnections } from './redis-connections';
 
 type AdapterFactory = ReturnType<typeof createAdapter>;
@@ -14,8 +15,13 @@ type AdapterFactory = ReturnType<typeof createAdapter>;
 export class RealtimePubSub implements OnApplicationShutdown {
   readonly redis: RedisConnections | null;
 
-  constructor(private readonly config: AppConfig) {
-    this.redis = config.redisUrl ? new RedisConnections(config.redisUrl) : null;
+  constructor(
+    private readonly config: AppConfig,
+    metrics: MetricsService,
+  ) {
+    this.redis = config.redisUrl
+      ? new RedisConnections(config.redisUrl, (connection) => metrics.redisReconnects.inc({ connection }))
+      : null;
   }
 
   get distributed(): boolean {

@@ -16,7 +16,10 @@ export class RedisConnections {
   private readonly logger = new Logger('Redis');
   private subscriberLost = false;
 
-  constructor(url: string) {
+  constructor(
+    url: string,
+    private readonly onReconnect: (role: string) => void = () => undefined,
+  ) {
     const options: RedisOptions = {
       // Commands fail fast during an outage instead of piling up; fan-out is repaired by re-sync.
       maxRetriesPerRequest: 2,
@@ -41,7 +44,10 @@ export class RedisConnections {
   private connect(url: string, role: string, options: RedisOptions): Redis {
     const client = new Redis(url, { ...options, connectionName: `chat-${role}` });
     client.on('error', (error: Error) => this.logger.warn(`${role} connection: ${error.message}`));
-    client.on('reconnecting', () => this.logger.warn(`${role} connection lost, reconnecting`));
+    client.on('reconnecting', () => {
+      this.logger.warn(`${role} connection lost, reconnecting`);
+      this.onReconnect(role);
+    });
     return client;
   }
 

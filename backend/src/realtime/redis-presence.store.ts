@@ -1,18 +1,18 @@
 import type Redis from 'ioredis';
+import { POD_TTL_MS } from './pod-registry';
 import { PresenceStore } from './presence.store';
 
-/** A pod that has not beaten its heart for this long is dead, and its sockets with it. */
-export const POD_TTL_MS = 15_000;
 
 /**
- * Scaled mode: per user a hash podId -> open sockets on that pod; per pod a set of its users; and a
- * sorted set of live pods by last heartbeat. A user is online when a live pod holds a socket of theirs.
+ * Scaled mode: per user a hash podId -> open sockets on that pod, and per pod a set of its users.
+ * A user is online when a live pod (PodRegistry's heartbeats) holds a socket of theirs.
  */
 export class RedisPresenceStore extends PresenceStore {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly podId: string,
+    private readonly podsKey: string,
   ) {
     super();
   }
@@ -23,10 +23,6 @@ export class RedisPresenceStore extends PresenceStore {
   private podUsersKey(podId: string): string {
     return `${this.prefix}presence:pod:${podId}`;
   }
-  get podsKey(): string {
-    return `${this.prefix}pods`;
-  }
-
   private async livePods(): Promise<Set<string>> {
     return new Set(await this.redis.zrangebyscore(this.podsKey, Date.now() - POD_TTL_MS, '+inf'));
   }
@@ -34,10 +30,6 @@ export class RedisPresenceStore extends PresenceStore {
   private async othersOnline(userId: string): Promise<boolean> {
     const [counts, live] = await Promise.all([this.redis.hgetall(this.userKey(userId)), this.livePods()]);
     return Object.entries(counts).some(([pod, count]) => pod !== this.podId && live.has(pod) && Number(count) > 0);
-  }
-
-  async heartbeat(): Promise<void> {
-    await this.redis.zadd(this.podsKey, Date.now(), this.podId);
   }
 
   /** A restarted pod forgets the sockets it had before it died. */

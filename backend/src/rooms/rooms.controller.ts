@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AddMemberRequest, CreateDmRequest, CreateRoomRequest, Member, MyRoom, PublicRoomsQuery, Room } from '@chat/contracts';
 import { CurrentUser } from '../auth/auth.guard';
@@ -8,6 +9,8 @@ import { RoomsService } from './rooms.service';
 
 const RoomId = () => UuidParam('id');
 
+@ApiTags('rooms')
+@ApiBearerAuth()
 @Controller()
 export class RoomsController {
   constructor(private readonly rooms: RoomsService) {}

@@ -1,10 +1,13 @@
 import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { LIMITS, User, UserSearchQuery } from '@chat/contracts';
 import { CurrentUser } from '../auth/auth.guard';
 import { UserEntity } from './user.entity';
 import { toUser } from './user.mapper';
 import { UsersRepository } from './users.repository';
 
+@ApiTags('users')
+@ApiBearerAuth()
 @Controller('users')
 export class UsersController {
   constructor(private readonly users: UsersRepository) {}

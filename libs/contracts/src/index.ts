@@ -1,3 +1,4 @@
+export * from './lib/admin';
 export * from './lib/errors';
 export * from './lib/limits';
 export * from './lib/models';

@@ -130,6 +130,12 @@ export interface RoomLeftEvent {
   roomId: string;
 }
 
+/** Added: an admin archived the room; it stays readable, new messages are refused. */
+export interface RoomArchivedEvent {
+  roomId: string;
+  archivedAt: string;
+}
+
 export interface RoomReadEvent {
   roomId: string;
   seq: number;
@@ -167,6 +173,7 @@ export interface ServerToClientEvents {
   'room:joined': (event: RoomJoinedEvent) => void;
   'room:left': (event: RoomLeftEvent) => void;
   'room:read': (event: RoomReadEvent) => void;
+  'room:archived': (event: RoomArchivedEvent) => void;
 }
 
 /** Names of the client -> server events, for code that registers handlers by name. */
@@ -190,4 +197,5 @@ export const ServerEvent = {
   RoomJoined: 'room:joined',
   RoomLeft: 'room:left',
   RoomRead: 'room:read',
+  RoomArchived: 'room:archived',
 } as const satisfies Record<string, keyof ServerToClientEvents>;

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { MessagesModule } from '../messages/messages.module';
+import { AdminController } from './admin.controller';
+import { AdminRepository } from './admin.repository';
+import { AdminService } from './admin.service';
+
+@Module({
+  imports: [MessagesModule],
+  controllers: [AdminController],
+  providers: [AdminRepository, AdminService],
+})
+export class AdminModule {}

@@ -1,0 +1,166 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { AdminRoom, AdminUser, AuditAction, AuditEntry, RoomKind, RoomVisibility } from '@chat/contracts';
+
+interface AdminUserRow {
+  id: string;
+  username: string;
+  display_name: string;
+  role: 'user' | 'admin';
+  created_at: Date;
+  banned_at: Date | null;
+  ban_reason: string | null;
+}
+
+const USER_COLUMNS = 'id, username, display_name, role, created_at, banned_at, ban_reason';
+
+function toAdminUser(row: AdminUserRow): AdminUser {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    role: row.role,
+    createdAt: row.created_at.toISOString(),
+    bannedAt: row.banned_at?.toISOString() ?? null,
+    banReason: row.ban_reason,
+  };
+}
+
+const escapeLike = (term: string) => term.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** Queries behind the admin API: keyset-paged lists, moderation writes, the audit log. */
+@Injectable()
+export class AdminRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async users(query: string, limit: number, after: string | null): Promise<AdminUser[]> {
+    const rows = (await this.db.query(
+      `SELECT ${USER_COLUMNS} FROM users
+       WHERE (username LIKE $1 OR lower(display_name) LIKE $1) AND ($2::text IS NULL OR username > $2)
+       ORDER BY username LIMIT $3`,
+      [`${escapeLike(query.trim().toLowerCase())}%`, after, limit],
+    )) as AdminUserRow[];
+    return rows.map(toAdminUser);
+  }
+
+  async user(id: string): Promise<AdminUser | null> {
+    const rows = (await this.db.query(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [id])) as AdminUserRow[];
+    return rows[0] ? toAdminUser(rows[0]) : null;
+  }
+
+  /** Bans and revokes every token issued so far (token_version bump). */
+  async ban(id: string, reason: string): Promise<void> {
+    await this.db.query(`UPDATE users SET banned_at = now(), ban_reason = $2, token_version = token_version + 1 WHERE id = $1`, [
+      id,
+      reason,
+    ]);
+  }
+
+  async unban(id: string): Promise<void> {
+    await this.db.query(`UPDATE users SET banned_at = NULL, ban_reason = NULL WHERE id = $1`, [id]);
+  }
+
+  /** Newest first; each item carries `key`, its exact (created_at, id) position for the next cursor. */
+  async rooms(query: string, limit: number, after: [string, string] | null): Promise<(AdminRoom & { key: [string, string] })[]> {
+    const rows = (await this.db.query(
+      `SELECT r.id, r.name, r.kind, r.visibility, r.created_at, r.created_at::text AS created_key, r.last_seq, r.last_activity_at, r.archived_at, r.created_by,
+              (SELECT count(*) FROM room_members c WHERE c.room_id = r.id) AS member_count
+       FROM rooms r
+       WHERE r.kind = 'channel' AND lower(r.name) LIKE $1
+         AND ($2::timestamptz IS NULL OR (r.created_at, r.id) < ($2::timestamptz, $3::uuid))
+       ORDER BY r.created_at DESC, r.id DESC LIMIT $4`,
+      [`%${escapeLike(query.trim().toLowerCase())}%`, after?.[0] ?? null, after?.[1] ?? null, limit],
+    )) as {
+      id: string;
+      name: string;
+      kind: RoomKind;
+      visibility: RoomVisibility;
+      created_at: Date;
+      created_key: string;
+      last_seq: string;
+      last_activity_at: Date | null;
+      archived_at: Date | null;
+      created_by: string | null;
+      member_count: string;
+    }[];
+    return rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      kind: row.kind,
+      visibility: row.visibility,
+      createdAt: row.created_at.toISOString(),
+      lastSeq: Number(row.last_seq),
+      memberCount: Number(row.member_count),
+      archivedAt: row.archived_at?.toISOString() ?? null,
+      lastActivityAt: row.last_activity_at?.toISOString() ?? null,
+      createdBy: row.created_by,
+      key: [row.created_key, row.id] as [string, string],
+    }));
+  }
+
+  /** Archives a room once; its archive time, or null when it does not exist or was archived already. */
+  async archiveRoom(id: string): Promise<string | null> {
+    const [rows] = (await this.db.query(
+      `UPDATE rooms SET archived_at = now() WHERE id = $1 AND archived_at IS NULL RETURNING archived_at`,
+      [id],
+    )) as [{ archived_at: Date }[], number];
+    return rows[0]?.archived_at.toISOString() ?? null;
+  }
+
+  async roomExists(id: string): Promise<boolean> {
+    return ((await this.db.query(`SELECT 1 FROM rooms WHERE id = $1`, [id])) as unknown[]).length > 0;
+  }
+
+  async totals(): Promise<{ users: number; rooms: number; messages: number }> {
+    const [row] = (await this.db.query(
+      `SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM rooms) AS rooms, (SELECT count(*) FROM messages) AS messages`,
+    )) as { users: string; rooms: string; messages: string }[];
+    return { users: Number(row.users), rooms: Number(row.rooms), messages: Number(row.messages) };
+  }
+
+  async audit(
+    actorId: string,
+    action: AuditAction,
+    target: { type: AuditEntry['targetType']; id: string },
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    await this.db.query(`INSERT INTO audit_log (actor_id, action, target_type, target_id, details) VALUES ($1, $2, $3, $4, $5)`, [
+      actorId,
+      action,
+      target.type,
+      target.id,
+      JSON.stringify(details),
+    ]);
+  }
+
+  async auditEntries(limit: number, after: [string, string] | null): Promise<(AuditEntry & { key: [string, string] })[]> {
+    const rows = (await this.db.query(
+      `SELECT a.id, a.action, a.target_type, a.target_id, a.details, a.created_at, a.created_at::text AS created_key, u.id AS actor_id, u.username AS actor_username
+       FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
+       WHERE ($1::timestamptz IS NULL OR (a.created_at, a.id) < ($1::timestamptz, $2::uuid))
+       ORDER BY a.created_at DESC, a.id DESC LIMIT $3`,
+      [after?.[0] ?? null, after?.[1] ?? null, limit],
+    )) as {
+      id: string;
+      action: AuditAction;
+      target_type: AuditEntry['targetType'];
+      target_id: string;
+      details: Record<string, unknown>;
+      created_at: Date;
+      created_key: string;
+      actor_id: string | null;
+      actor_username: string | null;
+    }[];
+    return rows.map((row) => ({
+      id: row.id,
+      actor: row.actor_id && row.actor_username ? { id: row.actor_id, username: row.actor_username } : null,
+      action: row.action,
+      targetType: row.target_type,
+      targetId: row.target_id,
+      details: row.details,
+      createdAt: row.created_at.toISOString(),
+      key: [row.created_key, row.id] as [string, string],
+    }));
+  }
+}

@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import { AdminRoom, AdminStats, AdminUser, AuditEntry, CursorPage, ErrorCode, LIMITS } from '@chat/contracts';
+import { AppError } from '../common/app-error';
+import { MessagesService } from '../messages/messages.service';
+import { Broadcaster } from '../realtime/broadcaster';
+import { PodRegistry } from '../realtime/pod-registry';
+import { UserEntity } from '../users/user.entity';
+import { AdminRepository } from './admin.repository';
+import { decodeCursor, encodeCursor } from './cursor';
+
+function page<T extends { key: [string, string] }>(rows: T[], limit: number): CursorPage<Omit<T, 'key'>> {
+  const items = rows.slice(0, limit).map(({ key: _key, ...item }) => item);
+  const last = rows[limit - 1];
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.key) : null };
+}
+
+function pairCursor(cursor: string | undefined): [string, string] | null {
+  const key = decodeCursor(cursor, 2);
+  if (cursor && !key) throw AppError.validation([{ field: 'cursor', message: 'cursor is not valid' }]);
+  return key ? [String(key[0]), String(key[1])] : null;
+}
+
+/** Moderation and visibility for admins. Every action is written to the audit log. */
+@Injectable()
+export class AdminService {
+  constructor(
+    private readonly admin: AdminRepository,
+    private readonly pods: PodRegistry,
+    private readonly broadcaster: Broadcaster,
+    private readonly messages: MessagesService,
+  ) {}
+
+  async stats(): Promise<AdminStats> {
+    const [pods, totals] = await Promise.all([this.pods.live(), this.admin.totals()]);
+    // This pod's own numbers are fresher than its last heartbeat.
+    const self = this.pods.self();
+    const merged = [...pods.filter((pod) => pod.podId !== self.podId), self].sort((a, b) => a.podId.localeCompare(b.podId));
+    const connections = merged.reduce((sum, pod) => sum + pod.connections, 0);
+    const lastMinute = merged.reduce((sum, pod) => sum + pod.messagesLastMinute, 0);
+    return {
+      pods: merged.map(({ podId, connections: podConnections, startedAt }) => ({ podId, connections: podConnections, startedAt })),
+      totals: { connections, ...totals },
+      messagesPerSecond: Math.round((lastMinute / 60) * 100) / 100,
+    };
+  }
+
+  async users(query: string | undefined, limit: number | undefined, cursor: string | undefined): Promise<CursorPage<AdminUser>> {
+    const size = limit ?? LIMITS.adminPageDefault;
+    const after = decodeCursor(cursor, 1);
+    if (cursor && !after) throw AppError.validation([{ field: 'cursor', message: 'cursor is not valid' }]);
+    const rows = await this.admin.users(query ?? '', size + 1, after ? String(after[0]) : null);
+    const items = rows.slice(0, size);
+    return { items, nextCursor: rows.length > size ? encodeCursor([items[items.length - 1].username]) : null };
+  }
+
+  async ban(actor: UserEntity, userId: string, reason: string): Promise<AdminUser> {
+    const target = await this.requireUser(userId);
+    if (target.id === actor.id) throw AppError.forbidden('You cannot ban yourself');
+    if (target.role === 'admin') throw AppError.forbidden('Admins cannot be banned');
+    await this.admin.ban(userId, reason);
+    await this.admin.audit(actor.id, 'user.ban', { type: 'user', id: userId }, { reason });
+    this.broadcaster.closeUserSessions(userId, 'BANNED', `Your account was banned: ${reason}`);
+    return this.requireUser(userId);
+  }
+
+  async unban(actor: UserEntity, userId: string): Promise<AdminUser> {
+    const target = await this.requireUser(userId);
+    if (!target.bannedAt) throw new AppError(ErrorCode.CONFLICT, 'This user is not banned');
+    await this.admin.unban(userId);
+    await this.admin.audit(actor.id, 'user.unban', { type: 'user', id: userId }, {});
+    return this.requireUser(userId);
+  }
+
+  async deleteMessage(actor: UserEntity, messageId: string): Promise<void> {
+    const deleted = await this.messages.delete(actor, messageId);
+    await this.admin.audit(actor.id, 'message.delete', { type: 'message', id: messageId }, { alreadyDeleted: deleted === null });
+  }
+
+  async rooms(query: string | undefined, limit: number | undefined, cursor: string | undefined): Promise<CursorPage<AdminRoom>> {
+    const size = limit ?? LIMITS.adminPageDefault;
+    return page(await this.admin.rooms(query ?? '', size + 1, pairCursor(cursor)), size);
+  }
+
+  async archiveRoom(actor: UserEntity, roomId: string): Promise<void> {
+    const archivedAt = await this.admin.archiveRoom(roomId);
+    if (!archivedAt) {
+      if (!(await this.admin.roomExists(roomId))) throw AppError.notFound('Room');
+      throw new AppError(ErrorCode.CONFLICT, 'This room is archived already');
+    }
+    await this.admin.audit(actor.id, 'room.archive', { type: 'room', id: roomId }, {});
+    this.broadcaster.toRoom(roomId).emit('room:archived', { roomId, archivedAt });
+  }
+
+  async audit(limit: number | undefined, cursor: string | undefined): Promise<CursorPage<AuditEntry>> {
+    const size = limit ?? LIMITS.adminPageDefault;
+    return page(await this.admin.auditEntries(size + 1, pairCursor(cursor)), size);
+  }
+
+  private async requireUser(userId: string): Promise<AdminUser> {
+    const user = await this.admin.user(userId);
+    if (!user) throw AppError.notFound('User');
+    return user;
+  }
+}

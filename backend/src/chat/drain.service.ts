@@ -1,0 +1,50 @@
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { Lifecycle } from '../health/lifecycle';
+import { MessageWriter } from '../messages/message-writer';
+import { Broadcaster } from '../realtime/broadcaster';
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Graceful drain on SIGTERM, before Nest closes the servers: readiness turns 503 and new handshakes are
+ * refused (Lifecycle.draining); sends already accepted are committed and acked; then this pod's clients
+ * are told to reconnect elsewhere, spread over DRAIN_SPREAD_MS so the rest of the fleet is not hit at
+ * once. Closing the transport (not a server-side disconnect) makes standard clients reconnect by themselves.
+ */
+@Injectable()
+export class DrainService implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(DrainService.name);
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly lifecycle: Lifecycle,
+    private readonly writer: MessageWriter,
+    private readonly broadcaster: Broadcaster,
+  ) {}
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.lifecycle.draining = true;
+    const deadline = Date.now() + this.config.shutdownGraceMs * 0.8;
+    const sockets = this.broadcaster.localSockets();
+    this.logger.log(`Draining: ${sockets.length} sockets, ${this.writer.pending} sends in flight`);
+    // Let sends already accepted commit and ack while their sockets are still open.
+    await this.settleWrites(deadline);
+    const spread = Math.min(this.config.drainSpreadMs, Math.max(0, deadline - Date.now()) / 2);
+    await Promise.all(
+      sockets.map(async (socket) => {
+        await sleep(Math.random() * spread);
+        socket.emit('session:closed', { code: 'DRAINING', message: 'This server is restarting; reconnecting to another one' });
+        socket.conn.close();
+      }),
+    );
+    // Sends that arrived meanwhile are still committed; an ack that finds its socket gone is lost, and
+    // the client's resend elsewhere with the same clientMsgId returns the original.
+    await this.settleWrites(deadline);
+    this.logger.log('Drained');
+  }
+
+  private async settleWrites(deadline: number): Promise<void> {
+    while (this.writer.pending > 0 && Date.now() < deadline) await sleep(5);
+  }
+}

@@ -1,0 +1,71 @@
+import { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
+import { ERROR_HTTP_STATUS, ErrorCode } from '@chat/contracts';
+
+const ERROR_SCHEMA = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string', enum: Object.values(ErrorCode) },
+        message: { type: 'string' },
+        fields: {
+          type: 'array',
+          items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } },
+        },
+      },
+    },
+  },
+};
+
+function errorResponse(code: ErrorCode, description: string) {
+  return [
+    String(ERROR_HTTP_STATUS[code]),
+    { description: `${code}: ${description}`, content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } } },
+  ] as const;
+}
+
+/**
+ * Request schemas from the contract DTOs' class-validator rules (the contracts lib carries no Swagger
+ * decorators), replacing the empty placeholders Swagger creates for them.
+ */
+function withDtoSchemas(document: OpenAPIObject): OpenAPIObject {
+  const schemas = validationMetadatasToSchemas({ refPointerPrefix: '#/components/schemas/' }) as Record<string, object>;
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...schemas } };
+  return document;
+}
+
+/** Adds the contract's error responses to every operation: which ones depend on auth and path ids. */
+function withErrors(document: OpenAPIObject): OpenAPIObject {
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, ErrorBody: ERROR_SCHEMA } };
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const operation of [item.get, item.post, item.put, item.patch, item.delete]) {
+      if (!operation) continue;
+      const errors = [errorResponse('VALIDATION_FAILED', 'a field failed its rule'), errorResponse('UNAVAILABLE', 'a dependency is down')];
+      if (operation.security?.length) {
+        errors.push(errorResponse('UNAUTHORIZED', 'missing, invalid or revoked token'));
+        errors.push(errorResponse('FORBIDDEN', 'not allowed for this user'));
+      }
+      if (path.includes('{')) errors.push(errorResponse('NOT_FOUND', 'no such resource'));
+      errors.push(errorResponse('INTERNAL', 'unexpected error'));
+      operation.responses = { ...Object.fromEntries(errors), ...operation.responses };
+    }
+  }
+  return document;
+}
+
+/** OpenAPI document at /api/docs-json and its UI at /api/docs, generated from controllers and contract DTOs. */
+export function setUpOpenApi(app: INestApplication): void {
+  const config = new DocumentBuilder()
+    .setTitle('Chat API')
+    .setDescription('REST surface of the chat service. Real-time events are documented in docs/protocol.md.')
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+  const document = withErrors(withDtoSchemas(SwaggerModule.createDocument(app, config)));
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+}

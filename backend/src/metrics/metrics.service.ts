@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { RateWindow } from './rate-window';
+
+/**
+ * Prometheus metrics of this pod. Labels stay low-cardinality: never a room, user or message id.
+ * Default metrics include process CPU/memory, GC, and event-loop lag.
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+  private readonly persistedWindow = new RateWindow();
+  private connectionCount: () => number = () => 0;
+
+  readonly connections: Gauge = new Gauge({
+    name: 'chat_connections',
+    help: 'Socket.IO connections open on this pod',
+    registers: [this.registry],
+    collect: (): void => this.connections.set(this.connectionCount()),
+  });
+  readonly messagesReceived = new Counter({
+    name: 'chat_messages_received_total',
+    help: 'message:send requests received',
+    registers: [this.registry],
+  });
+  readonly messagesPersisted = new Counter({
+    name: 'chat_messages_persisted_total',
+    help: 'New messages committed to PostgreSQL (resends not counted)',
+    registers: [this.registry],
+  });
+  readonly messagesDelivered = new Counter({
+    name: 'chat_messages_delivered_total',
+    help: 'message:new events written to sockets of this pod',
+    registers: [this.registry],
+  });
+  readonly sendAck = new Histogram({
+    name: 'chat_send_ack_seconds',
+    help: 'Time from receiving message:send to its ack',
+    labelNames: ['outcome'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly batchSize = new Histogram({
+    name: 'chat_db_batch_size',
+    help: 'Sends per group-commit transaction',
+    buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000],
+    registers: [this.registry],
+  });
+  readonly batchSeconds = new Histogram({
+    name: 'chat_db_batch_seconds',
+    help: 'Duration of group-commit transactions',
+    labelNames: ['outcome'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  readonly redisReconnects = new Counter({
+    name: 'chat_redis_reconnects_total',
+    help: 'Redis reconnection attempts',
+    labelNames: ['connection'],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
+  }
+
+  countConnectionsWith(reader: () => number): void {
+    this.connectionCount = reader;
+  }
+
+  persisted(count: number): void {
+    this.messagesPersisted.inc(count);
+    this.persistedWindow.add(count);
+  }
+
+  /** New messages this pod committed in the last minute. */
+  persistedLastMinute(): number {
+    return this.persistedWindow.total();
+  }
+}

@@ -1,0 +1,65 @@
+import { IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { LIMITS } from './limits';
+import type { Room, User } from './models';
+
+// Administration (role admin). Lists page by cursor: `{ items, nextCursor }`.
+
+export class AdminListQuery {
+  @IsOptional()
+  @IsString()
+  @MaxLength(LIMITS.searchQueryMax)
+  query?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(LIMITS.adminPageMax)
+  limit?: number;
+
+  /** Opaque: the `nextCursor` of the previous page. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  cursor?: string;
+}
+
+export class BanRequest {
+  @IsString()
+  @Length(1, LIMITS.banReasonMax)
+  reason!: string;
+}
+
+export interface AdminUser extends User {
+  createdAt: string;
+  bannedAt: string | null;
+  banReason: string | null;
+}
+
+export interface AdminRoom extends Room {
+  createdBy: string | null;
+}
+
+export interface PodStats {
+  podId: string;
+  connections: number;
+  startedAt: string;
+}
+
+export interface AdminStats {
+  pods: PodStats[];
+  totals: { connections: number; users: number; rooms: number; messages: number };
+  /** New messages per second over the last minute, whole fleet. */
+  messagesPerSecond: number;
+}
+
+export type AuditAction = 'user.ban' | 'user.unban' | 'message.delete' | 'room.archive';
+
+export interface AuditEntry {
+  id: string;
+  actor: { id: string; username: string } | null;
+  action: AuditAction;
+  targetType: 'user' | 'message' | 'room';
+  targetId: string;
+  details: Record<string, unknown>;
+  createdAt: string;
+}
