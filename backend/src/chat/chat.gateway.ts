@@ -33,6 +33,7 @@ import { PresenceService } from '../realtime/presence.service';
 import { RealtimePubSub } from '../realtime/pubsub';
 import { RoomsRepository } from '../rooms/rooms.repository';
 import { toUser } from '../users/user.mapper';
+import { SlowConsumerGuard } from './slow-consumer.guard';
 import { WsAckFilter } from './ws-ack.filter';
 
 /**
@@ -55,6 +56,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly broadcaster: Broadcaster,
     private readonly lifecycle: Lifecycle,
     private readonly metrics: MetricsService,
+    private readonly slowConsumers: SlowConsumerGuard,
   ) {}
 
   afterInit(server: ChatServer): void {
@@ -77,11 +79,15 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
           next(Object.assign(new Error(error.message), { data: { code: error.code, message: error.message } }));
         });
     });
-    // After a fan-out outage this pod may have missed events: every socket re-checks its rooms.
+    // After a fan-out outage this pod may have missed events, and other pods may have missed this
+    // pod's: every socket everywhere re-checks its rooms (session:ready) and syncs those that moved.
     this.pubsub.onRecovered(() => {
-      this.logger.warn('Fan-out recovered; re-announcing room heads to local sockets');
+      this.logger.warn('Fan-out recovered; re-announcing room heads to every socket');
+      this.broadcaster.resyncOtherPods();
       void this.reannounceAll();
     });
+    this.broadcaster.onResyncRequest(() => void this.reannounceAll());
+    this.slowConsumers.watch();
   }
 
   async handleConnection(socket: ChatSocket): Promise<void> {

@@ -78,6 +78,9 @@ export class AppConfig {
   get drainSpreadMs(): number {
     return this.get('DRAIN_SPREAD_MS');
   }
+  get socketBacklog(): { maxBytes: number; maxPackets: number } {
+    return { maxBytes: this.get('SOCKET_MAX_BACKLOG_BYTES'), maxPackets: this.get('SOCKET_MAX_BACKLOG_PACKETS') };
+  }
   get writeBatch(): { windowMs: number; max: number; concurrency: number } {
     return {
       windowMs: this.get('WRITE_BATCH_WINDOW_MS'),

@@ -126,6 +126,15 @@ export class EnvironmentVariables {
   @Max(600_000)
   DRAIN_SPREAD_MS: number = 3_000;
 
+  /** A socket whose unsent output passes this many bytes (or SOCKET_MAX_BACKLOG_PACKETS packets) is disconnected. */
+  @IsInt()
+  @Min(64 * 1024)
+  SOCKET_MAX_BACKLOG_BYTES: number = 4 * 1024 * 1024;
+
+  @IsInt()
+  @Min(100)
+  SOCKET_MAX_BACKLOG_PACKETS: number = 5_000;
+
   /** Batches written at once (each holds one pooled connection). */
   @IsInt()
   @Min(1)

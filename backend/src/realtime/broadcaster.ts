@@ -8,8 +8,14 @@ export interface SocketData {
   user: { id: string; username: string; displayName: string; role: 'user' | 'admin' };
 }
 
-export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** Pod-to-pod events (Socket.IO serverSideEmit through the adapter). */
+export interface InterPodEvents {
+  /** Fan-out may have dropped events: every pod re-announces room heads to its sockets. */
+  'chat:resync': () => void;
+}
+
+export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, InterPodEvents, SocketData>;
+export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterPodEvents, SocketData>;
 type Operator = BroadcastOperator<ServerToClientEvents, SocketData>;
 
 /**
@@ -57,6 +63,15 @@ export class Broadcaster {
   closeUserSessions(userId: string, code: 'BANNED' | 'TOKEN_REVOKED', message: string): void {
     this.toUser(userId).emit('session:closed', { code, message });
     this.io.in(userChannel(userId)).disconnectSockets(true);
+  }
+
+  /** Asks every other pod to re-announce room heads to its sockets. */
+  resyncOtherPods(): void {
+    this.io.serverSideEmit('chat:resync');
+  }
+
+  onResyncRequest(listener: () => void): void {
+    this.io.on('chat:resync', listener);
   }
 
   /** This pod's sockets. */

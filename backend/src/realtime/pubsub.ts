@@ -20,7 +20,9 @@ export class RealtimePubSub implements OnApplicationShutdown {
     metrics: MetricsService,
   ) {
     this.redis = config.redisUrl
-      ? new RedisConnections(config.redisUrl, (connection) => metrics.redisReconnects.inc({ connection }))
+      ? new RedisConnections(config.redisUrl, `${config.redisKeyPrefix}probe:${config.podId}`, (connection) =>
+          metrics.redisReconnects.inc({ connection }),
+        )
       : null;
   }
 

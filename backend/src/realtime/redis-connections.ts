@@ -2,11 +2,18 @@ import { Logger } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 import Redis, { RedisOptions } from 'ioredis';
 
+const PROBE_INTERVAL_MS = 5_000;
+const PROBE_TIMEOUT_MS = 3_000;
+
 /**
  * The pod's Redis connections: one for commands, one to publish, one to subscribe (a subscribed
  * connection can do nothing else). Errors are logged, never thrown; ioredis reconnects with backoff and
  * re-subscribes. `recovered` fires when the subscriber is back after an outage, so callers can repair
  * what was missed while fan-out was down.
+ *
+ * A subscriber can also look connected while no longer subscribed (e.g. a proxy or failover dropped
+ * its subscriptions). A probe publishes to this pod's own channel every few seconds; when it does not
+ * come back, the subscriber is reconnected, which re-subscribes and counts as a recovery.
  */
 export class RedisConnections {
   readonly command: Redis;
@@ -15,11 +22,17 @@ export class RedisConnections {
   private readonly events = new EventEmitter();
   private readonly logger = new Logger('Redis');
   private subscriberLost = false;
+  private probeTimer?: NodeJS.Timeout;
+  private probeSent = 0;
+  private probeReceived = 0;
+  private readonly probeChannel: string;
 
   constructor(
     url: string,
+    probeChannel: string,
     private readonly onReconnect: (role: string) => void = () => undefined,
   ) {
+    this.probeChannel = probeChannel;
     const options: RedisOptions = {
       // Commands fail fast during an outage instead of piling up; fan-out is repaired by re-sync.
       maxRetriesPerRequest: 2,
@@ -39,6 +52,26 @@ export class RedisConnections {
       // ioredis re-subscribes on 'ready'; let that land before announcing recovery.
       setTimeout(() => this.events.emit('recovered'), 250);
     });
+    this.sub.on('message', (channel: string) => {
+      if (channel === this.probeChannel) this.probeReceived = Date.now();
+    });
+    this.sub.subscribe(this.probeChannel).catch((error: Error) => this.logger.warn(`probe subscribe failed: ${error.message}`));
+    this.probeTimer = setInterval(() => this.probe(), PROBE_INTERVAL_MS);
+    this.probeTimer.unref();
+  }
+
+  private probe(): void {
+    if (this.sub.status !== 'ready' || this.pub.status !== 'ready') return;
+    const unanswered = this.probeSent > this.probeReceived && Date.now() - this.probeSent > PROBE_TIMEOUT_MS;
+    if (unanswered) {
+      this.logger.warn('Subscriber missed its own probe; reconnecting it to restore subscriptions');
+      this.probeReceived = this.probeSent;
+      this.subscriberLost = true;
+      this.sub.disconnect(true);
+      return;
+    }
+    this.probeSent = Date.now();
+    this.pub.publish(this.probeChannel, String(this.probeSent)).catch(() => undefined);
   }
 
   private connect(url: string, role: string, options: RedisOptions): Redis {
@@ -64,6 +97,7 @@ export class RedisConnections {
   }
 
   async close(): Promise<void> {
+    if (this.probeTimer) clearInterval(this.probeTimer);
     await Promise.allSettled([this.command, this.pub, this.sub].map((client) => client.quit()));
   }
 }
