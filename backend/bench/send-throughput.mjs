@@ -84,7 +84,10 @@ async function scenario(name, extraEnv) {
       pods.push({ child, url: `http://127.0.0.1:${port}` });
     }
     await Promise.all(pods.map((pod) => waitReady(pod.url)));
-    const owner = await post(pods[0].url, '/api/auth/register', { username: `owner${randomBytes(3).toString('hex')}`, password: 'benchmark-pw' });
+    const owner = await post(pods[0].url, '/api/auth/register', {
+      username: `owner${randomBytes(3).toString('hex')}`,
+      password: 'benchmark-pw',
+    });
     const rooms = [];
     for (let r = 0; r < ROOMS; r += 1) {
       rooms.push((await post(pods[0].url, '/api/rooms', { name: `bench ${r}`, visibility: 'public' }, owner.accessToken)).id);
@@ -92,7 +95,10 @@ async function scenario(name, extraEnv) {
     const clients = [];
     for (let c = 0; c < CLIENTS; c += 1) {
       const pod = pods[c % pods.length];
-      const user = await post(pod.url, '/api/auth/register', { username: `u${c}${randomBytes(3).toString('hex')}`, password: 'benchmark-pw' });
+      const user = await post(pod.url, '/api/auth/register', {
+        username: `u${c}${randomBytes(3).toString('hex')}`,
+        password: 'benchmark-pw',
+      });
       const roomId = rooms[c % rooms.length];
       await post(pod.url, `/api/rooms/${roomId}/join`, {}, user.accessToken);
       const socket = io(pod.url, { auth: { token: user.accessToken }, transports: ['websocket'] });
@@ -112,7 +118,9 @@ async function scenario(name, extraEnv) {
           while (next < MESSAGES) {
             const n = next++;
             const t0 = performance.now();
-            const ack = await socket.timeout(30_000).emitWithAck('message:send', { roomId, clientMsgId: `b${c}-${n}`, body: `message ${n} from ${c}` });
+            const ack = await socket
+              .timeout(30_000)
+              .emitWithAck('message:send', { roomId, clientMsgId: `b${c}-${n}`, body: `message ${n} from ${c}` });
             if (ack.ok) latencies.push(performance.now() - t0);
             else failures += 1;
           }
@@ -130,7 +138,8 @@ async function scenario(name, extraEnv) {
     latencies.sort((a, b) => a - b);
     const verify = new pg.Client({ connectionString: ADMIN_URL.replace(/\/[^/]*$/, `/${db}`) });
     await verify.connect();
-    const stored = (await verify.query('SELECT count(*)::int AS n, count(DISTINCT (room_id, seq))::int AS distinct_seqs FROM messages')).rows[0];
+    const stored = (await verify.query('SELECT count(*)::int AS n, count(DISTINCT (room_id, seq))::int AS distinct_seqs FROM messages'))
+      .rows[0];
     await verify.end();
     return {
       name,

@@ -102,7 +102,10 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       const heads = await this.rooms.heads(user.id);
       await socket.join(heads.map((head) => roomChannel(head.id)));
       socket.emit('session:ready', { user, rooms: heads });
-      await this.presence.userConnected(user.id, heads.map((head) => head.id));
+      await this.presence.userConnected(
+        user.id,
+        heads.map((head) => head.id),
+      );
     } catch (error) {
       this.logger.warn(`session setup failed for a socket: ${(error as Error).message}`);
       socket.disconnect(true);

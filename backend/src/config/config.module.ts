@@ -5,9 +5,7 @@ import { validateEnvironment } from './environment';
 
 @Global()
 @Module({
-  imports: [
-    ConfigModule.forRoot({ ignoreEnvFile: true, cache: true, validate: validateEnvironment }),
-  ],
+  imports: [ConfigModule.forRoot({ ignoreEnvFile: true, cache: true, validate: validateEnvironment })],
   providers: [AppConfig],
   exports: [AppConfig],
 })

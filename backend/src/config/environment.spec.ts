@@ -26,7 +26,9 @@ describe('validateEnvironment', () => {
   });
 
   it('requires both DATABASE_URL and REDIS_URL, and a JWT_SECRET, in scaled mode', () => {
-    expect(() => validateEnvironment({ DATABASE_URL: SCALED.DATABASE_URL, JWT_SECRET: SCALED.JWT_SECRET })).toThrow(/REDIS_URL: must be set/);
+    expect(() => validateEnvironment({ DATABASE_URL: SCALED.DATABASE_URL, JWT_SECRET: SCALED.JWT_SECRET })).toThrow(
+      /REDIS_URL: must be set/,
+    );
     expect(() => validateEnvironment({ REDIS_URL: SCALED.REDIS_URL })).toThrow(/DATABASE_URL: must be set/);
     expect(() => validateEnvironment({ DATABASE_URL: SCALED.DATABASE_URL, REDIS_URL: SCALED.REDIS_URL })).toThrow(/JWT_SECRET/);
     expect(() => validateEnvironment({ ...SCALED, JWT_SECRET: 'short' })).toThrow(/at least 32 characters/);

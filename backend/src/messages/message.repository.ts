@@ -50,10 +50,9 @@ export class MessageRepository {
 
   private async writeBatchIn(manager: EntityManager, sends: PendingSend[]): Promise<SendOutcome[]> {
     const roomIds = [...new Set(sends.map((s) => s.roomId))].sort();
-    const rooms = (await manager.query(
-      `SELECT id, last_seq, archived_at FROM rooms WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
-      [roomIds],
-    )) as { id: string; last_seq: string; archived_at: Date | null }[];
+    const rooms = (await manager.query(`SELECT id, last_seq, archived_at FROM rooms WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [
+      roomIds,
+    ])) as { id: string; last_seq: string; archived_at: Date | null }[];
     const roomState = new Map(rooms.map((r) => [r.id, { lastSeq: Number(r.last_seq), archived: r.archived_at !== null }]));
 
     const members = (await manager.query(
@@ -77,7 +76,8 @@ export class MessageRepository {
       const key = sendKey(send.roomId, send.sender.id, send.clientMsgId);
       const room = roomState.get(send.roomId);
       if (!room) outcomes.push({ error: AppError.notFound('Room') });
-      else if (!isMember.has(`${send.roomId}|${send.sender.id}`)) outcomes.push({ error: AppError.forbidden('You are not a member of this room') });
+      else if (!isMember.has(`${send.roomId}|${send.sender.id}`))
+        outcomes.push({ error: AppError.forbidden('You are not a member of this room') });
       else if (stored.has(key)) outcomes.push({ message: stored.get(key) as Message, created: false });
       else if (claimed.has(key)) outcomes.push({ sameAs: key });
       else if (room.archived) outcomes.push({ error: AppError.forbidden('This room is archived') });
@@ -161,16 +161,18 @@ export class MessageRepository {
         throw new AppError(ErrorCode.CONFLICT, 'This message was deleted');
       }
       const seq = Number(room.last_seq) + 1;
-      const [updated] = (change.kind === 'edit'
-        ? await manager.query(`UPDATE messages SET body = $2, edited_at = now(), updated_seq = $3 WHERE id = $1 ${RETURNING}`, [
-            messageId,
-            change.body,
-            seq,
-          ])
-        : await manager.query(`UPDATE messages SET body = NULL, deleted_at = now(), updated_seq = $2 WHERE id = $1 ${RETURNING}`, [
-            messageId,
-            seq,
-          ])) as [Omit<MessageRow, 'username' | 'display_name'>[], number];
+      const [updated] = (
+        change.kind === 'edit'
+          ? await manager.query(`UPDATE messages SET body = $2, edited_at = now(), updated_seq = $3 WHERE id = $1 ${RETURNING}`, [
+              messageId,
+              change.body,
+              seq,
+            ])
+          : await manager.query(`UPDATE messages SET body = NULL, deleted_at = now(), updated_seq = $2 WHERE id = $1 ${RETURNING}`, [
+              messageId,
+              seq,
+            ])
+      ) as [Omit<MessageRow, 'username' | 'display_name'>[], number];
       await manager.query(`UPDATE rooms SET last_seq = $2, last_activity_at = now() WHERE id = $1`, [roomId, seq]);
       return toMessage(withSender(updated[0], current.sender));
     });

@@ -24,9 +24,7 @@ export class PresenceService implements OnApplicationBootstrap, BeforeApplicatio
     private readonly rooms: RoomsRepository,
     private readonly pods: PodRegistry,
   ) {
-    this.redisStore = pubsub.redis
-      ? new RedisPresenceStore(pubsub.redis.command, config.redisKeyPrefix, config.podId, pods.podsKey)
-      : null;
+    this.redisStore = pubsub.redis ? new RedisPresenceStore(pubsub.redis.command, config.redisKeyPrefix, config.podId, pods.podsKey) : null;
     this.store = this.redisStore ?? new MemoryPresenceStore();
   }
 

@@ -2,7 +2,6 @@ import type Redis from 'ioredis';
 import { POD_TTL_MS } from './pod-registry';
 import { PresenceStore } from './presence.store';
 
-
 /**
  * Scaled mode: per user a hash podId -> open sockets on that pod, and per pod a set of its users.
  * A user is online when a live pod (PodRegistry's heartbeats) holds a socket of theirs.
@@ -42,11 +41,7 @@ export class RedisPresenceStore extends PresenceStore {
   }
 
   async connected(userId: string): Promise<boolean> {
-    const results = await this.redis
-      .multi()
-      .hincrby(this.userKey(userId), this.podId, 1)
-      .sadd(this.podUsersKey(this.podId), userId)
-      .exec();
+    const results = await this.redis.multi().hincrby(this.userKey(userId), this.podId, 1).sadd(this.podUsersKey(this.podId), userId).exec();
     const mine = Number(results?.[0]?.[1] ?? 0);
     return mine === 1 && !(await this.othersOnline(userId));
   }

@@ -94,10 +94,11 @@ export class RoomsRepository {
         [dmKey, userA],
       )) as { id: string }[];
       if (inserted.length) {
-        await manager.query(
-          `INSERT INTO room_members (room_id, user_id, role) VALUES ($1, $2, 'member'), ($1, $3, 'member')`,
-          [inserted[0].id, userA, userB],
-        );
+        await manager.query(`INSERT INTO room_members (room_id, user_id, role) VALUES ($1, $2, 'member'), ($1, $3, 'member')`, [
+          inserted[0].id,
+          userA,
+          userB,
+        ]);
         return { roomId: inserted[0].id, created: true };
       }
       const [existing] = (await manager.query(`SELECT id FROM rooms WHERE dm_key = $1`, [dmKey])) as { id: string }[];
@@ -124,7 +125,10 @@ export class RoomsRepository {
   }
 
   async listPublic(query: string, limit: number): Promise<Room[]> {
-    const term = query.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+    const term = query
+      .trim()
+      .toLowerCase()
+      .replace(/[\\%_]/g, (c) => `\\${c}`);
     const rows = (await this.db.query(
       `SELECT ${ROOM_COLUMNS}, NULL AS peer FROM rooms r
        WHERE r.kind = 'channel' AND r.visibility = 'public' AND r.archived_at IS NULL AND lower(r.name) LIKE $1

@@ -45,11 +45,7 @@ export class UsersRepository {
 
   /** Prefix search on username or display name, active users only, ordered by username. */
   search(query: string, limit: number, excludeId?: string): Promise<UserEntity[]> {
-    const builder = this.users
-      .createQueryBuilder('u')
-      .where('u.banned_at IS NULL')
-      .orderBy('u.username', 'ASC')
-      .limit(limit);
+    const builder = this.users.createQueryBuilder('u').where('u.banned_at IS NULL').orderBy('u.username', 'ASC').limit(limit);
     const term = query.trim().toLowerCase();
     if (term) {
       const pattern = `${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

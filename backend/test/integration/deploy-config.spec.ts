@@ -63,13 +63,17 @@ describe('docker/ and Kubernetes configuration', () => {
   });
 
   it('compose passes only variables the backend accepts, and a valid scaled configuration', () => {
-    const compose = parse(read('compose.yaml')) as { services: Record<string, { environment?: Record<string, string>; deploy?: { replicas: number } }> };
+    const compose = parse(read('compose.yaml')) as {
+      services: Record<string, { environment?: Record<string, string>; deploy?: { replicas: number } }>;
+    };
     const backend = compose.services['backend'];
     expect(backend.deploy?.replicas).toBe(3);
     const env = backend.environment ?? {};
     expect(Object.keys(env).filter((key) => !KNOWN_VARIABLES.has(key))).toEqual([]);
     // ${VAR:-default} as compose would expand it with nothing set.
-    const expanded = Object.fromEntries(Object.entries(env).map(([key, value]) => [key, String(value).replace(/\$\{\w+:-([^}]*)\}/g, '$1')]));
+    const expanded = Object.fromEntries(
+      Object.entries(env).map(([key, value]) => [key, String(value).replace(/\$\{\w+:-([^}]*)\}/g, '$1')]),
+    );
     expect(() => validateEnvironment(expanded)).not.toThrow();
     expect(Object.keys(compose.services).sort()).toEqual(['backend', 'nginx', 'postgres', 'redis']);
   });
