@@ -9,7 +9,11 @@ import { AdminRepository } from './admin.repository';
 import { decodeCursor, encodeCursor } from './cursor';
 
 function page<T extends { key: [string, string] }>(rows: T[], limit: number): CursorPage<Omit<T, 'key'>> {
-  const items = rows.slice(0, limit).map(({ key: _key, ...item }) => item);
+  const items = rows.slice(0, limit).map((row) => {
+    const item: Omit<T, 'key'> & { key?: unknown } = { ...row };
+    delete item.key;
+    return item;
+  });
   const last = rows[limit - 1];
   return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.key) : null };
 }

@@ -161,8 +161,8 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   typing(@ConnectedSocket() socket: ChatSocket, @MessageBody() request: TypingRequest): AckOk {
     const channel = roomChannel(request.roomId);
     if (!socket.rooms.has(channel)) throw AppError.forbidden('You are not a member of this room');
-    const { id, username } = socket.data.user;
-    socket.to(channel).emit('typing', { roomId: request.roomId, user: { id, username }, typing: request.typing });
+    const { id, username, displayName } = socket.data.user;
+    socket.to(channel).emit('typing', { roomId: request.roomId, user: { id, username, displayName }, typing: request.typing });
     return { ok: true };
   }
 

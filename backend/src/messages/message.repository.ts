@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { ErrorCode, Message, MessageSender } from '@chat/contracts';
+import { ErrorCode, MemberRole, Message, MessageSender } from '@chat/contracts';
 import { AppError } from '../common/app-error';
 import { MessageRow, toMessage, withSender } from './message.mapper';
 
@@ -16,6 +16,14 @@ export interface PendingSend {
 
 /** Outcome of one send: the stored message (new or the original of a resend) or why it was refused. */
 export type SendOutcome = { message: Message; created: boolean } | { error: AppError };
+
+/** What an edit or delete is judged on, read under the room's lock in the event's own transaction. */
+export interface EventContext {
+  current: Message;
+  roomArchived: boolean;
+  /** The actor's role in the room, or null when not a member. */
+  actorMembership: MemberRole | null;
+}
 
 export interface TimelinePage {
   messages: Message[];
@@ -137,13 +145,15 @@ export class MessageRepository {
   }
 
   /**
-   * Applies an edit or delete as the room's next timeline event. `authorize` sees the current message
-   * (under lock) and throws to refuse. Returns null when there was nothing to change (already deleted).
+   * Applies an edit or delete as the room's next timeline event. `authorize` judges the context read
+   * under the room's lock (everything in this one transaction and connection) and throws to refuse.
+   * Returns null when there was nothing to change (already deleted).
    */
   async applyEvent(
     messageId: string,
+    actorId: string,
     change: { kind: 'edit'; body: string } | { kind: 'delete' },
-    authorize: (current: Message, roomArchived: boolean) => Promise<void>,
+    authorize: (context: EventContext) => void,
   ): Promise<Message | null> {
     return this.db.transaction(async (manager) => {
       const located = (await manager.query(`SELECT room_id FROM messages WHERE id = $1`, [messageId])) as { room_id: string }[];
@@ -155,7 +165,10 @@ export class MessageRepository {
       }[];
       const [row] = (await manager.query(`${MESSAGE_SELECT} WHERE m.id = $1`, [messageId])) as MessageRow[];
       const current = toMessage(row);
-      await authorize(current, room.archived_at !== null);
+      const membership = (await manager.query(`SELECT role FROM room_members WHERE room_id = $1 AND user_id = $2`, [roomId, actorId])) as {
+        role: MemberRole;
+      }[];
+      authorize({ current, roomArchived: room.archived_at !== null, actorMembership: membership[0]?.role ?? null });
       if (current.deletedAt) {
         if (change.kind === 'delete') return null;
         throw new AppError(ErrorCode.CONFLICT, 'This message was deleted');

@@ -56,10 +56,10 @@ export class MessagesService {
 
   async edit(actor: Actor, request: EditMessageRequest): Promise<Message> {
     const body = checkBody(request.body);
-    const updated = await this.messages.applyEvent(request.messageId, { kind: 'edit', body }, async (current, archived) => {
-      if (current.sender.id !== actor.id) throw AppError.forbidden('Only the sender can edit a message');
-      if (archived) throw AppError.forbidden('This room is archived');
-      if (!(await this.rooms.membership(current.roomId, actor.id))) throw AppError.forbidden('You are not a member of this room');
+    const updated = await this.messages.applyEvent(request.messageId, actor.id, { kind: 'edit', body }, (context) => {
+      if (context.current.sender.id !== actor.id) throw AppError.forbidden('Only the sender can edit a message');
+      if (!context.actorMembership) throw AppError.forbidden('You are not a member of this room');
+      if (context.roomArchived) throw AppError.forbidden('This room is archived');
     });
     if (!updated) throw AppError.notFound('Message');
     this.broadcaster.toRoom(updated.roomId).emit('message:updated', { message: updated });
@@ -68,19 +68,23 @@ export class MessagesService {
 
   /** Sender, room owner or admin. Deleting a deleted message succeeds without a new event. */
   async delete(actor: Actor, messageId: string): Promise<Message | null> {
-    const deleted = await this.messages.applyEvent(messageId, { kind: 'delete' }, async (current, archived) => {
+    const deleted = await this.messages.applyEvent(messageId, actor.id, { kind: 'delete' }, (context) => {
       if (actor.role === 'admin') return;
-      const membership = await this.rooms.membership(current.roomId, actor.id);
-      if (!membership) throw AppError.forbidden('You are not a member of this room');
-      if (current.sender.id !== actor.id && membership.role !== 'owner') {
+      if (!context.actorMembership) throw AppError.forbidden('You are not a member of this room');
+      if (context.current.sender.id !== actor.id && context.actorMembership !== 'owner') {
         throw AppError.forbidden('Only the sender, the room owner or an admin can delete a message');
       }
-      if (archived) throw AppError.forbidden('This room is archived');
+      if (context.roomArchived) throw AppError.forbidden('This room is archived');
     });
     if (deleted) {
       this.broadcaster
         .toRoom(deleted.roomId)
-        .emit('message:deleted', { roomId: deleted.roomId, messageId: deleted.id, seq: deleted.updatedSeq });
+        .emit('message:deleted', {
+          roomId: deleted.roomId,
+          messageId: deleted.id,
+          seq: deleted.updatedSeq,
+          deletedAt: deleted.deletedAt ?? undefined,
+        });
     }
     return deleted;
   }

@@ -1,5 +1,6 @@
 export * from './lib/admin';
 export * from './lib/errors';
+export * from './lib/events';
 export * from './lib/limits';
 export * from './lib/models';
 export * from './lib/rest';

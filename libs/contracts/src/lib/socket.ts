@@ -109,11 +109,14 @@ export interface MessageDeletedEvent {
   messageId: string;
   /** Seq of the delete event (the tombstone's updatedSeq). */
   seq: number;
+  /** Added: when it was deleted. */
+  deletedAt?: string;
 }
 
 export interface TypingEvent {
   roomId: string;
-  user: { id: string; username: string };
+  /** `displayName` was added to the contract's `{id, username}`. */
+  user: { id: string; username: string; displayName?: string };
   typing: boolean;
 }
 
@@ -175,27 +178,3 @@ export interface ServerToClientEvents {
   'room:read': (event: RoomReadEvent) => void;
   'room:archived': (event: RoomArchivedEvent) => void;
 }
-
-/** Names of the client -> server events, for code that registers handlers by name. */
-export const ClientEvent = {
-  MessageSend: 'message:send',
-  MessageEdit: 'message:edit',
-  MessageDelete: 'message:delete',
-  RoomSync: 'room:sync',
-  RoomRead: 'room:read',
-  Typing: 'typing',
-} as const satisfies Record<string, keyof ClientToServerEvents>;
-
-export const ServerEvent = {
-  SessionReady: 'session:ready',
-  SessionClosed: 'session:closed',
-  MessageNew: 'message:new',
-  MessageUpdated: 'message:updated',
-  MessageDeleted: 'message:deleted',
-  Typing: 'typing',
-  Presence: 'presence',
-  RoomJoined: 'room:joined',
-  RoomLeft: 'room:left',
-  RoomRead: 'room:read',
-  RoomArchived: 'room:archived',
-} as const satisfies Record<string, keyof ServerToClientEvents>;

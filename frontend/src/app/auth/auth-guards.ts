@@ -1,0 +1,9 @@
+import { inject } from '@angular/core';
+import { CanMatchFn, Router } from '@angular/router';
+import { SessionStore } from './session-store';
+
+/** Routes for logged-in users; others go to the login page. */
+export const authGuard: CanMatchFn = () => inject(SessionStore).loggedIn() || inject(Router).createUrlTree(['/login']);
+
+/** Login and register pages; a logged-in user goes straight to the app. */
+export const guestGuard: CanMatchFn = () => !inject(SessionStore).loggedIn() || inject(Router).createUrlTree(['/']);

@@ -1,0 +1,90 @@
+import { ComponentFixture, TestBed } from '@angular/core/testing';
+import { LIMITS } from '@chat/contracts';
+import { byButton, byLabel, typeInto } from '../../testing/dom';
+import { Composer } from './composer';
+
+describe('Composer', () => {
+  let fixture: ComponentFixture<Composer>;
+  let root: HTMLElement;
+  let sent: string[];
+
+  beforeEach(async () => {
+    fixture = TestBed.createComponent(Composer);
+    root = fixture.nativeElement;
+    sent = [];
+    fixture.componentInstance.send.subscribe((body) => sent.push(body));
+    await fixture.whenStable();
+  });
+
+  const box = () => byLabel<HTMLTextAreaElement>(root, 'Message');
+  const sendButton = () => byButton(root, 'Send');
+
+  async function type(text: string): Promise<void> {
+    typeInto(box(), text);
+    await fixture.whenStable();
+  }
+
+  function press(key: string, init: KeyboardEventInit = {}): KeyboardEvent {
+    const event = new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, ...init });
+    box().dispatchEvent(event);
+    return event;
+  }
+
+  it('disables Send until there is something to send', async () => {
+    expect(sendButton().disabled).toBe(true);
+    await type('   \n ');
+    expect(sendButton().disabled).toBe(true);
+    await type('hello');
+    expect(sendButton().disabled).toBe(false);
+  });
+
+  it('sends on Enter and clears the box', async () => {
+    await type('hello');
+    const event = press('Enter');
+    await fixture.whenStable();
+    expect(event.defaultPrevented).toBe(true);
+    expect(sent).toEqual(['hello']);
+    expect(box().value).toBe('');
+    expect(fixture.componentInstance.text()).toBe('');
+  });
+
+  it('keeps Shift+Enter for a new line', async () => {
+    await type('line one');
+    const event = press('Enter', { shiftKey: true });
+    expect(event.defaultPrevented).toBe(false);
+    expect(sent).toEqual([]);
+  });
+
+  it('does not send an empty message on Enter', async () => {
+    press('Enter');
+    expect(sent).toEqual([]);
+  });
+
+  it('sends with the button', async () => {
+    await type('by click');
+    sendButton().click();
+    await fixture.whenStable();
+    expect(sent).toEqual(['by click']);
+  });
+
+  it('shows a counter near the limit and refuses too long messages', async () => {
+    await type('short');
+    expect(root.querySelector('.composer__counter')).toBeNull();
+
+    await type('a'.repeat(LIMITS.messageBodyMax - 10));
+    expect(root.querySelector('.composer__counter')?.textContent?.trim()).toBe(`${LIMITS.messageBodyMax - 10} / ${LIMITS.messageBodyMax}`);
+    expect(sendButton().disabled).toBe(false);
+
+    await type('a'.repeat(LIMITS.messageBodyMax + 1));
+    expect(root.querySelector('.composer__counter.is-over')).not.toBeNull();
+    expect(sendButton().disabled).toBe(true);
+    press('Enter');
+    expect(sent).toEqual([]);
+  });
+
+  it('shows the draft it is given (one per room)', async () => {
+    fixture.componentRef.setInput('text', 'draft of room 2');
+    await fixture.whenStable();
+    expect(box().value).toBe('draft of room 2');
+  });
+});

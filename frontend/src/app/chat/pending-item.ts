@@ -1,0 +1,40 @@
+import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
+import { SessionStore } from '../auth/session-store';
+import { ChatStore } from './chat-store';
+import type { OutboxEntry } from './outbox';
+
+/** One of my messages the server has not confirmed yet. */
+@Component({
+  selector: 'app-pending-item',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    @let e = entry();
+    <article class="msg msg--mine msg--pending" [class.msg--failed]="e.status === 'failed'" [class.msg--grouped]="!showHeader()">
+      @if (showHeader()) {
+        <header class="msg__header">
+          <span class="msg__author">{{ authorName() }}</span>
+        </header>
+      }
+      <p class="msg__body">{{ e.body }}</p>
+      @if (e.status === 'sending') {
+        <p class="msg__status">Sending…</p>
+      } @else {
+        <p class="msg__status msg__status--error" role="alert">
+          Not sent: {{ e.error }}
+          <button type="button" class="button button--small" (click)="chat.retry(e.clientMsgId)">Retry</button>
+          <button type="button" class="button button--small button--ghost" (click)="chat.discard(e.clientMsgId)">Discard</button>
+        </p>
+      }
+    </article>
+  `,
+})
+export class PendingItem {
+  protected readonly chat = inject(ChatStore);
+  private readonly session = inject(SessionStore);
+  readonly entry = input.required<OutboxEntry>();
+  readonly showHeader = input(true);
+  protected readonly authorName = computed(() => {
+    const user = this.session.user();
+    return user?.displayName || user?.username || 'You';
+  });
+}

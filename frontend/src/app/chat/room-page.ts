@@ -1,0 +1,94 @@
+import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
+import { Title } from '@angular/platform-browser';
+import { Router, RouterLink } from '@angular/router';
+import { errorMessage } from '../core/api-error';
+import { MembersPanel } from '../rooms/members-panel';
+import { roomTitle } from '../rooms/my-rooms';
+import { RoomsStore } from '../rooms/rooms-store';
+import { ChatStore } from './chat-store';
+import { Composer } from './composer';
+import { MessageList } from './message-list';
+
+/** One room: history, live messages, typing, composer. Reused as the route's roomId changes. */
+@Component({
+  selector: 'app-room-page',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [RouterLink, MessageList, Composer, MembersPanel],
+  templateUrl: './room-page.html',
+})
+export class RoomPage {
+  protected readonly chat = inject(ChatStore);
+  protected readonly rooms = inject(RoomsStore);
+  private readonly router = inject(Router);
+
+  /** From the route (`rooms/:roomId`). */
+  readonly roomId = input.required<string>();
+
+  protected readonly room = computed(() => this.rooms.room(this.roomId()));
+  private readonly isMember = computed(() => this.room() !== undefined);
+  protected readonly title = computed(() => {
+    const room = this.room();
+    return room ? roomTitle(room) : '';
+  });
+  protected readonly items = computed(() => this.chat.items(this.roomId()));
+  protected readonly state = computed(() => this.chat.loadState(this.roomId()));
+  protected readonly typing = computed(() => this.chat.typingText(this.roomId()));
+  protected readonly showMembers = signal(false);
+  protected readonly sendError = signal<string | null>(null);
+  protected readonly leaveError = signal<string | null>(null);
+  protected readonly leaving = signal(false);
+
+  constructor() {
+    // Open a room once it is one of mine (the list may still be loading on a reload);
+    // close it when the route moves on or the page goes away.
+    effect((onCleanup) => {
+      const roomId = this.roomId();
+      untracked(() => {
+        this.sendError.set(null);
+        this.leaveError.set(null);
+      });
+      if (!this.isMember()) return;
+      untracked(() => this.chat.open(roomId));
+      onCleanup(() => this.chat.close(roomId));
+    });
+    const pageTitle = inject(Title);
+    effect(() => {
+      const title = this.title();
+      if (title) pageTitle.setTitle(`${title} · Chat`);
+    });
+  }
+
+  protected draft(): string {
+    return this.chat.draft(this.roomId());
+  }
+
+  protected setDraft(text: string): void {
+    this.chat.setDraft(this.roomId(), text);
+    this.sendError.set(null);
+  }
+
+  protected send(body: string): void {
+    this.sendError.set(this.chat.send(this.roomId(), body));
+  }
+
+  protected loadOlder(): void {
+    void this.chat.loadOlder(this.roomId());
+  }
+
+  protected reload(): void {
+    this.chat.open(this.roomId());
+  }
+
+  protected async leave(): Promise<void> {
+    this.leaving.set(true);
+    this.leaveError.set(null);
+    try {
+      await this.rooms.leave(this.roomId());
+      await this.router.navigateByUrl('/');
+    } catch (err) {
+      this.leaveError.set(errorMessage(err));
+    } finally {
+      this.leaving.set(false);
+    }
+  }
+}

@@ -1,0 +1,93 @@
+import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
+import type { Member, MyRoom, User } from '@chat/contracts';
+import { SessionStore } from '../auth/session-store';
+import { ChatStore } from '../chat/chat-store';
+import { errorMessage } from '../core/api-error';
+import { RoomsApi } from './rooms-api';
+import { UserSearch } from './user-search';
+
+/** Who is in the room and who is online; the owner of a private room can add people. */
+@Component({
+  selector: 'app-members-panel',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [UserSearch],
+  template: `
+    <aside class="members" aria-labelledby="members-heading">
+      <h2 id="members-heading" class="members__heading">Members ({{ members().length }})</h2>
+      @if (error(); as message) {
+        <p class="alert" role="alert">{{ message }}</p>
+      }
+      <ul class="members__list">
+        @for (member of members(); track member.id) {
+          <li class="members__item">
+            <span class="presence-dot" [class.is-online]="member.online" aria-hidden="true"></span>
+            <span>{{ member.displayName }}</span>
+            <span class="visually-hidden">{{ member.online ? '(online)' : '(offline)' }}</span>
+            @if (member.memberRole === 'owner') {
+              <span class="tag">owner</span>
+            }
+          </li>
+        }
+      </ul>
+      @if (canAdd()) {
+        <app-user-search label="Add a member" actionLabel="Add" [excludeIds]="memberIds()" [busy]="adding()" (picked)="add($event)" />
+      }
+    </aside>
+  `,
+})
+export class MembersPanel {
+  private readonly api = inject(RoomsApi);
+  private readonly chat = inject(ChatStore);
+  private readonly session = inject(SessionStore);
+
+  readonly room = input.required<MyRoom>();
+
+  private readonly loaded = signal<readonly Member[]>([]);
+  protected readonly error = signal<string | null>(null);
+  protected readonly adding = signal(false);
+
+  /** Fetched list, with presence events since applied on top. */
+  protected readonly members = computed(() => {
+    const presence = this.chat.presence();
+    return this.loaded().map((m) => {
+      const online = presence.get(m.id);
+      return online === undefined || online === m.online ? m : { ...m, online };
+    });
+  });
+  protected readonly memberIds = computed(() => this.loaded().map((m) => m.id));
+  protected readonly canAdd = computed(() => {
+    const room = this.room();
+    const admin = this.session.user()?.role === 'admin';
+    return room.kind === 'channel' && room.visibility === 'private' && (room.myRole === 'owner' || admin);
+  });
+
+  constructor() {
+    effect(() => {
+      const roomId = this.room().id;
+      untracked(() => void this.load(roomId));
+    });
+  }
+
+  protected async add(user: User): Promise<void> {
+    const roomId = this.room().id;
+    this.adding.set(true);
+    this.error.set(null);
+    try {
+      await this.api.addMember(roomId, user.id);
+      await this.load(roomId);
+    } catch (err) {
+      this.error.set(errorMessage(err));
+    } finally {
+      this.adding.set(false);
+    }
+  }
+
+  private async load(roomId: string): Promise<void> {
+    try {
+      const members = await this.api.members(roomId);
+      if (this.room().id === roomId) this.loaded.set(members);
+    } catch (err) {
+      this.error.set(errorMessage(err));
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import { BOB, message, myRoom } from '../../testing/fixtures';
+import { headsDiffer, roomTitle, sortByActivity, withEvent, withNewMessage, withRead } from './my-rooms';
+
+describe('room list helpers', () => {
+  it('sorts by last activity, newest first, falling back to creation time', () => {
+    const rooms = [
+      myRoom({ id: 'a', name: 'a', lastActivityAt: '2024-01-02T00:00:00Z' }),
+      myRoom({ id: 'b', name: 'b', lastActivityAt: null, createdAt: '2024-01-03T00:00:00Z' }),
+      myRoom({ id: 'c', name: 'c', lastActivityAt: '2024-01-01T00:00:00Z' }),
+    ];
+    expect(sortByActivity(rooms).map((r) => r.id)).toEqual(['b', 'a', 'c']);
+  });
+
+  it('names a DM after the other person', () => {
+    expect(roomTitle(myRoom({ kind: 'dm', name: 'dm', peer: BOB }))).toBe('Bob');
+    expect(roomTitle(myRoom({ name: 'general' }))).toBe('general');
+  });
+
+  it('counts a new message from someone else as unread, once', () => {
+    const room = myRoom({ lastSeq: 4, lastReadSeq: 4 });
+    const m = message(5, { sender: BOB });
+    const after = withNewMessage(room, m, true);
+    expect(after).toMatchObject({ lastSeq: 5, unread: 1, lastActivityAt: m.createdAt });
+    expect(withNewMessage(after, m, true).unread).toBe(1);
+  });
+
+  it('does not count my own messages or the room I am reading', () => {
+    const room = myRoom({ lastSeq: 4, lastReadSeq: 4 });
+    expect(withNewMessage(room, message(5), false)).toMatchObject({ lastSeq: 5, unread: 0 });
+  });
+
+  it('moves the head on edits without adding unread', () => {
+    expect(withEvent(myRoom({ lastSeq: 3, unread: 1 }), 4)).toMatchObject({ lastSeq: 4, unread: 1 });
+  });
+
+  it('clears unread when read up to the head, and never moves the read marker back', () => {
+    const room = myRoom({ lastSeq: 9, lastReadSeq: 5, unread: 4 });
+    expect(withRead(room, 9)).toMatchObject({ lastReadSeq: 9, unread: 0 });
+    expect(withRead(room, 7, 2)).toMatchObject({ lastReadSeq: 7, unread: 2 });
+    expect(withRead(room, 3)).toBe(room);
+  });
+
+  it('notices when session:ready heads differ from the list', () => {
+    const rooms = [myRoom({ id: 'a', lastSeq: 3, lastReadSeq: 3 })];
+    expect(headsDiffer(rooms, [{ id: 'a', lastSeq: 3, lastReadSeq: 3 }])).toBe(false);
+    expect(headsDiffer(rooms, [{ id: 'a', lastSeq: 4, lastReadSeq: 3 }])).toBe(true);
+    expect(headsDiffer(rooms, [{ id: 'b', lastSeq: 3, lastReadSeq: 3 }])).toBe(true);
+    expect(headsDiffer(rooms, [])).toBe(true);
+  });
+});

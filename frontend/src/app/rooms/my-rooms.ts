@@ -1,0 +1,59 @@
+import type { Message, MyRoom, Room, RoomHead } from '@chat/contracts';
+
+// Pure helpers for the room list: how rooms sort and how live events change their counters.
+
+function activityTime(room: Room): number {
+  const time = Date.parse(room.lastActivityAt ?? room.createdAt);
+  return Number.isNaN(time) ? 0 : time;
+}
+
+/** Most recent activity first; ties by name so the order is stable. */
+export function sortByActivity(rooms: readonly MyRoom[]): MyRoom[] {
+  return [...rooms].sort((a, b) => activityTime(b) - activityTime(a) || a.name.localeCompare(b.name));
+}
+
+/** What to call a room: a DM is named after the other person. */
+export function roomTitle(room: Room): string {
+  if (room.kind === 'dm') return room.peer?.displayName || room.peer?.username || 'Direct message';
+  return room.name;
+}
+
+/** A `message:new` for this room. `countsAsUnread` is false for my own messages and the open room. */
+export function withNewMessage(room: MyRoom, message: Message, countsAsUnread: boolean): MyRoom {
+  const isNew = message.seq > room.lastSeq;
+  const newer = !room.lastActivityAt || message.createdAt > room.lastActivityAt;
+  return {
+    ...room,
+    lastSeq: Math.max(room.lastSeq, message.updatedSeq),
+    lastActivityAt: newer ? message.createdAt : room.lastActivityAt,
+    unread: isNew && countsAsUnread && message.seq > room.lastReadSeq ? room.unread + 1 : room.unread,
+  };
+}
+
+/** An edit or delete: the head moves, nothing becomes unread. */
+export function withEvent(room: MyRoom, seq: number): MyRoom {
+  return seq > room.lastSeq ? { ...room, lastSeq: seq } : room;
+}
+
+/**
+ * Read up to `seq` (here or in another tab). `unreadAfter` is the exact remaining count when
+ * the caller can compute it; without it only "everything read" is certain.
+ */
+export function withRead(room: MyRoom, seq: number, unreadAfter?: number): MyRoom {
+  if (seq < room.lastReadSeq) return room;
+  const unread = seq >= room.lastSeq ? 0 : (unreadAfter ?? room.unread);
+  return { ...room, lastReadSeq: seq, unread };
+}
+
+/**
+ * Compares the server's heads (`session:ready`) with the list. Returns whether the list is
+ * stale (rooms added or removed, or new messages whose unread count only the server knows).
+ */
+export function headsDiffer(rooms: readonly MyRoom[], heads: readonly RoomHead[]): boolean {
+  if (rooms.length !== heads.length) return true;
+  const byId = new Map(rooms.map((r) => [r.id, r]));
+  return heads.some((h) => {
+    const room = byId.get(h.id);
+    return !room || room.lastSeq !== h.lastSeq || room.lastReadSeq !== h.lastReadSeq;
+  });
+}

@@ -1,0 +1,111 @@
+import { Injectable, computed, inject, signal } from '@angular/core';
+import type { Message, MyRoom, RoomHead } from '@chat/contracts';
+import type { CreateRoomRequest } from '@chat/contracts';
+import { errorMessage } from '../core/api-error';
+import { headsDiffer, sortByActivity, withEvent, withNewMessage, withRead } from './my-rooms';
+import { RoomsApi } from './rooms-api';
+
+/** The rooms and DMs I belong to, with their unread counters. Lives as long as the shell. */
+@Injectable()
+export class RoomsStore {
+  private readonly api = inject(RoomsApi);
+  private readonly state = signal<readonly MyRoom[]>([]);
+  private readonly loadedState = signal(false);
+  private readonly errorState = signal<string | null>(null);
+  private loading: Promise<void> | null = null;
+
+  readonly loaded = this.loadedState.asReadonly();
+  readonly loadError = this.errorState.asReadonly();
+  readonly rooms = computed(() => sortByActivity(this.state()));
+  readonly channels = computed(() => this.rooms().filter((r) => r.kind === 'channel'));
+  readonly dms = computed(() => this.rooms().filter((r) => r.kind === 'dm'));
+  readonly totalUnread = computed(() => this.state().reduce((sum, r) => sum + r.unread, 0));
+
+  room(roomId: string): MyRoom | undefined {
+    return this.state().find((r) => r.id === roomId);
+  }
+
+  /** Loads the list; concurrent callers share one request. */
+  load(): Promise<void> {
+    this.loading ??= this.api
+      .myRooms()
+      .then((rooms) => {
+        this.state.set(rooms);
+        this.errorState.set(null);
+        this.loadedState.set(true);
+      })
+      .catch((err: unknown) => this.errorState.set(errorMessage(err)))
+      .finally(() => (this.loading = null));
+    return this.loading;
+  }
+
+  /** Re-reads one room (exact unread count after a read elsewhere). */
+  async refresh(roomId: string): Promise<void> {
+    try {
+      this.upsert(await this.api.room(roomId));
+    } catch {
+      // Counters stay approximate until the next event; nothing the user must act on.
+    }
+  }
+
+  /** Throws the HTTP error for the form to show. */
+  async create(req: CreateRoomRequest): Promise<MyRoom> {
+    const room = await this.api.create(req);
+    this.upsert(room);
+    return room;
+  }
+
+  async join(roomId: string): Promise<MyRoom> {
+    const room = await this.api.join(roomId);
+    this.upsert(room);
+    return room;
+  }
+
+  async leave(roomId: string): Promise<void> {
+    await this.api.leave(roomId);
+    this.remove(roomId);
+  }
+
+  async openDm(userId: string): Promise<MyRoom> {
+    const room = await this.api.openDm(userId);
+    this.upsert(room);
+    return room;
+  }
+
+  upsert(room: MyRoom): void {
+    this.state.update((rooms) =>
+      rooms.some((r) => r.id === room.id) ? rooms.map((r) => (r.id === room.id ? room : r)) : [...rooms, room],
+    );
+  }
+
+  remove(roomId: string): void {
+    this.state.update((rooms) => rooms.filter((r) => r.id !== roomId));
+  }
+
+  onNewMessage(message: Message, countsAsUnread: boolean): void {
+    this.patch(message.roomId, (room) => withNewMessage(room, message, countsAsUnread));
+  }
+
+  onEvent(roomId: string, seq: number): void {
+    this.patch(roomId, (room) => withEvent(room, seq));
+  }
+
+  onRead(roomId: string, seq: number, unreadAfter?: number): void {
+    this.patch(roomId, (room) => withRead(room, seq, unreadAfter));
+  }
+
+  /** An admin archived the room: it stays readable, the composer goes away. */
+  onArchived(roomId: string, archivedAt: string): void {
+    this.patch(roomId, (room) => ({ ...room, archivedAt }));
+  }
+
+  /** After `session:ready`: reload if the server's view differs from ours. */
+  applyHeads(heads: readonly RoomHead[]): void {
+    if (this.loadedState() && !headsDiffer(this.state(), heads)) return;
+    void this.load();
+  }
+
+  private patch(roomId: string, change: (room: MyRoom) => MyRoom): void {
+    this.state.update((rooms) => rooms.map((r) => (r.id === roomId ? change(r) : r)));
+  }
+}

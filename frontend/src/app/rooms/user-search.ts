@@ -1,0 +1,63 @@
+import { ChangeDetectionStrategy, Component, computed, inject, input, output, signal } from '@angular/core';
+import { LIMITS, type User } from '@chat/contracts';
+import { SessionStore } from '../auth/session-store';
+import { searchResults } from '../core/search';
+import { RoomsApi } from './rooms-api';
+
+let nextId = 0;
+
+/** Search box for people; emits the one picked. */
+@Component({
+  selector: 'app-user-search',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <div class="field">
+      <label [for]="inputId">{{ label() }}</label>
+      <input [id]="inputId" type="search" [attr.maxlength]="maxQuery" autocomplete="off" (input)="onQuery($event)" />
+    </div>
+    @let state = results();
+    @if (state.error) {
+      <p class="alert" role="alert">{{ state.error }}</p>
+    }
+    <ul class="result-list" aria-live="polite" [attr.aria-busy]="state.loading">
+      @for (user of users(); track user.id) {
+        <li class="result">
+          <div class="result__main">
+            <span class="result__title">{{ user.displayName }}</span>
+            <span class="muted">&#64;{{ user.username }}</span>
+          </div>
+          <button type="button" class="button button--small" [disabled]="busy()" (click)="picked.emit(user)">
+            {{ actionLabel() }}<span class="visually-hidden"> {{ user.username }}</span>
+          </button>
+        </li>
+      } @empty {
+        @if (!state.loading) {
+          <li class="muted">No one matches.</li>
+        }
+      }
+    </ul>
+  `,
+})
+export class UserSearch {
+  private readonly api = inject(RoomsApi);
+  private readonly session = inject(SessionStore);
+
+  readonly label = input('Search people');
+  readonly actionLabel = input('Select');
+  readonly excludeIds = input<readonly string[]>([]);
+  readonly busy = input(false);
+  readonly picked = output<User>();
+
+  protected readonly inputId = `user-search-${++nextId}`;
+  protected readonly maxQuery = LIMITS.searchQueryMax;
+  private readonly query = signal('');
+  protected readonly results = searchResults(this.query, (q) => this.api.searchUsers(q));
+  protected readonly users = computed(() => {
+    const excluded = new Set([...this.excludeIds(), this.session.user()?.id ?? '']);
+    return this.results().items.filter((u) => !excluded.has(u.id));
+  });
+
+  protected onQuery(event: Event): void {
+    if (event.target instanceof HTMLInputElement) this.query.set(event.target.value);
+  }
+}

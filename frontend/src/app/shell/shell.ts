@@ -1,0 +1,73 @@
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
+import { NavigationEnd, Router, RouterOutlet } from '@angular/router';
+import { filter, map } from 'rxjs';
+import { AuthApi } from '../auth/auth-api';
+import { SessionStore } from '../auth/session-store';
+import { ChatStore } from '../chat/chat-store';
+import { ChatSocket } from '../core/chat-socket';
+import { RoomList } from '../rooms/room-list';
+import { RoomsStore } from '../rooms/rooms-store';
+import { ConnectionBanner } from './connection-banner';
+
+/**
+ * The logged-in layout. It provides the socket and the stores, so they exist exactly while
+ * a user is logged in and are torn down (socket closed) on logout or expiry.
+ */
+@Component({
+  selector: 'app-shell',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [RouterOutlet, RoomList, ConnectionBanner],
+  providers: [ChatSocket, RoomsStore, ChatStore],
+  template: `
+    <div class="shell" [class.shell--detail]="detailOpen()">
+      <aside class="shell__sidebar">
+        <header class="sidebar-header">
+          <div class="sidebar-header__me">
+            <span class="status-dot" [attr.data-state]="connection()" aria-hidden="true"></span>
+            <span class="sidebar-header__name">{{ user()?.displayName ?? user()?.username }}</span>
+          </div>
+          <button type="button" class="button button--ghost" (click)="logout()">Log out</button>
+        </header>
+        <app-room-list />
+      </aside>
+      <main class="shell__main">
+        <app-connection-banner />
+        <router-outlet />
+      </main>
+    </div>
+  `,
+})
+export class Shell {
+  private readonly session = inject(SessionStore);
+  private readonly socket = inject(ChatSocket);
+  private readonly router = inject(Router);
+
+  protected readonly user = this.session.user;
+  protected readonly connection = this.socket.state;
+  private readonly url = toSignal(
+    this.router.events.pipe(
+      filter((e) => e instanceof NavigationEnd),
+      map((e) => e.urlAfterRedirects),
+    ),
+    { initialValue: this.router.url },
+  );
+  /** On a phone the sidebar and a page take turns; this says which one shows. */
+  protected readonly detailOpen = computed(() => this.url() !== '/');
+
+  constructor() {
+    // Created before connecting, so its socket listeners see the first session:ready.
+    inject(ChatStore);
+    this.socket.connect();
+    void inject(RoomsStore).load();
+    // Confirms the token early and refreshes the cached profile; a 401 ends the session.
+    inject(AuthApi)
+      .me()
+      .then((user) => this.session.updateUser(user))
+      .catch(() => undefined);
+  }
+
+  protected logout(): void {
+    this.session.logout();
+  }
+}
