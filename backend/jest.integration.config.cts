@@ -8,7 +8,6 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['<rootDir>/test/integration/**/*.spec.ts'],
   testEnvironment: '<rootDir>/test/support/integration-environment.ts',
-  setupFiles: ['<rootDir>/test/support/integration-setup.ts'],
   resolver: '@nx/jest/plugins/resolver',
   moduleNameMapper: {
     '^@chat/contracts$': '<rootDir>/../libs/contracts/src/index.ts',
@@ -19,4 +18,5 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 60_000,
   maxWorkers: 1,
+  verbose: true,
 };

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { isUniqueViolation } from '../database/errors';
 import { UserEntity } from './user.entity';
 
 export interface NewUser {
@@ -29,14 +28,17 @@ export class UsersRepository {
     return this.users.createQueryBuilder('u').where('u.id IN (:...ids)', { ids }).getMany();
   }
 
-  /** Inserts unless the username is taken; returns null when it is. */
+  /** Inserts unless the username is taken; returns null when it is (also when another pod won the race). */
   async insert(user: NewUser): Promise<UserEntity | null> {
-    try {
-      return await this.users.save(this.users.create({ role: 'user', ...user }));
-    } catch (error) {
-      if (isUniqueViolation(error)) return null;
-      throw error;
-    }
+    const result = await this.users
+      .createQueryBuilder()
+      .insert()
+      .values({ role: 'user', ...user })
+      .orIgnore()
+      .returning(['id'])
+      .execute();
+    const inserted = (result.raw as { id: string }[])[0];
+    return inserted ? this.findById(inserted.id) : null;
   }
 
   async update(id: string, changes: Partial<Pick<UserEntity, 'passwordHash' | 'role' | 'displayName'>>): Promise<void> {

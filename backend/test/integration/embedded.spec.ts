@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HistoryPage, MyRoom, User } from '@chat/contracts';
 import { createRoom, myRoom, send } from '../support/chat';
-import { REPO_ROOT, describeIntegration, failedSoFar } from '../support/env';
+import { REPO_ROOT, failedSoFar } from '../support/env';
 import { Api, login, registerUser, type TestUser } from '../support/http';
 import { ManagedProcess, freePort, waitUntilReady } from '../support/processes';
 import { connectClient, type ChatClient } from '../support/sockets';
@@ -14,13 +14,13 @@ const START_TIMEOUT_MS = 120_000;
 /** The environment of a developer's shell: nothing that points at external services or fixes the secret. */
 function embeddedEnv(port: number, dataDir: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of ['DATABASE_URL', 'REDIS_URL', 'REDIS_KEY_PREFIX', 'JWT_SECRET', 'POD_ID', 'NODE_ENV', 'CHAT_INTEGRATION']) {
+  for (const key of ['DATABASE_URL', 'REDIS_URL', 'REDIS_KEY_PREFIX', 'JWT_SECRET', 'POD_ID', 'NODE_ENV']) {
     delete env[key];
   }
   return { ...env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', NO_COLOR: '1' };
 }
 
-describeIntegration('embedded single node (npm start, no DATABASE_URL / REDIS_URL)', () => {
+describe('embedded single node (npm start, no DATABASE_URL / REDIS_URL)', () => {
   let dataDir = '';
   let port = 0;
   let api: Api;

@@ -57,12 +57,9 @@ export async function fullHistory(api: Api, user: TestUser, roomId: string): Pro
   let before: number | undefined;
   for (let page = 0; page < 100; page += 1) {
     const query = before === undefined ? '?limit=100' : `?limit=100&before=${before}`;
-    const res = await api.expectStatus<{ messages: Message[]; hasMore: boolean }>(
-      200,
-      'GET',
-      `/api/rooms/${roomId}/messages${query}`,
-      { token: user.token },
-    );
+    const res = await api.expectStatus<{ messages: Message[]; hasMore: boolean }>(200, 'GET', `/api/rooms/${roomId}/messages${query}`, {
+      token: user.token,
+    });
     all.push(...res.messages);
     if (!res.hasMore || res.messages.length === 0) return all;
     before = res.messages[res.messages.length - 1]?.seq;

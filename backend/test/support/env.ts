@@ -12,10 +12,6 @@ export const REDIS_URL = process.env['IT_REDIS_URL'] ?? 'redis://127.0.0.1:6379'
 
 export const READY_TIMEOUT_MS = 30_000;
 
-/** Integration suites run only under the integration jest config (see integration-setup.ts). */
-export const describeIntegration: jest.Describe =
-  process.env['CHAT_INTEGRATION'] === '1' ? describe : describe.skip;
-
 export function randomId(bytes = 6): string {
   return randomBytes(bytes).toString('hex');
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { BACKEND_MAIN, REDIS_URL, REPO_ROOT, failedSoFar, randomId } from './env';
 import { ManagedProcess, freePort, waitUntilReady } from './processes';
+import { deleteKeysWithPrefix } from './redis';
 
 export const ADMIN_USERNAME = 'it-admin';
 export const ADMIN_PASSWORD = 'it-admin-password';
@@ -16,6 +17,8 @@ export interface Cluster {
   pods: Pod[];
   redisKeyPrefix: string;
   jwtSecret: string;
+  /** Starts one more pod on the same database and Redis prefix and waits until it is ready. */
+  addPod(): Promise<Pod>;
   /** Stops every pod (SIGTERM, then SIGKILL) and prints their logs if a test of the file failed. */
   stop(): Promise<void>;
 }
@@ -46,10 +49,41 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const redisKeyPrefix = `it-${run}:`;
   const jwtSecret = `it-secret-${randomId(16)}`;
   const pods: Pod[] = [];
+
+  const spawnPod = async (): Promise<Pod> => {
+    const port = await freePort();
+    const podId = `it-${run}-pod-${String.fromCharCode(97 + pods.length)}`;
+    const proc = new ManagedProcess(podId, process.execPath, [BACKEND_MAIN], {
+      cwd: REPO_ROOT,
+      env: {
+        ...baseEnv(),
+        NODE_ENV: 'production',
+        PORT: String(port),
+        DATABASE_URL: options.databaseUrl,
+        REDIS_URL,
+        REDIS_KEY_PREFIX: redisKeyPrefix,
+        JWT_SECRET: jwtSecret,
+        ADMIN_USERNAME,
+        ADMIN_PASSWORD,
+        POD_ID: podId,
+        LOG_LEVEL: 'warn',
+        NO_COLOR: '1',
+      },
+    });
+    const pod = { podId, port, baseUrl: `http://127.0.0.1:${port}`, process: proc };
+    pods.push(pod);
+    return pod;
+  };
+
   const cluster: Cluster = {
     pods,
     redisKeyPrefix,
     jwtSecret,
+    addPod: async () => {
+      const pod = await spawnPod();
+      await waitUntilReady(pod.baseUrl, pod.process);
+      return pod;
+    },
     stop: async () => {
       const results = await Promise.all(pods.map((pod) => pod.process.stop()));
       const killed = pods.filter((_, i) => results[i]?.killed).map((pod) => pod.podId);
@@ -58,32 +92,13 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
           process.stderr.write(`\n----- logs of ${pod.podId} (${pod.baseUrl}) -----\n${pod.process.tail(150)}\n`);
         }
       }
+      await deleteKeysWithPrefix(redisKeyPrefix);
     },
   };
   try {
-    for (let i = 0; i < options.pods; i += 1) {
-      const port = await freePort();
-      const podId = `it-${run}-pod-${String.fromCharCode(97 + i)}`;
-      const proc = new ManagedProcess(podId, process.execPath, [BACKEND_MAIN], {
-        cwd: REPO_ROOT,
-        env: {
-          ...baseEnv(),
-          NODE_ENV: 'production',
-          PORT: String(port),
-          DATABASE_URL: options.databaseUrl,
-          REDIS_URL,
-          REDIS_KEY_PREFIX: redisKeyPrefix,
-          JWT_SECRET: jwtSecret,
-          ADMIN_USERNAME,
-          ADMIN_PASSWORD,
-          POD_ID: podId,
-          LOG_LEVEL: 'warn',
-          NO_COLOR: '1',
-        },
-      });
-      pods.push({ podId, port, baseUrl: `http://127.0.0.1:${port}`, process: proc });
-    }
-    await Promise.all(pods.map((pod) => waitUntilReady(pod.baseUrl, pod.process)));
+    const started: Pod[] = [];
+    for (let i = 0; i < options.pods; i += 1) started.push(await spawnPod());
+    await Promise.all(started.map((pod) => waitUntilReady(pod.baseUrl, pod.process)));
     return cluster;
   } catch (err) {
     await cluster.stop();

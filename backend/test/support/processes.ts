@@ -55,29 +55,47 @@ export class ManagedProcess {
     return this.exitInfo !== null;
   }
 
-  /** SIGTERM to the process group, SIGKILL if it is still alive after `graceMs`. Resolves once it exited. */
+  /**
+   * SIGTERM to the whole process group, then waits until every process of the group is gone (with
+   * `npm start` the leader exits at once while the server under it is still shutting down);
+   * SIGKILL for whatever is left after `graceMs`.
+   */
   async stop(graceMs = 10_000): Promise<{ code: number | null; signal: NodeJS.Signals | null; killed: boolean }> {
     this.expectingExit = true;
-    if (this.exitInfo) return { ...this.exitInfo, killed: false };
-    this.signalGroup('SIGTERM');
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<null>((resolveTimeout) => {
-      timer = setTimeout(() => resolveTimeout(null), graceMs);
-    });
-    const first = await Promise.race([this.exited, timedOut]);
-    clearTimeout(timer);
-    if (first !== null) {
-      // The leader exited; make sure nothing it started outlives it.
+    const deadline = Date.now() + graceMs;
+    if (this.groupAlive()) this.signalGroup('SIGTERM');
+    while (this.groupAlive() && Date.now() < deadline) await sleep(100);
+    let killed = false;
+    if (this.groupAlive()) {
+      this.logs.push(`[${this.name}] still running ${graceMs} ms after SIGTERM, sending SIGKILL`);
       this.signalGroup('SIGKILL');
-      return { ...first, killed: false };
+      killed = true;
     }
-    this.logs.push(`[${this.name}] did not exit ${graceMs} ms after SIGTERM, sending SIGKILL`);
+    return { ...(await this.exited), killed };
+  }
+
+  /** Hard crash: SIGKILL to the whole group, no chance to clean up. */
+  async kill(): Promise<void> {
+    this.expectingExit = true;
     this.signalGroup('SIGKILL');
-    return { ...(await this.exited), killed: true };
+    await this.exited;
+    while (this.groupAlive()) await sleep(50);
   }
 
   tail(lines = 80): string {
     return this.logs.slice(-lines).join('\n');
+  }
+
+  /** True while any process of the group (leader or anything it started) still exists. */
+  private groupAlive(): boolean {
+    const pid = this.child.pid;
+    if (pid === undefined) return false;
+    try {
+      process.kill(-pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private signalGroup(signal: NodeJS.Signals): void {
@@ -110,11 +128,7 @@ export function freePort(): Promise<number> {
 }
 
 /** Polls GET {baseUrl}/health/ready until it answers 200; fails early if the process exits. */
-export async function waitUntilReady(
-  baseUrl: string,
-  proc: ManagedProcess,
-  timeoutMs = READY_TIMEOUT_MS,
-): Promise<void> {
+export async function waitUntilReady(baseUrl: string, proc: ManagedProcess, timeoutMs = READY_TIMEOUT_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer yet';
   while (Date.now() < deadline) {

@@ -1,11 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type {
-  Ack,
-  ClientToServerEvents,
-  ConnectErrorData,
-  ServerToClientEvents,
-  SessionReadyEvent,
-} from '@chat/contracts';
+import type { Ack, ClientToServerEvents, ConnectErrorData, ServerToClientEvents, SessionReadyEvent } from '@chat/contracts';
 import { sleep } from './env';
 
 export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -14,8 +8,9 @@ export type ServerEventPayload<E extends ServerEventName> = Parameters<ServerToC
 export type ClientEventName = keyof ClientToServerEvents;
 export type ClientEventPayload<E extends ClientEventName> = Parameters<ClientToServerEvents[E]>[0];
 /** What the ack of a client event carries, e.g. `{ message }` for message:send. */
-export type AckOf<E extends ClientEventName> =
-  Parameters<ClientToServerEvents[E]>[1] extends ((ack: infer A) => void) | undefined ? A : never;
+export type AckOf<E extends ClientEventName> = Parameters<ClientToServerEvents[E]>[1] extends ((ack: infer A) => void) | undefined
+  ? A
+  : never;
 
 export interface RecordedEvent {
   name: string;
@@ -46,10 +41,7 @@ export class ChatClient {
   }
 
   /** Events of one name seen so far, optionally filtered. */
-  seen<E extends ServerEventName>(
-    name: E,
-    predicate: (payload: ServerEventPayload<E>) => boolean = () => true,
-  ): ServerEventPayload<E>[] {
+  seen<E extends ServerEventName>(name: E, predicate: (payload: ServerEventPayload<E>) => boolean = () => true): ServerEventPayload<E>[] {
     return this.events
       .filter((event) => event.name === name)
       .map((event) => event.payload as ServerEventPayload<E>)
@@ -100,11 +92,7 @@ export class ChatClient {
   }
 
   /** Emits a request and resolves with its ack; rejects if no ack comes within `timeoutMs`. */
-  request<E extends ClientEventName>(
-    name: E,
-    payload: ClientEventPayload<E>,
-    timeoutMs = DEFAULT_WAIT_MS,
-  ): Promise<AckOf<E>> {
+  request<E extends ClientEventName>(name: E, payload: ClientEventPayload<E>, timeoutMs = DEFAULT_WAIT_MS): Promise<AckOf<E>> {
     return emitRaw(this.socket, name, payload, timeoutMs) as Promise<AckOf<E>>;
   }
 

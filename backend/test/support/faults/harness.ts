@@ -1,0 +1,200 @@
+import { addMember, createRoom } from '../chat';
+import { randomId } from '../env';
+import { Api, registerUser, type TestUser } from '../http';
+import { TimelineStore } from './convergence';
+import { PostgresServer, RedisServer } from './infra';
+import { PodFleet, type FaultPod } from './pods';
+import { ResilientClient, type ResilientClientOptions } from './resilient-client';
+
+export interface HarnessOptions {
+  pods: number;
+  /** Environment for every pod on top of FAULT_POD_ENV. */
+  podEnv?: Record<string, string>;
+}
+
+export type ClientOptions = Omit<ResilientClientOptions, 'token' | 'urls' | 'label'> & {
+  label?: string;
+  /** Defaults to every pod, starting at `firstUrl`. */
+  urls?: string[];
+};
+
+/**
+ * One fault scenario's world: its own PostgreSQL and Redis servers, a fleet of pods on them, users,
+ * rooms and resilient clients. dispose() tears everything down whatever state the test left it in.
+ */
+export class FaultHarness {
+  readonly clients: ResilientClient[] = [];
+
+  private constructor(
+    readonly postgres: PostgresServer,
+    readonly redis: RedisServer,
+    readonly fleet: PodFleet,
+    readonly store: TimelineStore,
+  ) {}
+
+  static async start(options: HarnessOptions): Promise<FaultHarness> {
+    let postgres: PostgresServer | undefined;
+    let redis: RedisServer | undefined;
+    let fleet: PodFleet | undefined;
+    let store: TimelineStore | undefined;
+    try {
+      [postgres, redis] = await Promise.all([PostgresServer.create(), RedisServer.start()]);
+      fleet = new PodFleet({
+        databaseUrl: postgres.url,
+        redisUrl: redis.url,
+        redisKeyPrefix: `faults-${randomId(3)}:`,
+        jwtSecret: `faults-secret-${randomId(24)}`,
+        env: options.podEnv,
+      });
+      await fleet.add(options.pods);
+      store = new TimelineStore(postgres.url);
+      return new FaultHarness(postgres, redis, fleet, store);
+    } catch (error) {
+      await store?.close().catch(() => undefined);
+      await fleet?.dispose().catch(() => undefined);
+      await redis?.dispose().catch(() => undefined);
+      await postgres?.dispose().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  get pods(): FaultPod[] {
+    return this.fleet.pods;
+  }
+
+  pod(index: number): FaultPod {
+    const pod = this.fleet.pods[index];
+    if (!pod) throw new Error(`no pod ${index}`);
+    return pod;
+  }
+
+  /** REST client of a pod (default: the first). */
+  api(index = 0): Api {
+    return new Api(this.pod(index).baseUrl);
+  }
+
+  /** Registers `count` users, a few at a time (password hashing is deliberately slow). */
+  async users(count: number, prefix = 'f', podIndex = 0): Promise<TestUser[]> {
+    const api = this.api(podIndex);
+    const users: TestUser[] = [];
+    const parallel = 4;
+    for (let i = 0; i < count; i += parallel) {
+      const batch = await Promise.all(
+        Array.from({ length: Math.min(parallel, count - i) }, () => registerUser(api, prefix)),
+      );
+      users.push(...batch);
+    }
+    return users;
+  }
+
+  /** A private room owned by `owner` with `members` added; returns its id. */
+  async room(owner: TestUser, members: TestUser[]): Promise<string> {
+    const api = this.api();
+    const room = await createRoom(api, owner, 'private', `faults ${randomId(3)}`);
+    for (let i = 0; i < members.length; i += 8) {
+      await Promise.all(
+        members.slice(i, i + 8).filter((member) => member.user.id !== owner.user.id).map((member) => addMember(api, owner, room.id, member.user.id)),
+      );
+    }
+    return room.id;
+  }
+
+  /** A started resilient client for `user`; the harness stops it at the end. */
+  client(user: TestUser, options: ClientOptions = {}): ResilientClient {
+    const client = new ResilientClient({
+      ...options,
+      label: options.label ?? `${user.username}#${this.clients.length}`,
+      token: user.token,
+      urls: options.urls ?? this.fleet.urls,
+    });
+    this.clients.push(client);
+    client.start();
+    return client;
+  }
+
+  /** Error-level log lines of every pod and the tails of their logs, for a failure report. */
+  diagnostics(): string {
+    const parts: string[] = [];
+    for (const pod of this.pods) {
+      const logs = pod.logs();
+      parts.push(`----- ${pod.podId} (${pod.baseUrl}): ${logs.length} log lines, last 60 -----\n${logs.slice(-60).join('\n')}`);
+    }
+    parts.push(`----- postgres log tail -----\n${this.postgres.logTail(20)}`);
+    return parts.join('\n');
+  }
+
+  /** Runs a scenario; on failure prints the pods' logs before rethrowing. */
+  async run(scenario: () => Promise<void>): Promise<void> {
+    try {
+      await scenario();
+    } catch (error) {
+      process.stderr.write(`\n${this.diagnostics()}\n`);
+      throw error;
+    }
+  }
+
+  async dispose(): Promise<void> {
+    for (const client of this.clients) client.stop();
+    const steps = [
+      () => this.store.close(),
+      () => this.fleet.dispose(),
+      () => this.redis.dispose(),
+      () => this.postgres.dispose(),
+    ];
+    const failures: unknown[] = [];
+    for (const step of steps) {
+      try {
+        await step();
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+    if (failures.length) throw new Error(`teardown: ${failures.map(String).join('; ')}`);
+  }
+}
+
+/** One line of numbers about what the clients went through, for the test log. */
+export function clientStats(clients: ResilientClient[]): Record<string, number> {
+  const outcomes: Record<string, number> = {};
+  let resent = 0;
+  let gaps = 0;
+  let syncPages = 0;
+  let sessions = 0;
+  let disconnects = 0;
+  let connectErrors = 0;
+  for (const client of clients) {
+    for (const emit of client.emits) {
+      const key = `emit_${emit.outcome ?? 'pending'}`;
+      outcomes[key] = (outcomes[key] ?? 0) + 1;
+    }
+    resent += [...client.outbox.values()].filter((send) => send.attempts > 1).length;
+    sessions += client.sessionsReady.length;
+    disconnects += client.disconnects.length;
+    connectErrors += client.connectErrors.length;
+    for (const room of client.rooms.values()) {
+      gaps += room.gapsDetected;
+      syncPages += room.syncPages;
+    }
+  }
+  return { clients: clients.length, ...outcomes, resentSends: resent, sessions, disconnects, connectErrors, gaps, syncPages };
+}
+
+/** Runs `task` over `items` with at most `limit` running at once. */
+export async function inBatches<T, R>(items: T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next;
+      next += 1;
+      results[index] = await task(items[index] as T, index);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
+
+/** Waits for every client's session (in batches, so thousands do not time out together). */
+export async function allReady(clients: ResilientClient[], timeoutMs: number): Promise<void> {
+  await Promise.all(clients.map((client) => client.whenReady(timeoutMs)));
+}
