@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { AdminRoom, AdminUser, AuditAction, AuditEntry, RoomKind, RoomVisibility } from '@chat/contracts';
+import type { AdminRoom, AdminUser, AuditAction, AuditEntry } from '@chat/contracts';
+import { ROOM_COLUMNS, RoomRow, toRoom } from '../rooms/rooms.repository';
 
 interface AdminUserRow {
   id: string;
@@ -64,39 +65,14 @@ export class AdminRepository {
   /** Newest first; each item carries `key`, its exact (created_at, id) position for the next cursor. */
   async rooms(query: string, limit: number, after: [string, string] | null): Promise<(AdminRoom & { key: [string, string] })[]> {
     const rows = (await this.db.query(
-      `SELECT r.id, r.name, r.kind, r.visibility, r.created_at, r.created_at::text AS created_key, r.last_seq, r.last_activity_at, r.archived_at, r.created_by,
-              (SELECT count(*) FROM room_members c WHERE c.room_id = r.id) AS member_count
+      `SELECT ${ROOM_COLUMNS}, NULL AS peer, r.created_by, r.created_at::text AS created_key
        FROM rooms r
        WHERE r.kind = 'channel' AND lower(r.name) LIKE $1
          AND ($2::timestamptz IS NULL OR (r.created_at, r.id) < ($2::timestamptz, $3::uuid))
        ORDER BY r.created_at DESC, r.id DESC LIMIT $4`,
       [`%${escapeLike(query.trim().toLowerCase())}%`, after?.[0] ?? null, after?.[1] ?? null, limit],
-    )) as {
-      id: string;
-      name: string;
-      kind: RoomKind;
-      visibility: RoomVisibility;
-      created_at: Date;
-      created_key: string;
-      last_seq: string;
-      last_activity_at: Date | null;
-      archived_at: Date | null;
-      created_by: string | null;
-      member_count: string;
-    }[];
-    return rows.map((row) => ({
-      id: row.id,
-      name: row.name,
-      kind: row.kind,
-      visibility: row.visibility,
-      createdAt: row.created_at.toISOString(),
-      lastSeq: Number(row.last_seq),
-      memberCount: Number(row.member_count),
-      archivedAt: row.archived_at?.toISOString() ?? null,
-      lastActivityAt: row.last_activity_at?.toISOString() ?? null,
-      createdBy: row.created_by,
-      key: [row.created_key, row.id] as [string, string],
-    }));
+    )) as (RoomRow & { created_by: string | null; created_key: string })[];
+    return rows.map((row) => ({ ...toRoom(row), createdBy: row.created_by, key: [row.created_key, row.id] as [string, string] }));
   }
 
   /** Archives a room once; its archive time, or null when it does not exist or was archived already. */

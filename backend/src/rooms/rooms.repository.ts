@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Member, MemberRole, MessageSender, MyRoom, Room, RoomHead, RoomKind, RoomVisibility } from '@chat/contracts';
 
-interface RoomRow {
+export interface RoomRow {
   id: string;
   name: string;
   kind: RoomKind;
@@ -27,7 +27,7 @@ export interface Membership {
   lastReadSeq: number;
 }
 
-const ROOM_COLUMNS = `
+export const ROOM_COLUMNS = `
   r.id, r.name, r.kind, r.visibility, r.created_at, r.last_seq, r.last_activity_at, r.archived_at,
   (SELECT count(*) FROM room_members c WHERE c.room_id = r.id) AS member_count`;
 
@@ -45,7 +45,7 @@ const MY_ROOM_SELECT = `
       WHERE x.room_id = r.id AND x.seq > m.last_read_seq AND x.deleted_at IS NULL AND x.sender_id <> m.user_id) AS unread
   FROM room_members m JOIN rooms r ON r.id = m.room_id`;
 
-function toRoom(row: RoomRow): Room {
+export function toRoom(row: RoomRow): Room {
   return {
     id: row.id,
     name: row.name,

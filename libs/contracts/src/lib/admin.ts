@@ -1,21 +1,12 @@
-import { IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { LIMITS } from './limits';
 import type { Room, User } from './models';
+import { UserSearchQuery } from './rest';
 
 // Administration (role admin). Lists page by cursor: `{ items, nextCursor }`.
 
-export class AdminListQuery {
-  @IsOptional()
-  @IsString()
-  @MaxLength(LIMITS.searchQueryMax)
-  query?: string;
-
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(LIMITS.adminPageMax)
-  limit?: number;
-
+/** `query` and `limit` as in user search, plus the cursor of the page before. */
+export class AdminListQuery extends UserSearchQuery {
   /** Opaque: the `nextCursor` of the previous page. */
   @IsOptional()
   @IsString()
