@@ -26,6 +26,8 @@ export interface Cluster {
 export interface ClusterOptions {
   databaseUrl: string;
   pods: number;
+  /** Extra or overriding environment for every pod. */
+  env?: Record<string, string>;
 }
 
 /** Environment shared by the caller's process and a pod, without anything that would change the pod's mode. */
@@ -68,6 +70,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
         POD_ID: podId,
         LOG_LEVEL: 'warn',
         NO_COLOR: '1',
+        ...options.env,
       },
     });
     const pod = { podId, port, baseUrl: `http://127.0.0.1:${port}`, process: proc };
