@@ -1,5 +1,5 @@
 import { Route } from '@angular/router';
-import { authGuard, guestGuard } from './auth/auth-guards';
+import { adminGuard, authGuard, guestGuard } from './auth/auth-guards';
 
 export const appRoutes: Route[] = [
   {
@@ -39,6 +39,12 @@ export const appRoutes: Route[] = [
         path: 'dms/new',
         title: 'New message · Chat',
         loadComponent: () => import('./rooms/start-dm-page').then((m) => m.StartDmPage),
+      },
+      {
+        path: 'admin',
+        title: 'Admin · Chat',
+        canMatch: [adminGuard],
+        loadComponent: () => import('./admin/admin-page').then((m) => m.AdminPage),
       },
       {
         path: 'rooms/:roomId',

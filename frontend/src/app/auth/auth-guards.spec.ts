@@ -1,6 +1,6 @@
 import { TestBed } from '@angular/core/testing';
 import { Router, UrlTree, provideRouter, type Route, type UrlSegment } from '@angular/router';
-import { authGuard, guestGuard } from './auth-guards';
+import { adminGuard, authGuard, guestGuard } from './auth-guards';
 import { SessionStore } from './session-store';
 
 describe('route guards', () => {
@@ -27,5 +27,13 @@ describe('route guards', () => {
     });
     expect(run(authGuard)).toBe(true);
     expect(url(run(guestGuard))).toBe('/');
+  });
+
+  it('lets only admins into the admin area', () => {
+    const session = TestBed.inject(SessionStore);
+    session.start({ accessToken: 'jwt', user: { id: 'u1', username: 'alice', displayName: 'Alice', role: 'user' } });
+    expect(url(run(adminGuard))).toBe('/');
+    session.start({ accessToken: 'jwt', user: { id: 'u2', username: 'root', displayName: 'Root', role: 'admin' } });
+    expect(run(adminGuard)).toBe(true);
   });
 });

@@ -7,3 +7,6 @@ export const authGuard: CanMatchFn = () => inject(SessionStore).loggedIn() || in
 
 /** Login and register pages; a logged-in user goes straight to the app. */
 export const guestGuard: CanMatchFn = () => !inject(SessionStore).loggedIn() || inject(Router).createUrlTree(['/']);
+
+/** The admin area; the server checks the role again on every call. */
+export const adminGuard: CanMatchFn = () => inject(SessionStore).user()?.role === 'admin' || inject(Router).createUrlTree(['/']);

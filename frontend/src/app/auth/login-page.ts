@@ -11,29 +11,32 @@ import { SessionStore } from './session-store';
   imports: [ReactiveFormsModule, RouterLink],
   template: `
     <main class="auth">
-      <section class="auth__card">
-        <h1>Log in</h1>
-        @if (notice(); as message) {
-          <p class="alert alert--info" role="status">{{ message }}</p>
-        }
-        <form class="form" [formGroup]="form" (ngSubmit)="submit()" novalidate>
-          <div class="field">
-            <label for="login-username">Username</label>
-            <input id="login-username" formControlName="username" autocomplete="username" autocapitalize="none" required />
-          </div>
-          <div class="field">
-            <label for="login-password">Password</label>
-            <input id="login-password" type="password" formControlName="password" autocomplete="current-password" required />
-          </div>
-          @if (error(); as message) {
-            <p class="alert" role="alert">{{ message }}</p>
+      <div class="auth__inner">
+        <p class="auth__brand">Chat<span>Rooms, direct messages, in real time</span></p>
+        <section class="auth__card">
+          <h1>Log in</h1>
+          @if (notice(); as message) {
+            <p class="alert alert--info" role="status">{{ message }}</p>
           }
-          <button type="submit" class="button button--block" [disabled]="busy()">
-            {{ busy() ? 'Logging in…' : 'Log in' }}
-          </button>
-        </form>
-        <p class="auth__switch">New here? <a routerLink="/register">Create an account</a></p>
-      </section>
+          <form class="form" [formGroup]="form" (ngSubmit)="submit()" novalidate>
+            <div class="field">
+              <label for="login-username">Username</label>
+              <input id="login-username" formControlName="username" autocomplete="username" autocapitalize="none" required />
+            </div>
+            <div class="field">
+              <label for="login-password">Password</label>
+              <input id="login-password" type="password" formControlName="password" autocomplete="current-password" required />
+            </div>
+            @if (error(); as message) {
+              <p class="alert" role="alert">{{ message }}</p>
+            }
+            <button type="submit" class="button button--block" [disabled]="busy()">
+              {{ busy() ? 'Logging in…' : 'Log in' }}
+            </button>
+          </form>
+          <p class="auth__switch">New here? <a routerLink="/register">Create an account</a></p>
+        </section>
+      </div>
     </main>
   `,
 })

@@ -2,6 +2,7 @@ import { DOCUMENT } from '@angular/common';
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
 import { Router } from '@angular/router';
 import type { AuthResponse, User } from '@chat/contracts';
+import { userDataKeys } from '../chat/chat-persistence';
 
 const TOKEN_KEY = 'chat.token';
 const USER_KEY = 'chat.user';
@@ -65,8 +66,10 @@ export class SessionStore {
     this.userState.set(user);
   }
 
-  /** Log out by choice. */
+  /** Log out by choice: this device forgets the user's unsent messages and drafts too. */
   logout(): void {
+    const userId = this.userState()?.id;
+    if (userId) for (const key of userDataKeys(userId)) this.remove(key);
     this.end(null);
   }
 
@@ -81,8 +84,8 @@ export class SessionStore {
   }
 
   private end(notice: string | null): void {
-    this.storage?.removeItem(TOKEN_KEY);
-    this.storage?.removeItem(USER_KEY);
+    this.remove(TOKEN_KEY);
+    this.remove(USER_KEY);
     this.tokenState.set(null);
     this.userState.set(null);
     this.noticeState.set(notice);
@@ -105,6 +108,14 @@ export class SessionStore {
       return isUser(parsed) ? parsed : null;
     } catch {
       return null;
+    }
+  }
+
+  private remove(key: string): void {
+    try {
+      this.storage?.removeItem(key);
+    } catch {
+      // Storage disabled: nothing was kept.
     }
   }
 

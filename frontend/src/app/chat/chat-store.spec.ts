@@ -4,12 +4,16 @@ import { provideRouter } from '@angular/router';
 import type { Ack, HistoryPage, Message, MyRoom, SyncResult } from '@chat/contracts';
 import type { SendMessageRequest, SyncRequest } from '@chat/contracts';
 import { ALICE, BOB, flushPromises, message, myRoom } from '../../testing/fixtures';
+import { AdminApi } from '../admin/admin-api';
 import { SessionStore } from '../auth/session-store';
 import { ChatSocket, type ServerEventName, type ServerPayload } from '../core/chat-socket';
+import { PresenceStore } from '../rooms/presence-store';
 import { RoomsApi } from '../rooms/rooms-api';
 import { RoomsStore } from '../rooms/rooms-store';
 import { ChatStore } from './chat-store';
 import { HistoryApi } from './history-api';
+import type { OutboxEntry } from './outbox';
+import type { TimelineItem } from './timeline-items';
 
 /** Stands in for ChatSocket: tests fire server events and script acks. */
 class FakeChatSocket {
@@ -35,27 +39,41 @@ class FakeChatSocket {
   }
 }
 
+/** Timeline rows without day separators. */
+const rows = (items: TimelineItem[]) => items.filter((i) => i.kind !== 'day');
+const keys = (items: TimelineItem[]) => rows(items).map((i) => i.key);
+
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function setup(rooms: MyRoom[], page: HistoryPage = { messages: [], hasMore: false }) {
+interface SetupOptions {
+  /** localStorage as a previous page load left it. */
+  stored?: Record<string, string>;
+  role?: 'user' | 'admin';
+}
+
+function setup(rooms: MyRoom[], page: HistoryPage = { messages: [], hasMore: false }, options: SetupOptions = {}) {
   localStorage.clear();
+  for (const [key, value] of Object.entries(options.stored ?? {})) localStorage.setItem(key, value);
   const socket = new FakeChatSocket();
   const history = { page: jest.fn<Promise<HistoryPage>, [string, number?]>().mockResolvedValue(page) };
-  const roomsApi = { myRooms: jest.fn().mockResolvedValue(rooms), room: jest.fn() };
+  const adminApi = { deleteMessage: jest.fn<Promise<void>, [string]>().mockResolvedValue(undefined) };
+  const roomsApi = { myRooms: jest.fn().mockResolvedValue(rooms), room: jest.fn(), members: jest.fn().mockResolvedValue([]) };
   TestBed.configureTestingModule({
     providers: [
       provideRouter([]),
       ChatStore,
       RoomsStore,
+      PresenceStore,
       { provide: ChatSocket, useValue: socket },
       { provide: HistoryApi, useValue: history },
       { provide: RoomsApi, useValue: roomsApi },
+      { provide: AdminApi, useValue: adminApi },
     ],
   });
-  TestBed.inject(SessionStore).start({ accessToken: 't', user: { ...ALICE, role: 'user' } });
+  TestBed.inject(SessionStore).start({ accessToken: 't', user: { ...ALICE, role: options.role ?? 'user' } });
   const store = TestBed.inject(ChatStore);
   const roomsStore = TestBed.inject(RoomsStore);
-  return { store, roomsStore, socket, history, roomsApi };
+  return { store, roomsStore, socket, history, roomsApi, adminApi };
 }
 
 async function ready(ctx: ReturnType<typeof setup>) {
@@ -76,7 +94,7 @@ describe('ChatStore', () => {
     expect(ctx.history.page).toHaveBeenCalledWith('r1');
 
     ctx.socket.fire('message:new', { message: message(3, { sender: BOB }) });
-    expect(ctx.store.items('r1').map((i) => i.key)).toEqual(['m:m1', 'm:m2', 'm:m3']);
+    expect(keys(ctx.store.items('r1'))).toEqual(['m:m1', 'm:m2', 'm:m3']);
   });
 
   it('counts unread in other rooms, but not in the room being read, which gets marked read', async () => {
@@ -119,7 +137,7 @@ describe('ChatStore', () => {
     await flushPromises();
 
     expect(ctx.socket.sync).toHaveBeenCalledWith({ roomId: 'r1', afterSeq: 2 });
-    expect(ctx.store.items('r1').map((i) => i.key)).toEqual(['m:m1', 'm:m2', 'm:m3', 'm:m4']);
+    expect(keys(ctx.store.items('r1'))).toEqual(['m:m1', 'm:m2', 'm:m3', 'm:m4']);
     expect(ctx.roomsApi.myRooms).toHaveBeenCalledTimes(2);
   });
 
@@ -134,11 +152,11 @@ describe('ChatStore', () => {
     expect(ctx.store.send('r1', '  hi  ')).toBeNull();
     const [req] = ctx.socket.send.mock.calls[0];
     expect(req.body).toBe('hi');
-    expect(ctx.store.items('r1')).toEqual([expect.objectContaining({ kind: 'pending' })]);
+    expect(rows(ctx.store.items('r1'))).toEqual([expect.objectContaining({ kind: 'pending' })]);
 
     ack({ ok: true, message: message(1, { clientMsgId: req.clientMsgId, body: 'hi' }) });
     await flushPromises();
-    expect(ctx.store.items('r1')).toEqual([expect.objectContaining({ kind: 'message', key: 'm:m1', mine: true })]);
+    expect(rows(ctx.store.items('r1'))).toEqual([expect.objectContaining({ kind: 'message', key: 'm:m1', mine: true })]);
   });
 
   it('refuses an empty message without queueing it', async () => {
@@ -184,5 +202,103 @@ describe('ChatStore', () => {
     expect(ctx.store.typingText('r1')).toBe('bob is typing…');
     ctx.socket.fire('message:new', { message: message(1, { sender: BOB }) });
     expect(ctx.store.typingText('r1')).toBe('');
+  });
+
+  it('keeps drafts in localStorage, so a reload brings them back', async () => {
+    const first = setup([myRoom()]);
+    await ready(first);
+    first.store.setDraft('r1', 'half a thought');
+    const stored = { 'chat.drafts.u-alice': localStorage.getItem('chat.drafts.u-alice') ?? '' };
+    expect(JSON.parse(stored['chat.drafts.u-alice'])).toEqual({ r1: 'half a thought' });
+
+    TestBed.resetTestingModule();
+    const second = setup([myRoom()], undefined, { stored });
+    expect(second.store.draft('r1')).toBe('half a thought');
+    second.store.send('r1', 'half a thought');
+    expect(second.store.draft('r1')).toBe('');
+    expect(localStorage.getItem('chat.drafts.u-alice')).toBeNull();
+  });
+
+  it('restores unsent messages after a reload and resends them with the same clientMsgId', async () => {
+    const entry: OutboxEntry = {
+      clientMsgId: 'c-before-reload',
+      roomId: 'r1',
+      body: 'written offline',
+      createdAt: '2024-01-01T12:00:00.000Z',
+      status: 'sending',
+      error: null,
+      retryable: true,
+      attempts: 1,
+    };
+    const gone: OutboxEntry = { ...entry, clientMsgId: 'c-left-room', roomId: 'r-left' };
+    const ctx = setup([myRoom()], undefined, { stored: { 'chat.outbox.u-alice': JSON.stringify([entry, gone]) } });
+    ctx.socket.send.mockImplementation(async (req) => ({
+      ok: true,
+      message: message(1, { clientMsgId: req.clientMsgId, body: req.body }),
+    }));
+    expect(rows(ctx.store.items('r1'))).toEqual([expect.objectContaining({ kind: 'pending', key: 'p:c-before-reload' })]);
+
+    await ready(ctx);
+    expect(ctx.socket.send).toHaveBeenCalledWith({ roomId: 'r1', clientMsgId: 'c-before-reload', body: 'written offline' });
+    expect(ctx.socket.send).toHaveBeenCalledTimes(1); // not the one for a room I left meanwhile
+    await flushPromises();
+    expect(localStorage.getItem('chat.outbox.u-alice')).toBeNull();
+  });
+
+  it('puts the new-messages divider at my last-read point and drops it when I leave the room', async () => {
+    const messages = [message(3, { sender: BOB }), message(2, { sender: BOB }), message(1)];
+    const ctx = setup([myRoom({ lastSeq: 3, lastReadSeq: 1, unread: 2 })], { messages, hasMore: false });
+    await ready(ctx);
+    ctx.store.open('r1');
+    await flushPromises();
+    expect(keys(ctx.store.items('r1'))).toEqual(['m:m1', 'unread', 'm:m2', 'm:m3']);
+    ctx.store.close('r1');
+    expect(keys(ctx.store.items('r1'))).toEqual(['m:m1', 'm:m2', 'm:m3']);
+  });
+
+  it('does not count a message that arrives while the read is being acknowledged', async () => {
+    const ctx = setup([myRoom({ lastSeq: 2, lastReadSeq: 1, unread: 1 })], {
+      messages: [message(2, { sender: BOB }), message(1)],
+      hasMore: false,
+    });
+    let ackRead: (ack: Ack) => void = () => undefined;
+    ctx.socket.markRead.mockImplementation(() => new Promise((resolve) => (ackRead = resolve)));
+    await ready(ctx);
+    ctx.store.open('r1');
+    await flushPromises();
+    TestBed.tick();
+    await wait(350);
+    expect(ctx.socket.markRead).toHaveBeenCalledWith({ roomId: 'r1', seq: 2 });
+
+    ctx.socket.fire('message:new', { message: message(3, { sender: BOB }) });
+    ackRead({ ok: true });
+    await flushPromises();
+    expect(ctx.roomsStore.room('r1')).toMatchObject({ lastReadSeq: 2, unread: 0 });
+    // The newer message gets its own mark.
+    TestBed.tick();
+    await wait(350);
+    expect(ctx.socket.markRead).toHaveBeenLastCalledWith({ roomId: 'r1', seq: 3 });
+  });
+
+  it('deletes my own messages over the socket, and an admin deletes others through the audited admin API', async () => {
+    const ctx = setup([myRoom()], undefined, { role: 'admin' });
+    ctx.socket.remove.mockResolvedValue({ ok: true });
+    await expect(ctx.store.remove(message(1))).resolves.toBeNull();
+    expect(ctx.socket.remove).toHaveBeenCalledWith({ messageId: 'm1' });
+
+    await expect(ctx.store.remove(message(2, { sender: BOB }))).resolves.toBeNull();
+    expect(ctx.adminApi.deleteMessage).toHaveBeenCalledWith('m2');
+    expect(ctx.socket.remove).toHaveBeenCalledTimes(1);
+  });
+
+  it('looks up the presence of DM partners after connecting', async () => {
+    const dm = myRoom({ id: 'd1', kind: 'dm', name: 'dm', peer: BOB });
+    const ctx = setup([dm]);
+    ctx.roomsApi.members.mockResolvedValue([{ ...BOB, userId: BOB.id, memberRole: 'member', online: true, joinedAt: '' }]);
+    await ready(ctx);
+    await flushPromises();
+    await flushPromises();
+    expect(ctx.roomsApi.members).toHaveBeenCalledWith('d1');
+    expect(TestBed.inject(PresenceStore).isOnline(BOB.id)).toBe(true);
   });
 });

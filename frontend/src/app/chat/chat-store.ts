@@ -1,3 +1,4 @@
+import { DOCUMENT } from '@angular/common';
 import { DestroyRef, Injectable, computed, effect, inject, signal, untracked } from '@angular/core';
 import {
   LIMITS,
@@ -9,11 +10,14 @@ import {
   type SessionReadyEvent,
   type TypingEvent,
 } from '@chat/contracts';
+import { AdminApi } from '../admin/admin-api';
 import { SessionStore } from '../auth/session-store';
 import { errorMessage } from '../core/api-error';
 import { ChatSocket } from '../core/chat-socket';
 import { PageVisibility } from '../core/page-visibility';
+import { PresenceStore } from '../rooms/presence-store';
 import { RoomsStore } from '../rooms/rooms-store';
+import { ChatPersistence } from './chat-persistence';
 import { HistoryApi } from './history-api';
 import { Outbox } from './outbox';
 import { buildTimelineItems, countUnread, type TimelineItem } from './timeline-items';
@@ -41,14 +45,21 @@ export class ChatStore {
   private readonly rooms = inject(RoomsStore);
   private readonly history = inject(HistoryApi);
   private readonly visibility = inject(PageVisibility);
+  private readonly presenceStore = inject(PresenceStore);
+  private readonly adminApi = inject(AdminApi);
+  private readonly persistence = new ChatPersistence(
+    inject(DOCUMENT).defaultView?.localStorage ?? null,
+    this.session.user()?.id ?? 'unknown',
+  );
 
   /** Bumped on every change of the non-signal models, so computeds re-read them. */
   private readonly revision = signal(0);
   private readonly typingRevision = signal(0);
   private readonly loadStates = signal<ReadonlyMap<string, RoomLoadState>>(new Map());
-  private readonly presenceState = signal<ReadonlyMap<string, boolean>>(new Map());
   private readonly activeRoom = signal<string | null>(null);
-  private readonly drafts = new Map<string, string>();
+  private readonly drafts = signal<ReadonlyMap<string, string>>(this.persistence.loadDrafts());
+  /** Per open room: my last-read seq when I opened it, for the "new messages" divider. */
+  private readonly readMarkers = signal<ReadonlyMap<string, number>>(new Map());
   private readonly readTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly readSent = new Map<string, number>();
   private typingTicker: ReturnType<typeof setInterval> | null = null;
@@ -62,7 +73,10 @@ export class ChatStore {
   private readonly outbox = new Outbox({
     send: (req) => this.socket.send(req),
     onSent: (message) => this.timelines.upsert(message),
-    onChange: () => this.bump(),
+    onChange: () => {
+      this.persistence.saveOutbox(this.outbox.snapshot());
+      this.bump();
+    },
   });
 
   private readonly typingTracker = new TypingTracker(LIMITS.typingTtlMs);
@@ -73,11 +87,12 @@ export class ChatStore {
   );
 
   readonly connection = this.socket.state;
-  readonly presence = this.presenceState.asReadonly();
   /** The room the user is looking at right now (open and tab visible). */
   private readonly readingRoom = computed(() => (this.visibility.visible() ? this.activeRoom() : null));
 
   constructor() {
+    // Unsent messages from before a reload go out with the first session:ready.
+    this.outbox.restore(this.persistence.loadOutbox());
     this.listen();
     // Leaving 'connected' stops the outbox; `session:ready` restarts it.
     effect(() => {
@@ -101,7 +116,9 @@ export class ChatStore {
   items(roomId: string): TimelineItem[] {
     this.revision();
     const meId = this.session.user()?.id ?? null;
-    return buildTimelineItems(this.timelines.messages(roomId), this.outbox.pending(roomId), meId);
+    return buildTimelineItems(this.timelines.messages(roomId), this.outbox.pending(roomId), meId, {
+      unreadAfterSeq: this.readMarkers().get(roomId) ?? null,
+    });
   }
 
   loadState(roomId: string): RoomLoadState & { ready: boolean; hasOlder: boolean; syncing: boolean } {
@@ -120,19 +137,24 @@ export class ChatStore {
   }
 
   draft(roomId: string): string {
-    return this.drafts.get(roomId) ?? '';
+    return this.drafts().get(roomId) ?? '';
   }
 
   // --- Room lifecycle ---------------------------------------------------------------------
 
   /** The room page shows `roomId`: load it once, and treat it as read while visible. */
   open(roomId: string): void {
+    const room = this.rooms.room(roomId);
+    if (room && room.unread > 0 && !this.readMarkers().has(roomId)) {
+      this.readMarkers.update((map) => new Map(map).set(roomId, room.lastReadSeq));
+    }
     this.activeRoom.set(roomId);
     if (!this.timelines.isReady(roomId) && !this.loadStates().get(roomId)?.loading) void this.loadNewest(roomId);
   }
 
   close(roomId: string): void {
     if (this.activeRoom() === roomId) this.activeRoom.set(null);
+    this.clearReadMarker(roomId);
     this.typingNotifier.stop();
   }
 
@@ -166,7 +188,8 @@ export class ChatStore {
   // --- Writing ----------------------------------------------------------------------------
 
   setDraft(roomId: string, text: string): void {
-    this.drafts.set(roomId, text);
+    if (this.draft(roomId) === text) return;
+    this.storeDraft(roomId, text);
     this.typingNotifier.input(roomId, text.trim().length > 0);
   }
 
@@ -176,7 +199,8 @@ export class ChatStore {
     if (problem) return problem;
     this.syncOutboxWithConnection();
     this.outbox.enqueue(roomId, normalizeBody(body));
-    this.drafts.delete(roomId);
+    this.storeDraft(roomId, '');
+    this.clearReadMarker(roomId);
     this.typingNotifier.stop();
     return null;
   }
@@ -205,8 +229,20 @@ export class ChatStore {
     return null;
   }
 
-  /** Returns an error message, or null; the tombstone arrives as `message:deleted`. */
+  /**
+   * Returns an error message, or null; the tombstone arrives as `message:deleted`.
+   * An admin removes other people's messages through the admin API, which audits it.
+   */
   async remove(message: Message): Promise<string | null> {
+    const me = this.session.user();
+    if (me?.role === 'admin' && message.sender.id !== me.id) {
+      try {
+        await this.adminApi.deleteMessage(message.id);
+        return null;
+      } catch (err) {
+        return errorMessage(err);
+      }
+    }
     const ack = await this.socket.remove({ messageId: message.id });
     return ack.ok ? null : ack.error.message;
   }
@@ -220,8 +256,11 @@ export class ChatStore {
       this.socket.on('message:updated', (e) => this.onMessage(e.message, false)),
       this.socket.on('message:deleted', (e) => this.onDeleted(e)),
       this.socket.on('typing', (e) => this.onTyping(e)),
-      this.socket.on('presence', (e) => this.presenceState.update((map) => new Map(map).set(e.userId, e.online))),
-      this.socket.on('room:joined', (e) => this.rooms.upsert(e.room)),
+      this.socket.on('presence', (e) => this.presenceStore.apply(e.userId, e.online)),
+      this.socket.on('room:joined', (e) => {
+        this.rooms.upsert(e.room);
+        if (e.room.kind === 'dm') void this.presenceStore.refreshPeers([e.room]);
+      }),
       this.socket.on('room:left', (e) => this.forgetRoom(e.roomId)),
       this.socket.on('room:read', (e) => this.onRead(e)),
       this.socket.on('room:archived', (e) => this.rooms.onArchived(e.roomId, e.archivedAt)),
@@ -236,8 +275,14 @@ export class ChatStore {
     for (const roomId of this.loadStates().keys()) {
       if (!member.has(roomId)) this.forgetRoom(roomId);
     }
+    // Unsent messages (maybe from before a reload) for rooms I am no longer in can never go out.
+    for (const entry of this.outbox.snapshot()) {
+      if (!member.has(entry.roomId)) this.outbox.forgetRoom(entry.roomId);
+    }
     this.timelines.checkHeads(event.rooms);
     this.outbox.setOnline(true);
+    // Presence events were missed while away, and the room list carries none.
+    void this.rooms.settled().then(() => this.presenceStore.refreshPeers(this.rooms.dms()));
   }
 
   private onMessage(message: Message, isNew: boolean): void {
@@ -288,7 +333,14 @@ export class ChatStore {
 
   private scheduleRead(roomId: string, lastReadSeq: number): void {
     const seq = this.timelines.lastAppliedSeq(roomId);
-    if (!this.timelines.isReady(roomId) || seq <= lastReadSeq || (this.readSent.get(roomId) ?? 0) >= seq) return;
+    if (!this.timelines.isReady(roomId) || seq <= lastReadSeq) return;
+    const sent = this.readSent.get(roomId) ?? 0;
+    if (sent >= seq) {
+      // A room list fetched before our read was acknowledged came back stale: reapply it.
+      const meId = this.session.user()?.id ?? null;
+      this.rooms.onRead(roomId, sent, countUnread(this.timelines.messages(roomId), sent, meId));
+      return;
+    }
     if (this.readTimers.has(roomId)) return;
     this.readTimers.set(
       roomId,
@@ -310,14 +362,18 @@ export class ChatStore {
       return;
     }
     const meId = this.session.user()?.id ?? null;
-    this.rooms.onRead(roomId, seq, countUnread(this.timelines.messages(roomId), seq, meId));
+    // Still reading: what arrived while the ack was on its way is being read too (the next mark
+    // follows); otherwise count what came after the mark.
+    const unread = this.readingRoom() === roomId ? 0 : countUnread(this.timelines.messages(roomId), seq, meId);
+    this.rooms.onRead(roomId, seq, unread);
   }
 
   private forgetRoom(roomId: string): void {
     this.rooms.remove(roomId);
     this.timelines.forget(roomId);
     this.outbox.forgetRoom(roomId);
-    this.drafts.delete(roomId);
+    this.storeDraft(roomId, '');
+    this.clearReadMarker(roomId);
     this.readSent.delete(roomId);
     this.loadStates.update((map) => {
       const next = new Map(map);
@@ -328,6 +384,25 @@ export class ChatStore {
 
   private setLoadState(roomId: string, patch: Partial<RoomLoadState>): void {
     this.loadStates.update((map) => new Map(map).set(roomId, { ...(map.get(roomId) ?? IDLE), ...patch }));
+  }
+
+  private storeDraft(roomId: string, text: string): void {
+    this.drafts.update((map) => {
+      const next = new Map(map);
+      if (text) next.set(roomId, text);
+      else next.delete(roomId);
+      return next;
+    });
+    this.persistence.saveDraft(roomId, text);
+  }
+
+  private clearReadMarker(roomId: string): void {
+    if (!this.readMarkers().has(roomId)) return;
+    this.readMarkers.update((map) => {
+      const next = new Map(map);
+      next.delete(roomId);
+      return next;
+    });
   }
 
   private bump(): void {

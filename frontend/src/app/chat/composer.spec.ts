@@ -72,14 +72,25 @@ describe('Composer', () => {
     expect(root.querySelector('.composer__counter')).toBeNull();
 
     await type('a'.repeat(LIMITS.messageBodyMax - 10));
-    expect(root.querySelector('.composer__counter')?.textContent?.trim()).toBe(`${LIMITS.messageBodyMax - 10} / ${LIMITS.messageBodyMax}`);
+    expect(root.querySelector('.composer__counter')?.textContent?.trim()).toBe('10 characters left');
+    expect(box().getAttribute('aria-describedby')).toBe('composer-counter');
     expect(sendButton().disabled).toBe(false);
 
     await type('a'.repeat(LIMITS.messageBodyMax + 1));
-    expect(root.querySelector('.composer__counter.is-over')).not.toBeNull();
+    expect(root.querySelector('.composer__counter.is-over')?.textContent?.trim()).toBe('1 over the limit');
+    expect(box().getAttribute('aria-invalid')).toBe('true');
     expect(sendButton().disabled).toBe(true);
     press('Enter');
     expect(sent).toEqual([]);
+  });
+
+  it('grows with its text where the browser cannot size it by itself', async () => {
+    Object.defineProperty(box(), 'scrollHeight', { configurable: true, get: () => 120 });
+    await type('one\ntwo\nthree\nfour');
+    expect(box().style.height).toBe('120px');
+    Object.defineProperty(box(), 'scrollHeight', { configurable: true, get: () => 900 });
+    await type('many lines');
+    expect(box().style.height).toBe('192px');
   });
 
   it('shows the draft it is given (one per room)', async () => {

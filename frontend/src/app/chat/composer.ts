@@ -1,10 +1,24 @@
-import { ChangeDetectionStrategy, Component, computed, input, model, output } from '@angular/core';
+import { DOCUMENT } from '@angular/common';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  ElementRef,
+  afterRenderEffect,
+  computed,
+  inject,
+  input,
+  model,
+  output,
+  viewChild,
+} from '@angular/core';
 import { LIMITS, bodyProblem, normalizeBody } from '@chat/contracts';
 
 /** Show the counter once the message gets this close to the limit. */
 const COUNTER_FROM = LIMITS.messageBodyMax - 500;
+/** Tallest the box grows before it scrolls (matches max-height in the styles). */
+const MAX_HEIGHT_PX = 192;
 
-/** Message box: Enter sends, Shift+Enter starts a new line. */
+/** Message box: Enter sends, Shift+Enter starts a new line; grows with its text. */
 @Component({
   selector: 'app-composer',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -12,18 +26,23 @@ const COUNTER_FROM = LIMITS.messageBodyMax - 500;
     <form class="composer" (submit)="submit($event)">
       <label class="visually-hidden" for="composer-input">Message</label>
       <textarea
+        #box
         id="composer-input"
         class="composer__input"
         rows="1"
+        enterkeyhint="send"
         [placeholder]="placeholder()"
         [value]="text()"
         [disabled]="disabled()"
         [attr.aria-describedby]="showCounter() ? 'composer-counter' : null"
+        [attr.aria-invalid]="tooLong()"
         (input)="onInput($event)"
         (keydown)="onKeydown($event)"
       ></textarea>
       @if (showCounter()) {
-        <span id="composer-counter" class="composer__counter" [class.is-over]="tooLong()"> {{ length() }} / {{ max }} </span>
+        <span id="composer-counter" class="composer__counter" [class.is-over]="tooLong()">
+          {{ tooLong() ? length() - max + ' over the limit' : max - length() + ' characters left' }}
+        </span>
       }
       <button type="submit" class="button" [disabled]="!canSend()">Send</button>
     </form>
@@ -36,11 +55,24 @@ export class Composer {
   readonly disabled = input(false);
   readonly send = output<string>();
 
+  private readonly box = viewChild.required<ElementRef<HTMLTextAreaElement>>('box');
+  /** Chrome sizes the box by itself (CSS field-sizing); elsewhere it is measured after each change. */
+  private readonly sizesItself = inject(DOCUMENT).defaultView?.CSS?.supports?.('field-sizing', 'content') ?? false;
+
   protected readonly max = LIMITS.messageBodyMax;
   protected readonly length = computed(() => normalizeBody(this.text()).length);
   protected readonly tooLong = computed(() => this.length() > LIMITS.messageBodyMax);
   protected readonly showCounter = computed(() => this.length() >= COUNTER_FROM);
   protected readonly canSend = computed(() => !this.disabled() && bodyProblem(this.text()) === null);
+
+  constructor() {
+    afterRenderEffect({
+      write: () => {
+        this.text();
+        if (!this.sizesItself) this.autoGrow(this.box().nativeElement);
+      },
+    });
+  }
 
   protected onInput(event: Event): void {
     if (event.target instanceof HTMLTextAreaElement) this.text.set(event.target.value);
@@ -58,5 +90,11 @@ export class Composer {
     if (!this.canSend()) return;
     this.send.emit(this.text());
     this.text.set('');
+  }
+
+  private autoGrow(el: HTMLTextAreaElement): void {
+    el.style.height = 'auto';
+    const border = el.offsetHeight - el.clientHeight;
+    el.style.height = `${Math.min(el.scrollHeight + border, MAX_HEIGHT_PX)}px`;
   }
 }

@@ -13,11 +13,12 @@ describe('MessageItem', () => {
     remove: jest.fn<Promise<string | null>, [Message]>(),
   };
 
-  async function render(m: Message, mine: boolean): Promise<void> {
+  async function render(m: Message, mine: boolean, canModerate = false): Promise<void> {
     TestBed.configureTestingModule({ providers: [{ provide: ChatStore, useValue: chat }] });
     fixture = TestBed.createComponent(MessageItem);
     fixture.componentRef.setInput('message', m);
     fixture.componentRef.setInput('mine', mine);
+    fixture.componentRef.setInput('canModerate', canModerate);
     root = fixture.nativeElement;
     await fixture.whenStable();
   }
@@ -76,5 +77,38 @@ describe('MessageItem', () => {
     await render(message(1, { body: null, deletedAt: '2024-01-01T00:00:00Z' }), true);
     expect(root.textContent).toContain('This message was deleted.');
     expect(hasButton('Edit')).toBe(false);
+  });
+
+  it('makes http(s) links clickable, safely, and leaves everything else as text', async () => {
+    await render(message(1, { body: 'see https://example.com/a?b=1 or javascript:alert(1) <a href="x">y</a>' }), false);
+    const links = Array.from(root.querySelectorAll('a'));
+    expect(links).toHaveLength(1);
+    expect(links[0]?.getAttribute('href')).toBe('https://example.com/a?b=1');
+    expect(links[0]?.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(links[0]?.getAttribute('target')).toBe('_blank');
+    expect(root.querySelector('.msg__body')?.textContent).toContain('javascript:alert(1) <a href="x">y</a>');
+  });
+
+  it('keeps the body text exact, without template white space', async () => {
+    await render(message(1, { body: 'two\nlines' }), false);
+    expect(root.querySelector('.msg__body')?.textContent).toBe('two\nlines');
+  });
+
+  it('marks my messages as sent and names the author for screen readers', async () => {
+    await render(message(1), true);
+    expect(root.querySelector('.msg__body')?.textContent).toContain('(sent)');
+    expect(root.querySelector('article')?.getAttribute('aria-label')).toBe('Message from Alice');
+  });
+
+  it("lets a room owner or admin delete someone else's message, but not edit it", async () => {
+    await render(message(1, { sender: BOB }), false, true);
+    chat.remove.mockResolvedValue(null);
+    expect(hasButton('Edit')).toBe(false);
+    byButton(root, 'Delete').click();
+    await fixture.whenStable();
+    expect(root.textContent).toContain('Delete this message by Bob?');
+    byButton(root, 'Delete').click();
+    await flushPromises();
+    expect(chat.remove).toHaveBeenCalledWith(expect.objectContaining({ id: 'm1' }));
   });
 });

@@ -1,7 +1,8 @@
 import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
-import type { Message } from '@chat/contracts';
+import { LIMITS, type Message } from '@chat/contracts';
 import { ChatStore } from './chat-store';
+import { linkify } from './linkify';
 
 type Mode = 'view' | 'editing' | 'confirm-delete';
 
@@ -18,14 +19,24 @@ export class MessageItem {
   readonly message = input.required<Message>();
   readonly mine = input(false);
   readonly showHeader = input(true);
+  /** Room owner or admin: may delete other people's messages too. */
+  readonly canModerate = input(false);
 
   protected readonly mode = signal<Mode>('view');
   protected readonly draft = signal('');
   protected readonly busy = signal(false);
   protected readonly error = signal<string | null>(null);
   protected readonly deleted = computed(() => this.message().deletedAt !== null || this.message().body === null);
-  protected readonly canModify = computed(() => this.mine() && !this.deleted());
+  protected readonly canEdit = computed(() => this.mine() && !this.deleted());
+  protected readonly canDelete = computed(() => (this.mine() || this.canModerate()) && !this.deleted());
   protected readonly editId = computed(() => `edit-${this.message().id}`);
+  protected readonly segments = computed(() => linkify(this.message().body ?? ''));
+  protected readonly maxLength = LIMITS.messageBodyMax;
+  /** Names the article for screen readers, also when a grouped message shows no header. */
+  protected readonly label = computed(() => {
+    const sender = this.message().sender;
+    return `Message from ${sender.displayName || sender.username}`;
+  });
 
   protected startEdit(): void {
     this.draft.set(this.message().body ?? '');

@@ -1,5 +1,5 @@
 import { ComponentFixture, TestBed } from '@angular/core/testing';
-import { message } from '../../testing/fixtures';
+import { ALICE, BOB, message } from '../../testing/fixtures';
 import { ChatStore } from './chat-store';
 import { MessageList } from './message-list';
 import { buildTimelineItems } from './timeline-items';
@@ -7,10 +7,19 @@ import { buildTimelineItems } from './timeline-items';
 const ROW_PX = 100;
 const VIEW_PX = 300;
 
-/** jsdom has no layout: give the viewport a height that grows with its rows. */
+/**
+ * jsdom has no layout: give the viewport a height that grows with its rows, and each row a
+ * box at its index (rows are ROW_PX tall, the viewport's top is at 0).
+ */
 function fakeLayout(el: HTMLElement): { top: () => number; scrollTo: (top: number) => void } {
   let top = 0;
-  Object.defineProperty(el, 'scrollHeight', { get: () => el.querySelectorAll('app-message-item').length * ROW_PX });
+  const rows = () => Array.from(el.querySelectorAll('app-message-item'));
+  jest.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
+    const index = rows().indexOf(this);
+    const y = index < 0 ? 0 : index * ROW_PX - top;
+    return { top: y, bottom: index < 0 ? VIEW_PX : y + ROW_PX, left: 0, right: 0, width: 0, height: ROW_PX, x: 0, y, toJSON: () => ({}) };
+  });
+  Object.defineProperty(el, 'scrollHeight', { get: () => rows().length * ROW_PX });
   Object.defineProperty(el, 'clientHeight', { get: () => VIEW_PX });
   Object.defineProperty(el, 'scrollTop', {
     get: () => top,
@@ -35,6 +44,8 @@ const items = (from: number, to: number) =>
 describe('MessageList', () => {
   let fixture: ComponentFixture<MessageList>;
   let older: number;
+
+  afterEach(() => jest.restoreAllMocks());
 
   beforeEach(async () => {
     TestBed.configureTestingModule({ providers: [{ provide: ChatStore, useValue: {} }] });
@@ -71,6 +82,54 @@ describe('MessageList', () => {
     await show(items(6, 20));
     // Five rows went in above: the view moves down by exactly their height.
     expect(layout.top()).toBe(50 + 5 * ROW_PX);
+  });
+
+  it('keeps the row in view in place when rows above it change', async () => {
+    const layout = fakeLayout(fixture.nativeElement.querySelector('.message-list'));
+    await show(items(11, 20));
+    layout.scrollTo(250);
+    // Row 13 is first in view; taking row 11 away above it must not move it.
+    await show(items(12, 20));
+    expect(layout.top()).toBe(150);
+  });
+
+  it('offers "Jump to latest" away from the bottom, counting what arrived since', async () => {
+    const layout = fakeLayout(fixture.nativeElement.querySelector('.message-list'));
+    await show(items(11, 20));
+    const jump = () =>
+      Array.from<HTMLButtonElement>(fixture.nativeElement.querySelectorAll('button')).find((b) =>
+        b.textContent?.includes('Jump to latest'),
+      );
+    expect(jump()).toBeUndefined();
+    layout.scrollTo(300);
+    await fixture.whenStable();
+    expect(jump()?.textContent?.replace(/\s+/g, ' ').trim()).toBe('↓ Jump to latest');
+    await show(items(11, 22));
+    expect(jump()?.textContent).toContain('(2 new)');
+    jump()?.click();
+    await fixture.whenStable();
+    expect(layout.top()).toBe(12 * ROW_PX - VIEW_PX);
+    expect(jump()).toBeUndefined();
+  });
+
+  it('opens a room at the "new messages" divider', async () => {
+    const layout = fakeLayout(fixture.nativeElement.querySelector('.message-list'));
+    fixture.componentRef.setInput('roomId', 'r2');
+    const withDivider = buildTimelineItems(
+      Array.from({ length: 10 }, (_, i) => message(i + 1, { sender: i < 3 ? ALICE : BOB })),
+      [],
+      ALICE.id,
+      { unreadAfterSeq: 3 },
+    );
+    const divider = () => fixture.nativeElement.querySelector('[data-unread-divider]') as HTMLElement;
+    // The divider sits right before row 4 (index 3).
+    jest.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
+      const y = this === divider() ? 3 * ROW_PX - layout.top() : 0;
+      return { top: y, bottom: y, left: 0, right: 0, width: 0, height: 0, x: 0, y, toJSON: () => ({}) };
+    });
+    await show(withDivider);
+    expect(divider()).not.toBeNull();
+    expect(layout.top()).toBe(3 * ROW_PX - 8);
   });
 
   it('does not pull the reader down when a message arrives while they read history', async () => {

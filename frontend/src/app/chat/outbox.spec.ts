@@ -140,4 +140,40 @@ describe('Outbox', () => {
     outbox.forgetRoom('r1');
     expect(outbox.size).toBe(1);
   });
+
+  it('restores saved entries and resends them, with the same clientMsgId, once online', async () => {
+    const { outbox, send } = setup(false);
+    send.mockImplementation(async (req) => ({ ok: true, message: stored(req) }));
+    const saved = [
+      {
+        clientMsgId: 'kept-1',
+        roomId: 'r1',
+        body: 'one',
+        createdAt: 'x',
+        status: 'sending' as const,
+        error: null,
+        retryable: true,
+        attempts: 1,
+      },
+      {
+        clientMsgId: 'kept-2',
+        roomId: 'r1',
+        body: 'two',
+        createdAt: 'x',
+        status: 'failed' as const,
+        error: 'Nope',
+        retryable: false,
+        attempts: 1,
+      },
+    ];
+    outbox.restore(saved);
+    outbox.restore(saved);
+    expect(outbox.snapshot().map((e) => e.clientMsgId)).toEqual(['kept-1', 'kept-2']);
+
+    outbox.setOnline(true);
+    await flushPromises();
+    // The refused one waits for the user (retry or discard); the other went out under its old id.
+    expect(send.mock.calls.map(([req]) => req.clientMsgId)).toEqual(['kept-1']);
+    expect(outbox.snapshot().map((e) => e.clientMsgId)).toEqual(['kept-2']);
+  });
 });

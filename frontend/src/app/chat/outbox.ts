@@ -57,6 +57,27 @@ export class Outbox {
     return this.entries.size;
   }
 
+  /** Every entry, in the order written (for persisting). */
+  snapshot(): OutboxEntry[] {
+    return [...this.entries.values()];
+  }
+
+  /**
+   * Puts back entries saved before a reload. They keep their clientMsgId, so resending one the
+   * server already stored returns the original instead of a duplicate.
+   */
+  restore(saved: readonly OutboxEntry[]): void {
+    let added = false;
+    for (const entry of saved) {
+      if (this.entries.has(entry.clientMsgId)) continue;
+      this.entries.set(entry.clientMsgId, { ...entry });
+      added = true;
+    }
+    if (!added) return;
+    this.changed();
+    if (this.online) this.setOnline(true);
+  }
+
   /** While offline, new messages wait; coming online resends everything unsent that may succeed. */
   setOnline(online: boolean): void {
     this.online = online;

@@ -9,7 +9,12 @@ import type { OutboxEntry } from './outbox';
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     @let e = entry();
-    <article class="msg msg--mine msg--pending" [class.msg--failed]="e.status === 'failed'" [class.msg--grouped]="!showHeader()">
+    <article
+      class="msg msg--mine msg--pending"
+      [class.msg--failed]="e.status === 'failed'"
+      [class.msg--grouped]="!showHeader()"
+      [attr.aria-label]="'Message from ' + authorName() + ', not sent yet'"
+    >
       @if (showHeader()) {
         <header class="msg__header">
           <span class="msg__author">{{ authorName() }}</span>
@@ -17,7 +22,7 @@ import type { OutboxEntry } from './outbox';
       }
       <p class="msg__body">{{ e.body }}</p>
       @if (e.status === 'sending') {
-        <p class="msg__status">Sending…</p>
+        <p class="msg__status">{{ chat.connection() === 'connected' ? 'Sending…' : 'Waiting for the connection to send…' }}</p>
       } @else {
         <p class="msg__status msg__status--error" role="alert">
           Not sent: {{ e.error }}

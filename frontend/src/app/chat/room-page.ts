@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import { Title } from '@angular/platform-browser';
 import { Router, RouterLink } from '@angular/router';
+import { SessionStore } from '../auth/session-store';
 import { errorMessage } from '../core/api-error';
 import { MembersPanel } from '../rooms/members-panel';
 import { roomTitle } from '../rooms/my-rooms';
@@ -20,6 +21,7 @@ export class RoomPage {
   protected readonly chat = inject(ChatStore);
   protected readonly rooms = inject(RoomsStore);
   private readonly router = inject(Router);
+  private readonly session = inject(SessionStore);
 
   /** From the route (`rooms/:roomId`). */
   readonly roomId = input.required<string>();
@@ -31,6 +33,8 @@ export class RoomPage {
     return room ? roomTitle(room) : '';
   });
   protected readonly items = computed(() => this.chat.items(this.roomId()));
+  /** Room owners and admins may delete anyone's message. */
+  protected readonly canModerate = computed(() => this.room()?.myRole === 'owner' || this.session.user()?.role === 'admin');
   protected readonly state = computed(() => this.chat.loadState(this.roomId()));
   protected readonly typing = computed(() => this.chat.typingText(this.roomId()));
   protected readonly showMembers = signal(false);

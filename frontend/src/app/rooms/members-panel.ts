@@ -1,9 +1,10 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import type { Member, MyRoom, User } from '@chat/contracts';
 import { SessionStore } from '../auth/session-store';
-import { ChatStore } from '../chat/chat-store';
 import { errorMessage } from '../core/api-error';
+import { PresenceStore } from './presence-store';
 import { RoomsApi } from './rooms-api';
+import { RoomsStore } from './rooms-store';
 import { UserSearch } from './user-search';
 
 /** Who is in the room and who is online; the owner of a private room can add people. */
@@ -22,8 +23,9 @@ import { UserSearch } from './user-search';
           <li class="members__item">
             <span class="presence-dot" [class.is-online]="member.online" aria-hidden="true"></span>
             <span>{{ member.displayName }}</span>
-            <span class="visually-hidden">{{ member.online ? '(online)' : '(offline)' }}</span>
+            <span class="visually-hidden">{{ member.online ? ' (online)' : ' (offline)' }}</span>
             @if (member.memberRole === 'owner') {
+              <span class="visually-hidden">, </span>
               <span class="tag">owner</span>
             }
           </li>
@@ -37,7 +39,8 @@ import { UserSearch } from './user-search';
 })
 export class MembersPanel {
   private readonly api = inject(RoomsApi);
-  private readonly chat = inject(ChatStore);
+  private readonly presence = inject(PresenceStore);
+  private readonly rooms = inject(RoomsStore);
   private readonly session = inject(SessionStore);
 
   readonly room = input.required<MyRoom>();
@@ -46,13 +49,15 @@ export class MembersPanel {
   protected readonly error = signal<string | null>(null);
   protected readonly adding = signal(false);
 
-  /** Fetched list, with presence events since applied on top. */
+  /** Fetched list, with presence events since applied on top; online people first. */
   protected readonly members = computed(() => {
-    const presence = this.chat.presence();
-    return this.loaded().map((m) => {
-      const online = presence.get(m.id);
-      return online === undefined || online === m.online ? m : { ...m, online };
-    });
+    const presence = this.presence.online();
+    return this.loaded()
+      .map((m) => {
+        const online = presence.get(m.id);
+        return online === undefined || online === m.online ? m : { ...m, online };
+      })
+      .sort((a, b) => Number(b.online) - Number(a.online) || a.displayName.localeCompare(b.displayName));
   });
   protected readonly memberIds = computed(() => this.loaded().map((m) => m.id));
   protected readonly canAdd = computed(() => {
@@ -62,9 +67,10 @@ export class MembersPanel {
   });
 
   constructor() {
+    const roomId = computed(() => this.room().id);
     effect(() => {
-      const roomId = this.room().id;
-      untracked(() => void this.load(roomId));
+      const id = roomId();
+      untracked(() => void this.load(id));
     });
   }
 
@@ -84,8 +90,13 @@ export class MembersPanel {
 
   private async load(roomId: string): Promise<void> {
     try {
+      const mark = this.presence.mark();
       const members = await this.api.members(roomId);
-      if (this.room().id === roomId) this.loaded.set(members);
+      this.presence.seed(members, mark);
+      if (this.room().id !== roomId) return;
+      this.loaded.set(members);
+      // Others joining is not announced to me: the list is the fresher count.
+      if (members.length !== this.room().memberCount) this.rooms.patchRoom(roomId, { memberCount: members.length });
     } catch (err) {
       this.error.set(errorMessage(err));
     }

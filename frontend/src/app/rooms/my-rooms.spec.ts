@@ -1,5 +1,5 @@
 import { BOB, message, myRoom } from '../../testing/fixtures';
-import { headsDiffer, roomTitle, sortByActivity, withEvent, withNewMessage, withRead } from './my-rooms';
+import { activityLabel, headsDiffer, roomTitle, sortByActivity, withEvent, withNewMessage, withRead } from './my-rooms';
 
 describe('room list helpers', () => {
   it('sorts by last activity, newest first, falling back to creation time', () => {
@@ -9,6 +9,15 @@ describe('room list helpers', () => {
       myRoom({ id: 'c', name: 'c', lastActivityAt: '2024-01-01T00:00:00Z' }),
     ];
     expect(sortByActivity(rooms).map((r) => r.id)).toEqual(['b', 'a', 'c']);
+  });
+
+  it('labels last activity by how long ago it was', () => {
+    const now = new Date(2024, 5, 15, 12, 0);
+    const at = (d: Date) => myRoom({ lastActivityAt: d.toISOString() });
+    expect(activityLabel(at(new Date(2024, 5, 15, 9, 5)), now)).toMatch(/9:05/);
+    expect(activityLabel(at(new Date(2024, 5, 13, 9, 5)), now)).toBe('Thu');
+    expect(activityLabel(at(new Date(2024, 2, 4, 9, 5)), now)).toBe('Mar 4');
+    expect(activityLabel(myRoom({ lastActivityAt: null }), now)).toBe('');
   });
 
   it('names a DM after the other person', () => {

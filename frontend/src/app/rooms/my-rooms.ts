@@ -12,6 +12,19 @@ export function sortByActivity(rooms: readonly MyRoom[]): MyRoom[] {
   return [...rooms].sort((a, b) => activityTime(b) - activityTime(a) || a.name.localeCompare(b.name));
 }
 
+/** Short "last activity" label for the sidebar: a time today, a weekday this week, else a date. */
+export function activityLabel(room: Room, now: Date = new Date()): string {
+  const iso = room.lastActivityAt;
+  if (!iso) return '';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '';
+  const startOfDay = (d: Date) => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+  const days = Math.round((startOfDay(now) - startOfDay(date)) / 86_400_000);
+  if (days <= 0) return date.toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit' });
+  if (days < 7) return date.toLocaleDateString(undefined, { weekday: 'short' });
+  return date.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+}
+
 /** What to call a room: a DM is named after the other person. */
 export function roomTitle(room: Room): string {
   if (room.kind === 'dm') return room.peer?.displayName || room.peer?.username || 'Direct message';

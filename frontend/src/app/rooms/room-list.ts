@@ -1,8 +1,8 @@
 import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { RouterLink, RouterLinkActive } from '@angular/router';
 import type { MyRoom } from '@chat/contracts';
-import { ChatStore } from '../chat/chat-store';
-import { roomTitle } from './my-rooms';
+import { activityLabel, roomTitle } from './my-rooms';
+import { PresenceStore } from './presence-store';
 import { RoomsStore } from './rooms-store';
 
 /** Sidebar: my rooms and DMs, most recent first, with unread badges. */
@@ -26,9 +26,25 @@ import { RoomsStore } from './rooms-store';
       <ul class="room-list__items">
         @for (room of store.channels(); track room.id) {
           <li>
-            <a class="room-link" [routerLink]="['/rooms', room.id]" routerLinkActive="is-active" ariaCurrentWhenActive="page">
-              <span class="room-link__icon" aria-hidden="true">{{ room.visibility === 'private' ? '🔒' : '#' }}</span>
+            <a
+              class="room-link"
+              [routerLink]="['/rooms', room.id]"
+              routerLinkActive="is-active"
+              ariaCurrentWhenActive="page"
+              [attr.aria-label]="label(room)"
+            >
+              <span class="room-link__icon" aria-hidden="true">
+                @if (room.visibility === 'private') {
+                  <svg viewBox="0 0 16 16"><path d="M4 7V5a4 4 0 1 1 8 0v2h1v8H3V7h1zm2 0h4V5a2 2 0 1 0-4 0v2z" /></svg>
+                } @else {
+                  #
+                }
+              </span>
               <span class="room-link__name">{{ room.name }}</span>
+              @if (room.visibility === 'private') {
+                <span class="visually-hidden">(private)</span>
+              }
+              <span class="room-link__time">{{ activity(room) }}</span>
               @if (room.unread > 0) {
                 <span class="badge">{{ badge(room) }}<span class="visually-hidden"> unread</span></span>
               }
@@ -43,9 +59,17 @@ import { RoomsStore } from './rooms-store';
       <ul class="room-list__items">
         @for (room of store.dms(); track room.id) {
           <li>
-            <a class="room-link" [routerLink]="['/rooms', room.id]" routerLinkActive="is-active" ariaCurrentWhenActive="page">
+            <a
+              class="room-link"
+              [routerLink]="['/rooms', room.id]"
+              routerLinkActive="is-active"
+              ariaCurrentWhenActive="page"
+              [attr.aria-label]="label(room)"
+            >
               <span class="presence-dot" [class.is-online]="isOnline(room)" aria-hidden="true"></span>
               <span class="room-link__name">{{ title(room) }}</span>
+              <span class="visually-hidden">{{ isOnline(room) ? '(online)' : '(offline)' }}</span>
+              <span class="room-link__time">{{ activity(room) }}</span>
               @if (room.unread > 0) {
                 <span class="badge">{{ badge(room) }}<span class="visually-hidden"> unread</span></span>
               }
@@ -60,10 +84,24 @@ import { RoomsStore } from './rooms-store';
 })
 export class RoomList {
   protected readonly store = inject(RoomsStore);
-  private readonly chat = inject(ChatStore);
+  private readonly presence = inject(PresenceStore);
 
   protected title(room: MyRoom): string {
     return roomTitle(room);
+  }
+
+  /** What a screen reader says for the link (the visible bits would run together). */
+  protected label(room: MyRoom): string {
+    const parts = [room.kind === 'dm' ? `${this.title(room)} (${this.isOnline(room) ? 'online' : 'offline'})` : room.name];
+    if (room.kind === 'channel' && room.visibility === 'private') parts[0] += ' (private)';
+    if (room.unread > 0) parts.push(`${this.badge(room)} unread`);
+    const activity = this.activity(room);
+    if (activity) parts.push(`last activity ${activity}`);
+    return parts.join(', ');
+  }
+
+  protected activity(room: MyRoom): string {
+    return activityLabel(room);
   }
 
   protected badge(room: MyRoom): string {
@@ -71,7 +109,7 @@ export class RoomList {
   }
 
   protected isOnline(room: MyRoom): boolean {
-    return room.peer ? this.chat.presence().get(room.peer.id) === true : false;
+    return room.peer ? this.presence.isOnline(room.peer.id) : false;
   }
 
   protected reload(): void {

@@ -39,6 +39,11 @@ export class RoomsStore {
     return this.loading;
   }
 
+  /** Resolves once a load in progress (if any) is done. */
+  settled(): Promise<void> {
+    return this.loading ?? Promise.resolve();
+  }
+
   /** Re-reads one room (exact unread count after a read elsewhere). */
   async refresh(roomId: string): Promise<void> {
     try {
@@ -97,6 +102,10 @@ export class RoomsStore {
   /** An admin archived the room: it stays readable, the composer goes away. */
   onArchived(roomId: string, archivedAt: string): void {
     this.patch(roomId, (room) => ({ ...room, archivedAt }));
+  }
+
+  patchRoom(roomId: string, patch: Partial<MyRoom>): void {
+    this.patch(roomId, (room) => ({ ...room, ...patch }));
   }
 
   /** After `session:ready`: reload if the server's view differs from ours. */

@@ -1,14 +1,23 @@
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
-import { NavigationEnd, Router, RouterOutlet } from '@angular/router';
+import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { filter, map } from 'rxjs';
 import { AuthApi } from '../auth/auth-api';
 import { SessionStore } from '../auth/session-store';
 import { ChatStore } from '../chat/chat-store';
-import { ChatSocket } from '../core/chat-socket';
+import { ChatSocket, type ConnectionState } from '../core/chat-socket';
+import { PresenceStore } from '../rooms/presence-store';
 import { RoomList } from '../rooms/room-list';
 import { RoomsStore } from '../rooms/rooms-store';
 import { ConnectionBanner } from './connection-banner';
+
+const CONNECTION_TEXT: Record<ConnectionState, string> = {
+  idle: 'Not connected',
+  connecting: 'Connecting…',
+  connected: 'Connected',
+  reconnecting: 'Reconnecting…',
+  offline: 'Offline',
+};
 
 /**
  * The logged-in layout. It provides the socket and the stores, so they exist exactly while
@@ -17,22 +26,35 @@ import { ConnectionBanner } from './connection-banner';
 @Component({
   selector: 'app-shell',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterOutlet, RoomList, ConnectionBanner],
-  providers: [ChatSocket, RoomsStore, ChatStore],
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, RoomList, ConnectionBanner],
+  providers: [ChatSocket, RoomsStore, PresenceStore, ChatStore],
   template: `
     <div class="shell" [class.shell--detail]="detailOpen()">
       <aside class="shell__sidebar">
         <header class="sidebar-header">
           <div class="sidebar-header__me">
             <span class="status-dot" [attr.data-state]="connection()" aria-hidden="true"></span>
-            <span class="sidebar-header__name">{{ user()?.displayName ?? user()?.username }}</span>
+            <div class="sidebar-header__who">
+              <span class="sidebar-header__name">{{ user()?.displayName || user()?.username }}</span>
+              <span class="sidebar-header__status">{{ connectionText() }}</span>
+            </div>
           </div>
-          <button type="button" class="button button--ghost" (click)="logout()">Log out</button>
+          <button type="button" class="button button--small button--ghost" (click)="logout()">Log out</button>
         </header>
         <app-room-list />
+        @if (isAdmin()) {
+          <nav class="sidebar-footer" aria-label="Administration">
+            <a class="button button--small button--ghost" routerLink="/admin" routerLinkActive="is-active" ariaCurrentWhenActive="page">
+              Admin
+            </a>
+          </nav>
+        }
       </aside>
       <main class="shell__main">
         <app-connection-banner />
+        @if (detailOpen() && !inRoom()) {
+          <a class="shell__back" routerLink="/"><span aria-hidden="true">‹ </span>Rooms</a>
+        }
         <router-outlet />
       </main>
     </div>
@@ -45,6 +67,8 @@ export class Shell {
 
   protected readonly user = this.session.user;
   protected readonly connection = this.socket.state;
+  protected readonly connectionText = computed(() => CONNECTION_TEXT[this.connection()]);
+  protected readonly isAdmin = computed(() => this.user()?.role === 'admin');
   private readonly url = toSignal(
     this.router.events.pipe(
       filter((e) => e instanceof NavigationEnd),
@@ -54,6 +78,8 @@ export class Shell {
   );
   /** On a phone the sidebar and a page take turns; this says which one shows. */
   protected readonly detailOpen = computed(() => this.url() !== '/');
+  /** Room pages have their own back link in their header. */
+  protected readonly inRoom = computed(() => /^\/rooms\/(?!new$|browse$)[^/]+$/.test(this.url()));
 
   constructor() {
     // Created before connecting, so its socket listeners see the first session:ready.

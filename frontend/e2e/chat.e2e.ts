@@ -1,0 +1,289 @@
+import type { Locator, Page } from 'playwright-core';
+import { ApiClient, type SeedSocket } from './support/api';
+import {
+  count,
+  eventually,
+  gone,
+  loginViaUi,
+  messageLog,
+  messageWith,
+  openRoom,
+  registerViaUi,
+  sendMessage,
+  sidebar,
+  visible,
+  type Tab,
+} from './support/browser';
+import { newTab, startWorld, stopWorld, type World } from './support/world';
+
+/**
+ * The main user journeys, two people on two different pods: live chat, typing, edit/delete,
+ * text-only bodies, history paging, DMs, reload, and the admin's moderation.
+ */
+describe('chat in the browser, across two pods', () => {
+  let world: World;
+  let alice: Tab;
+  let bob: Tab;
+  let carol: ApiClient;
+  let carolSocket: SeedSocket | undefined;
+  let generalId = '';
+
+  beforeAll(async () => {
+    world = await startWorld();
+  }, 120_000);
+
+  afterAll(async () => {
+    carolSocket?.close();
+    await stopWorld(world);
+  }, 60_000);
+
+  const composer = (page: Page): Locator => page.getByRole('textbox', { name: 'Message', exact: true });
+
+  it('registers two people, each on their own pod', async () => {
+    alice = await newTab(world, world.viaA);
+    bob = await newTab(world, world.viaB);
+    await registerViaUi(alice.page, 'alice', 'alice-password', 'Alice Liddell');
+    await registerViaUi(bob.page, 'bob', 'bob-password', 'Bob Builder');
+    await visible(alice.page.getByText('Connected', { exact: true }));
+    await visible(bob.page.getByText('Connected', { exact: true }));
+
+    // One live connection on each pod: the two tabs really are on different pods.
+    await eventually(async () => {
+      const stats = await world.admin.stats();
+      const byPod = new Map(stats.pods.map((p) => [p.podId, p.connections]));
+      expect(byPod.get(world.cluster.pods[0]?.podId ?? '')).toBeGreaterThanOrEqual(1);
+      expect(byPod.get(world.cluster.pods[1]?.podId ?? '')).toBeGreaterThanOrEqual(1);
+    });
+  });
+
+  it('sends a stale or invalid session back to the login page with a message', async () => {
+    const stale = await newTab(world, world.viaA);
+    await stale.page.evaluate(() => {
+      localStorage.setItem('chat.token', 'not-a-real-token');
+      localStorage.setItem('chat.user', JSON.stringify({ id: 'x', username: 'ghost', displayName: 'Ghost', role: 'user' }));
+    });
+    await stale.page.goto('/');
+    await visible(stale.page.getByRole('heading', { name: 'Log in' }));
+    await visible(stale.page.getByText('Your session expired, please log in again'));
+    await stale.context.close();
+  });
+
+  it('creates a room, lets the other person find and join it, and chats live', async () => {
+    await alice.page.getByRole('link', { name: 'New room', exact: true }).click();
+    await alice.page.getByLabel('Room name').fill('general');
+    await alice.page.getByRole('button', { name: 'Create room' }).click();
+    await visible(alice.page.getByRole('heading', { name: '# general' }));
+    generalId = alice.page.url().split('/rooms/')[1] ?? '';
+
+    await bob.page.getByRole('link', { name: 'Browse', exact: true }).click();
+    await bob.page.getByLabel('Search public rooms').fill('gen');
+    await bob.page.getByRole('button', { name: 'Join general' }).click();
+    await visible(bob.page.getByRole('heading', { name: '# general' }));
+
+    await sendMessage(alice.page, 'Hello from pod A');
+    await visible(messageWith(bob.page, 'Hello from pod A'));
+    await sendMessage(bob.page, 'Hi Alice, pod B here');
+    await visible(messageWith(alice.page, 'Hi Alice, pod B here'));
+    // Sent, then confirmed: the pending state goes away and the message shows as sent.
+    await gone(messageLog(alice.page).getByText('Sending…'));
+    await visible(messageWith(alice.page, 'Hello from pod A').getByText('(sent)'));
+    await expect(composer(alice.page).inputValue()).resolves.toBe('');
+  });
+
+  it('shows who is typing, one or several people', async () => {
+    carol = await ApiClient.register(world.cluster.pods[1]?.baseUrl ?? '', 'carol', 'carol-password', 'Carol');
+    await carol.join(generalId);
+    carolSocket = await carol.socket();
+
+    await composer(bob.page).pressSequentially('I am thinking', { delay: 20 });
+    await visible(alice.page.getByText('bob is typing…'));
+    carolSocket.raw.emit('typing', { roomId: generalId, typing: true });
+    await visible(alice.page.getByText('bob and carol are typing…'));
+    carolSocket.raw.emit('typing', { roomId: generalId, typing: false });
+    await composer(bob.page).fill('');
+    await gone(alice.page.getByText(/is typing…|are typing…/));
+  });
+
+  it('lists the members with their online state', async () => {
+    await alice.page.getByRole('button', { name: 'Members' }).click();
+    const panel = alice.page.getByRole('complementary', { name: /Members/ });
+    await visible(panel.getByRole('listitem').filter({ hasText: 'Bob Builder' }).filter({ hasText: '(online)' }));
+    await visible(panel.getByRole('listitem').filter({ hasText: 'Carol' }).filter({ hasText: '(online)' }));
+    carolSocket?.close();
+    carolSocket = undefined;
+    await visible(panel.getByRole('listitem').filter({ hasText: 'Carol' }).filter({ hasText: '(offline)' }));
+    await alice.page.getByRole('button', { name: 'Members' }).click();
+  });
+
+  it('edits and deletes in place, and the other side sees both', async () => {
+    await sendMessage(alice.page, 'This has a tpyo');
+    await sendMessage(alice.page, 'This will be deleted');
+    await visible(messageWith(bob.page, 'This will be deleted'));
+
+    const typo = messageWith(alice.page, 'This has a tpyo');
+    await typo.hover();
+    await typo.getByRole('button', { name: 'Edit' }).click();
+    const edit = alice.page.getByRole('textbox', { name: 'Edit message' });
+    await edit.fill('This had a typo, fixed');
+    await edit.press('Enter');
+    await visible(messageWith(bob.page, 'This had a typo, fixed').getByText('(edited)'));
+    await count(messageWith(bob.page, 'tpyo'), 0);
+
+    const doomed = messageWith(alice.page, 'This will be deleted');
+    await doomed.hover();
+    await doomed.getByRole('button', { name: 'Delete' }).click();
+    await doomed.getByRole('button', { name: 'Delete', exact: true }).click();
+    await count(messageWith(bob.page, 'This will be deleted'), 0);
+    await visible(messageWith(bob.page, 'This message was deleted.'));
+  });
+
+  it('shows message bodies as text and only makes safe links', async () => {
+    await sendMessage(bob.page, '<img src=x onerror=alert(1)>');
+    await sendMessage(bob.page, '<script>alert(2)</script> docs: https://example.com/guide?a=1 and javascript:alert(3)');
+    await visible(messageWith(alice.page, '<img src=x onerror=alert(1)>'));
+    const withLink = messageWith(alice.page, '<script>alert(2)</script>');
+    await visible(withLink);
+
+    await expect(messageLog(alice.page).locator('img, script').count()).resolves.toBe(0);
+    const link = withLink.getByRole('link', { name: 'https://example.com/guide?a=1' });
+    await expect(link.getAttribute('href')).resolves.toBe('https://example.com/guide?a=1');
+    await expect(link.getAttribute('rel')).resolves.toBe('noopener noreferrer');
+    await expect(link.getAttribute('target')).resolves.toBe('_blank');
+    await expect(withLink.getByRole('link').count()).resolves.toBe(1);
+    await alice.page.waitForTimeout(300);
+    expect(alice.dialogs).toEqual([]);
+    expect(bob.dialogs).toEqual([]);
+  });
+
+  it('pages back through a long history without jumping, and offers a way back to the latest', async () => {
+    const seeder = await ApiClient.register(world.cluster.pods[0]?.baseUrl ?? '', 'historian', 'historian-password', 'Historian');
+    const room = await seeder.createRoom('history');
+    const socket = await seeder.socket();
+    try {
+      for (let i = 1; i <= 120; i += 1) await socket.send(room.id, `history ${String(i).padStart(3, '0')}`);
+      const aliceApi = await ApiClient.login(world.viaA.url, 'alice', 'alice-password');
+      await aliceApi.join(room.id);
+
+      // Slow the history requests down a little, so the view can be measured while a page loads.
+      await alice.context.route(/\/api\/rooms\/[^/]+\/messages/, async (route) => {
+        await new Promise((done) => setTimeout(done, 300));
+        await route.continue();
+      });
+      await openRoom(alice.page, /^history\b/);
+      const log = messageLog(alice.page);
+      await visible(messageWith(alice.page, 'history 120'));
+      await count(log.getByRole('article'), 50);
+
+      // Scroll to the top until the beginning: each older page goes in above without moving the view.
+      for (let page = 0; page < 5; page += 1) {
+        if (await alice.page.getByText('This is the beginning of the conversation.').isVisible()) break;
+        const loaded = await log.getByRole('article').count();
+        const anchorText = (await log.getByRole('article').first().textContent())?.match(/history \d{3}/)?.[0] ?? '';
+        await log.evaluate((el) => el.scrollTo({ top: 0 }));
+        // Its bottom edge (its text) must stay put; its header may fold into the group above.
+        const before = await messageWith(alice.page, anchorText).evaluate((el) => el.getBoundingClientRect().bottom);
+        await eventually(async () => expect(await log.getByRole('article').count()).toBeGreaterThan(loaded));
+        await alice.page.waitForTimeout(100);
+        const after = await messageWith(alice.page, anchorText).evaluate((el) => el.getBoundingClientRect().bottom);
+        expect(Math.abs(after - before)).toBeLessThanOrEqual(2);
+      }
+      await visible(alice.page.getByText('This is the beginning of the conversation.'));
+      await count(log.getByRole('article'), 120);
+      await count(messageWith(alice.page, 'history 001'), 1);
+
+      // Away from the bottom: a new message does not pull the reader down; "Jump to latest" does.
+      const jump = alice.page.getByRole('button', { name: /Jump to latest/ });
+      await visible(jump);
+      const top = await log.evaluate((el) => el.scrollTop);
+      await socket.send(room.id, 'history live 121');
+      await visible(alice.page.getByRole('button', { name: 'Jump to latest (1 new)' }));
+      expect(await log.evaluate((el) => el.scrollTop)).toBe(top);
+      await jump.click();
+      await gone(jump);
+      await eventually(async () => {
+        const box = await messageWith(alice.page, 'history live 121').boundingBox();
+        const view = await log.boundingBox();
+        expect(box && view && box.y + box.height <= view.y + view.height + 1).toBe(true);
+      });
+    } finally {
+      socket.close();
+      await alice.context.unrouteAll();
+    }
+  });
+
+  it('starts a direct message by searching people, with unread badge and presence', async () => {
+    await alice.page.getByRole('link', { name: 'New message', exact: true }).click();
+    await alice.page.getByLabel('Search people').fill('bob');
+    await alice.page.getByRole('button', { name: 'Message bob' }).click();
+    await visible(alice.page.getByRole('heading', { name: 'Bob Builder' }));
+    await sendMessage(alice.page, 'psst, a private word');
+
+    // Bob is elsewhere: the DM shows up with an unread badge and Alice's presence.
+    await bob.page.getByRole('link', { name: /^general\b/ }).click();
+    const dm = sidebar(bob.page).getByRole('link', { name: /Alice Liddell/ });
+    await visible(dm.getByText('1 unread'));
+    await visible(dm.getByText('(online)'));
+    await dm.click();
+    await visible(messageWith(bob.page, 'psst, a private word'));
+    await gone(dm.getByText(/unread/));
+  });
+
+  it('keeps the session and the draft across a reload', async () => {
+    await openRoom(alice.page, /^general\b/);
+    await composer(alice.page).fill('a half-written thought');
+    const url = alice.page.url();
+    await alice.page.waitForTimeout(200);
+    await alice.page.reload();
+    await visible(messageWith(alice.page, 'Hello from pod A'));
+    expect(alice.page.url()).toBe(url);
+    await expect(composer(alice.page).inputValue()).resolves.toBe('a half-written thought');
+    await composer(alice.page).fill('');
+  });
+
+  it('lets an admin delete any message and ban a user, whose tab is told why', async () => {
+    const mallory = await newTab(world, world.viaB);
+    await registerViaUi(mallory.page, 'mallory', 'mallory-password', 'Mallory');
+    await mallory.page.getByRole('link', { name: 'Browse', exact: true }).click();
+    await mallory.page.getByRole('button', { name: 'Join general' }).click();
+    await sendMessage(mallory.page, 'buy cheap watches');
+    await visible(messageWith(alice.page, 'buy cheap watches'));
+
+    const admin = await newTab(world, world.viaA);
+    await loginViaUi(admin.page, 'e2e-admin', 'e2e-admin-password');
+    await admin.page.getByRole('link', { name: 'Browse', exact: true }).click();
+    await admin.page.getByRole('button', { name: 'Join general' }).click();
+    const spam = messageWith(admin.page, 'buy cheap watches');
+    await spam.hover();
+    await spam.getByRole('button', { name: 'Delete' }).click();
+    await spam.getByRole('button', { name: 'Delete', exact: true }).click();
+    await count(messageWith(alice.page, 'buy cheap watches'), 0);
+
+    await admin.page.getByRole('link', { name: 'Admin' }).click();
+    await visible(admin.page.getByRole('heading', { name: 'Live stats' }));
+    await count(admin.page.getByRole('table').getByRole('row'), 3);
+    await admin.page.getByLabel('Search users').fill('mall');
+    await admin.page.getByRole('button', { name: 'Ban mallory' }).click();
+    await admin.page.getByLabel('Reason for banning mallory').fill('spamming the general room');
+    await admin.page.getByRole('button', { name: 'Confirm ban' }).click();
+    await visible(admin.page.getByRole('button', { name: 'Unban mallory' }));
+
+    await visible(mallory.page.getByRole('heading', { name: 'Log in' }));
+    await visible(mallory.page.getByText('Your account was banned: spamming the general room'));
+    await mallory.page.getByLabel('Username').fill('mallory');
+    await mallory.page.getByLabel('Password').fill('mallory-password');
+    await mallory.page.getByRole('button', { name: 'Log in' }).click();
+    await visible(mallory.page.getByRole('alert'));
+    expect(mallory.page.url()).toMatch(/\/login$/);
+  });
+
+  it('logs out, forgetting the session and the drafts on this device', async () => {
+    await openRoom(alice.page, /^general\b/);
+    await composer(alice.page).fill('not for the next person at this computer');
+    await alice.page.getByRole('button', { name: 'Log out' }).click();
+    await visible(alice.page.getByRole('heading', { name: 'Log in' }));
+    await alice.page.reload();
+    await visible(alice.page.getByRole('heading', { name: 'Log in' }));
+    const stored = await alice.page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('chat.')));
+    expect(stored).toEqual([]);
+  });
+});

@@ -1,0 +1,21 @@
+/**
+ * Browser end-to-end suite: two real pods (dist/backend/main.js serving dist/frontend) on a fresh
+ * PostgreSQL database and a private Redis key prefix, driven through Chromium with playwright-core.
+ * Run with `npx nx e2e frontend` (builds backend and frontend first).
+ */
+module.exports = {
+  displayName: 'frontend-e2e',
+  rootDir: __dirname,
+  testMatch: ['<rootDir>/**/*.e2e.ts'],
+  testEnvironment: '<rootDir>/support/environment.ts',
+  moduleNameMapper: {
+    '^@chat/contracts$': '<rootDir>/../../libs/contracts/src/index.ts',
+  },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
+  },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testTimeout: 90_000,
+  maxWorkers: 1,
+  verbose: true,
+};

@@ -1,0 +1,140 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { ApiClient, type SeedSocket } from './support/api';
+import { DESKTOP, PHONE, messageWith, screenshot, visible } from './support/browser';
+import { ADMIN_PASSWORD, ADMIN_USERNAME } from './support/cluster';
+import { newTab, startWorld, stopWorld, type World } from './support/world';
+
+type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>;
+
+const VIEWPORTS = { desktop: DESKTOP, phone: PHONE } as const;
+const SCHEMES = ['light', 'dark'] as const;
+
+/** A logged-in browser profile without going through the login form. */
+function sessionFor(origin: string, client: ApiClient): StorageState {
+  return {
+    cookies: [],
+    origins: [
+      {
+        origin,
+        localStorage: [
+          { name: 'chat.token', value: client.auth.accessToken },
+          { name: 'chat.user', value: JSON.stringify(client.auth.user) },
+        ],
+      },
+    ],
+  };
+}
+
+/** Nothing sticks out sideways (the classic phone-width bug). */
+async function expectNoHorizontalOverflow(page: Page): Promise<void> {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+}
+
+/**
+ * The main screens at desktop and phone width, light and dark, saved to docs/screenshots/
+ * (checked in, looked at by people). Also checks that no screen overflows sideways.
+ */
+describe('screenshots of the main screens', () => {
+  let world: World;
+  let alice: ApiClient;
+  let admin: ApiClient;
+  let bobSocket: SeedSocket;
+  let generalId = '';
+
+  beforeAll(async () => {
+    world = await startWorld();
+    const url = world.viaA.url;
+    alice = await ApiClient.register(url, 'alice', 'alice-password', 'Alice Liddell');
+    const bob = await ApiClient.register(url, 'bob', 'bob-password', 'Bob Builder');
+    const carol = await ApiClient.register(url, 'carol', 'carol-password', 'Carol Danvers');
+    const dave = await ApiClient.register(url, 'dave', 'dave-password', 'Dave');
+    admin = await ApiClient.login(url, ADMIN_USERNAME, ADMIN_PASSWORD);
+
+    const general = await alice.createRoom('general');
+    generalId = general.id;
+    const design = await carol.createRoom('design-reviews');
+    await alice.createRoom('launch-plans', 'private');
+    for (const client of [bob, carol, dave]) await client.join(general.id);
+    await alice.join(design.id);
+    await alice.call('POST', '/api/dms', { userId: bob.userId });
+    const carolDm = await carol.call<{ id: string }>('POST', '/api/dms', { userId: alice.userId });
+
+    const [a, b, c, d] = await Promise.all([alice.socket(), bob.socket(), carol.socket(), dave.socket()]);
+    bobSocket = b;
+    const say = (s: SeedSocket, body: string, roomId = general.id) => s.send(roomId, body);
+    await say(d, 'Morning all! Is the staging deploy done?');
+    await say(b, 'Yes, finished ten minutes ago.');
+    await say(b, 'Release notes are here: https://example.com/releases/2.4');
+    await say(a, 'Thanks Bob. I will run the smoke tests now.');
+    const typo = await say(a, 'Found one isue with the login redirect.');
+    await a.raw.timeout(5_000).emitWithAck('message:edit', { messageId: typo.id, body: 'Found one issue with the login redirect.' });
+    const oops = await say(c, 'wrong room, sorry');
+    await c.raw.timeout(5_000).emitWithAck('message:delete', { messageId: oops.id });
+    await say(c, 'Can you share the steps to reproduce?');
+    await say(a, 'Sure:\n1. log out\n2. open a room link\n3. log in again: you land on the home page instead of the room.');
+    await say(c, 'New mockups for the settings page are up.', design.id);
+    await say(c, 'Feedback welcome before Thursday.', design.id);
+    await say(c, 'Are you around for a quick call?', carolDm.id);
+    for (const s of [a, c, d]) s.close();
+  }, 180_000);
+
+  afterAll(async () => {
+    bobSocket?.close();
+    await stopWorld(world);
+  }, 60_000);
+
+  it('login', async () => {
+    for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+      for (const colorScheme of SCHEMES) {
+        const tab = await newTab(world, world.viaA, { viewport, colorScheme });
+        await visible(tab.page.getByRole('heading', { name: 'Log in' }));
+        await expectNoHorizontalOverflow(tab.page);
+        await screenshot(tab.page, `login-${size}-${colorScheme}`);
+        await tab.context.close();
+      }
+    }
+  });
+
+  it('room view with messages', async () => {
+    const state = sessionFor(world.viaA.url, alice);
+    for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+      for (const colorScheme of SCHEMES) {
+        const tab = await newTab(world, world.viaA, { viewport, colorScheme, storageState: state });
+        if (size === 'phone') {
+          // On a phone the room list is its own screen.
+          await visible(tab.page.getByRole('link', { name: /^design-reviews/ }).getByText('2 unread'));
+          await expectNoHorizontalOverflow(tab.page);
+          await screenshot(tab.page, `rooms-${size}-${colorScheme}`);
+        }
+        await tab.page.goto(`/rooms/${generalId}`);
+        await visible(messageWith(tab.page, 'you land on the home page'));
+        if (size === 'desktop') {
+          await tab.page.getByRole('button', { name: 'Members' }).click();
+          await visible(tab.page.getByRole('complementary', { name: /Members/ }).getByText('Bob Builder'));
+        }
+        bobSocket.raw.emit('typing', { roomId: generalId, typing: true });
+        await visible(tab.page.getByText('bob is typing…'));
+        await expectNoHorizontalOverflow(tab.page);
+        await screenshot(tab.page, `room-${size}-${colorScheme}`);
+        await tab.context.close();
+      }
+    }
+  });
+
+  it('admin view', async () => {
+    const state = sessionFor(world.viaA.url, admin);
+    for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+      for (const colorScheme of SCHEMES) {
+        const tab = await newTab(world, world.viaA, { viewport, colorScheme, storageState: state });
+        await tab.page.goto('/admin');
+        await visible(tab.page.getByRole('heading', { name: 'Live stats' }));
+        await visible(tab.page.getByRole('button', { name: 'Ban dave' }));
+        await visible(tab.page.getByRole('table').getByRole('row').nth(2));
+        await expectNoHorizontalOverflow(tab.page);
+        await screenshot(tab.page, `admin-${size}-${colorScheme}`);
+        await tab.context.close();
+      }
+    }
+  });
+});

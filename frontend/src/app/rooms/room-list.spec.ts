@@ -1,0 +1,53 @@
+import { signal } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+import { provideRouter } from '@angular/router';
+import type { MyRoom } from '@chat/contracts';
+import { BOB, myRoom } from '../../testing/fixtures';
+import { PresenceStore } from './presence-store';
+import { RoomList } from './room-list';
+import { RoomsStore } from './rooms-store';
+
+describe('RoomList', () => {
+  async function render(rooms: MyRoom[], online: string[] = []): Promise<HTMLElement> {
+    const store = {
+      channels: signal(rooms.filter((r) => r.kind === 'channel')),
+      dms: signal(rooms.filter((r) => r.kind === 'dm')),
+      loaded: signal(true),
+      loadError: signal<string | null>(null),
+      load: jest.fn(),
+    };
+    const presence = { isOnline: (id: string) => online.includes(id) };
+    TestBed.configureTestingModule({
+      providers: [provideRouter([]), { provide: RoomsStore, useValue: store }, { provide: PresenceStore, useValue: presence }],
+    });
+    const fixture = TestBed.createComponent(RoomList);
+    await fixture.whenStable();
+    return fixture.nativeElement;
+  }
+
+  const linkNames = (root: HTMLElement) => Array.from(root.querySelectorAll('a.room-link')).map((a) => a.getAttribute('aria-label'));
+
+  it('lists rooms and DMs with unread badges, privacy and the partner’s presence', async () => {
+    const root = await render(
+      [
+        myRoom({ id: 'r1', name: 'general', unread: 3 }),
+        myRoom({ id: 'r2', name: 'secret', visibility: 'private', unread: 120 }),
+        myRoom({ id: 'd1', kind: 'dm', peer: BOB }),
+      ],
+      [BOB.id],
+    );
+    expect(linkNames(root)).toEqual(['general, 3 unread', 'secret (private), 99+ unread', 'Bob (online)']);
+    expect(root.querySelector('a.room-link svg')).not.toBeNull();
+  });
+
+  it('names the last activity', async () => {
+    const root = await render([myRoom({ lastActivityAt: new Date().toISOString() })]);
+    expect(linkNames(root)[0]).toMatch(/^general, last activity \d{1,2}:\d{2}/);
+  });
+
+  it('says when there is nothing yet', async () => {
+    const root = await render([]);
+    expect(root.textContent).toContain('No rooms yet');
+    expect(root.textContent).toContain('No conversations yet');
+  });
+});
