@@ -146,11 +146,11 @@ export class RoomsRepository {
     return rows[0] ? { role: rows[0].role, lastReadSeq: Number(rows[0].last_read_seq) } : null;
   }
 
-  /** Adds a member; false when already one. Read position starts at the room's head. */
+  /** Adds a member; false when already one. The read mark starts at the room's head: history is not "unread". */
   async addMember(roomId: string, userId: string, role: MemberRole = 'member'): Promise<boolean> {
     const rows = (await this.db.query(
       `INSERT INTO room_members (room_id, user_id, role, last_read_seq)
-       SELECT $1, $2, $3, 0 ON CONFLICT DO NOTHING RETURNING user_id`,
+       SELECT $1, $2, $3, r.last_seq FROM rooms r WHERE r.id = $1 ON CONFLICT DO NOTHING RETURNING user_id`,
       [roomId, userId, role],
     )) as unknown[];
     return rows.length > 0;

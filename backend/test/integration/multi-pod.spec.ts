@@ -581,6 +581,18 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
       expect(await myRoom(podB, bob, room.id)).toMatchObject({ lastReadSeq: 5, unread: 0 });
     });
 
+    it('starts a new member at the room head: earlier history is not unread', async () => {
+      const alice = await registerUser(podA, 'head');
+      const carol = await registerUser(podB, 'headc');
+      const room = await createRoom(podA, alice, 'public');
+      const aliceA = await connect(podA, alice, 'alice@A');
+      for (let i = 1; i <= 4; i += 1) await send(aliceA, room.id, `old ${i}`);
+      await joinRoom(podB, carol, room.id);
+      expect(await myRoom(podB, carol, room.id)).toMatchObject({ lastSeq: 4, lastReadSeq: 4, unread: 0 });
+      await send(aliceA, room.id, 'new one');
+      expect(await myRoom(podA, carol, room.id)).toMatchObject({ lastSeq: 5, lastReadSeq: 4, unread: 1 });
+    });
+
     it('pages history newest-first with before/limit, without overlap or gaps', async () => {
       const alice = await registerUser(podA, 'hist');
       const room = await createRoom(podA, alice);
