@@ -2,9 +2,11 @@ import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { Lifecycle } from '../health/lifecycle';
 import { MessageWriter } from '../messages/message-writer';
-import { Broadcaster } from '../realtime/broadcaster';
+import { Broadcaster, dropConnection } from '../realtime/broadcaster';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** How long graceful closes get before the remaining connections are cut. */
+const FORCE_CLOSE_AFTER_MS = 1_000;
 
 /**
  * Graceful drain on SIGTERM, before Nest closes the servers: readiness turns 503 and new handshakes are
@@ -38,6 +40,10 @@ export class DrainService implements BeforeApplicationShutdown {
         socket.conn.close();
       }),
     );
+    // A client that is not reading never lets a graceful close finish (nor the server's own close after
+    // this): cut whatever is still open.
+    await sleep(Math.min(FORCE_CLOSE_AFTER_MS, Math.max(0, deadline - Date.now())));
+    for (const socket of this.broadcaster.localSockets()) dropConnection(socket);
     // Sends that arrived meanwhile are still committed; an ack that finds its socket gone is lost, and
     // the client's resend elsewhere with the same clientMsgId returns the original.
     await this.settleWrites(deadline);

@@ -8,10 +8,15 @@ function fakeSocket(packets: number, bytes: number): ChatSocket & { closed: bool
     closed: false,
     conn: {
       writeBuffer: new Array(packets).fill({}),
-      transport: { socket: { bufferedAmount: bytes } },
-      close: () => {
-        socket.closed = true;
+      transport: {
+        socket: {
+          bufferedAmount: bytes,
+          terminate: () => {
+            socket.closed = true;
+          },
+        },
       },
+      close: () => undefined,
     },
   };
   return socket as unknown as ChatSocket & { closed: boolean };

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { Broadcaster, ChatSocket } from '../realtime/broadcaster';
+import { Broadcaster, ChatSocket, dropConnection } from '../realtime/broadcaster';
 
 const CHECK_INTERVAL_MS = 1_000;
 
@@ -40,7 +40,7 @@ export class SlowConsumerGuard implements OnModuleDestroy {
       const pending = pendingOutput(socket);
       if (pending.bytes > maxBytes || pending.packets > maxPackets) {
         this.logger.warn(`Disconnecting slow consumer ${socket.id} (${pending.packets} packets, ${pending.bytes} bytes queued)`);
-        socket.conn.close();
+        dropConnection(socket);
         closed += 1;
       }
     }

@@ -81,11 +81,13 @@ export class AppConfig {
   get socketBacklog(): { maxBytes: number; maxPackets: number } {
     return { maxBytes: this.get('SOCKET_MAX_BACKLOG_BYTES'), maxPackets: this.get('SOCKET_MAX_BACKLOG_PACKETS') };
   }
-  get writeBatch(): { windowMs: number; max: number; concurrency: number } {
+  /** Group commit settings; `deadlineMs` bounds how long a send waits for its answer. */
+  get writeBatch(): { windowMs: number; max: number; concurrency: number; deadlineMs: number } {
     return {
       windowMs: this.get('WRITE_BATCH_WINDOW_MS'),
       max: this.get('WRITE_BATCH_MAX'),
       concurrency: this.get('WRITE_CONCURRENCY'),
+      deadlineMs: this.get('DB_STATEMENT_TIMEOUT_MS') + 1000,
     };
   }
 }

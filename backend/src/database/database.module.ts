@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source-options';
+import { DatabaseHealth } from './database-health';
 import { EmbeddedPostgres, EmbeddedPostgresModule } from './embedded-postgres';
 import { runMigrations } from './migrations';
 
@@ -43,12 +44,13 @@ class DatabaseShutdown implements OnApplicationShutdown {
   ],
   providers: [
     DatabaseShutdown,
+    DatabaseHealth,
     {
       provide: SCHEMA_READY,
       inject: [DataSource, AppConfig],
       useFactory: (dataSource: DataSource, config: AppConfig) => runMigrations(dataSource, config.mode === 'scaled'),
     },
   ],
-  exports: [SCHEMA_READY],
+  exports: [SCHEMA_READY, DatabaseHealth],
 })
 export class DatabaseModule {}

@@ -1,9 +1,13 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { withTimeout } from '../common/with-timeout';
+import { DatabaseHealth } from '../database/database-health';
 import { Public } from '../auth/auth.guard';
 import { RealtimePubSub } from '../realtime/pubsub';
 import { Lifecycle } from './lifecycle';
+
+const PING_TIMEOUT_MS = 1500;
 
 /** Liveness (the process answers) and readiness (dependencies up, not draining); 503 when not ready. */
 @ApiTags('health')
@@ -12,7 +16,7 @@ import { Lifecycle } from './lifecycle';
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
-    private readonly database: TypeOrmHealthIndicator,
+    private readonly database: DatabaseHealth,
     private readonly indicators: HealthIndicatorService,
     private readonly pubsub: RealtimePubSub,
     private readonly lifecycle: Lifecycle,
@@ -26,23 +30,27 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
+    const redis = this.pubsub.redis;
     return this.health.check([
-      () => this.database.pingCheck('database', { timeout: 1500 }),
-      async () => {
-        const indicator = this.indicators.check('redis');
-        const redis = this.pubsub.redis;
-        if (!redis) return indicator.up({ mode: 'embedded' });
-        try {
-          await Promise.race([redis.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1500))]);
-          return indicator.up();
-        } catch (error) {
-          return indicator.down({ message: (error as Error).message });
-        }
-      },
+      () => this.probe('database', () => this.database.ping(PING_TIMEOUT_MS)),
+      () =>
+        redis
+          ? this.probe('redis', () => withTimeout(redis.ping(), PING_TIMEOUT_MS))
+          : this.indicators.check('redis').up({ mode: 'embedded' }),
       () => {
         const indicator = this.indicators.check('lifecycle');
         return this.lifecycle.draining ? indicator.down({ message: 'draining' }) : indicator.up();
       },
     ]);
+  }
+
+  private async probe(name: string, ping: () => Promise<unknown>) {
+    const indicator = this.indicators.check(name);
+    try {
+      await ping();
+      return indicator.up();
+    } catch (error) {
+      return indicator.down({ message: (error as Error).message });
+    }
   }
 }

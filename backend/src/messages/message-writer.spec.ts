@@ -22,7 +22,7 @@ const stored = (s: PendingSend, seq: number): SendOutcome => ({
   },
 });
 
-function writerWith(writeBatch: jest.Mock, settings = { windowMs: 1, max: 100, concurrency: 1 }): MessageWriter {
+function writerWith(writeBatch: jest.Mock, settings = { windowMs: 1, max: 100, concurrency: 1, deadlineMs: 5_000 }): MessageWriter {
   const repository = { writeBatch } as unknown as MessageRepository;
   const config = { writeBatch: settings } as AppConfig;
   return new MessageWriter(repository, config, new MetricsService());
@@ -39,7 +39,7 @@ describe('MessageWriter (group commit)', () => {
 
   it('caps the batch size and writes the rest in the next batch', async () => {
     const writeBatch = jest.fn(async (sends: PendingSend[]) => sends.map((s, i) => stored(s, i + 1)));
-    const writer = writerWith(writeBatch, { windowMs: 1, max: 2, concurrency: 1 });
+    const writer = writerWith(writeBatch, { windowMs: 1, max: 2, concurrency: 1, deadlineMs: 5_000 });
     await Promise.all([1, 2, 3, 4, 5].map((n) => writer.write(send(n))));
     expect(writeBatch.mock.calls.map(([sends]) => sends.length)).toEqual([2, 2, 1]);
   });
@@ -75,9 +75,34 @@ describe('MessageWriter (group commit)', () => {
       inFlight -= 1;
       return sends.map((s, i) => stored(s, i + 1));
     });
-    const writer = writerWith(writeBatch, { windowMs: 0, max: 1, concurrency: 2 });
+    const writer = writerWith(writeBatch, { windowMs: 0, max: 1, concurrency: 2, deadlineMs: 5_000 });
     await Promise.all([1, 2, 3, 4, 5, 6].map((n) => writer.write(send(n))));
     expect(peak).toBe(2);
     expect(writer.pending).toBe(0);
+  });
+
+  it('answers UNAVAILABLE at the deadline when the database hangs, and reports a late commit', async () => {
+    let finish: (outcomes: SendOutcome[]) => void = () => undefined;
+    const writeBatch = jest.fn(
+      (sends: PendingSend[]) => new Promise<SendOutcome[]>((resolve) => (finish = () => resolve(sends.map((s, i) => stored(s, i + 1))))),
+    );
+    const writer = writerWith(writeBatch, { windowMs: 0, max: 10, concurrency: 1, deadlineMs: 30 });
+    const late: string[] = [];
+    writer.onLateCommit((message) => late.push(message.clientMsgId));
+    const started = Date.now();
+    const outcome = await writer.write(send(1));
+    expect('error' in outcome && outcome.error.code).toBe('UNAVAILABLE');
+    expect(Date.now() - started).toBeLessThan(1_000);
+    finish([]);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(late).toEqual(['c1']);
+  });
+
+  it('refuses new sends at once when far too many are waiting', async () => {
+    const writeBatch = jest.fn(() => new Promise<SendOutcome[]>(() => undefined));
+    const writer = writerWith(writeBatch, { windowMs: 0, max: 1, concurrency: 1, deadlineMs: 100 });
+    for (let n = 0; n < 25; n += 1) void writer.write(send(n));
+    const outcome = await writer.write(send(99));
+    expect('error' in outcome && outcome.error.message).toMatch(/Too many messages/);
   });
 });

@@ -40,17 +40,22 @@ export class MessagesService {
     private readonly rooms: RoomsRepository,
     private readonly broadcaster: Broadcaster,
     private readonly metrics: MetricsService,
-  ) {}
+  ) {
+    writer.onLateCommit((message) => this.published(message));
+  }
+
+  /** A new message is stored: count it and tell the room. */
+  private published(message: Message): void {
+    this.metrics.persisted(1);
+    this.broadcaster.toRoom(message.roomId).emit('message:new', { message });
+  }
 
   async send(actor: Actor, request: SendMessageRequest): Promise<Message> {
     const body = checkBody(request.body);
     const outcome = await this.writer.write({ roomId: request.roomId, sender: toSender(actor), clientMsgId: request.clientMsgId, body });
     if ('error' in outcome) throw outcome.error;
     // A resend returns the original without a second broadcast.
-    if (outcome.created) {
-      this.metrics.persisted(1);
-      this.broadcaster.toRoom(outcome.message.roomId).emit('message:new', { message: outcome.message });
-    }
+    if (outcome.created) this.published(outcome.message);
     return outcome.message;
   }
 
@@ -77,14 +82,12 @@ export class MessagesService {
       if (context.roomArchived) throw AppError.forbidden('This room is archived');
     });
     if (deleted) {
-      this.broadcaster
-        .toRoom(deleted.roomId)
-        .emit('message:deleted', {
-          roomId: deleted.roomId,
-          messageId: deleted.id,
-          seq: deleted.updatedSeq,
-          deletedAt: deleted.deletedAt ?? undefined,
-        });
+      this.broadcaster.toRoom(deleted.roomId).emit('message:deleted', {
+        roomId: deleted.roomId,
+        messageId: deleted.id,
+        seq: deleted.updatedSeq,
+        deletedAt: deleted.deletedAt ?? undefined,
+      });
     }
     return deleted;
   }

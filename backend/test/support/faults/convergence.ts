@@ -158,7 +158,8 @@ export async function assertConverged(
       else if (stored[0]?.id !== send.acked.id || stored[0]?.seq !== send.acked.seq) {
         problems.push(`${sender.label}: ack of ${send.clientMsgId} named ${send.acked.id}/${send.acked.seq}, stored ${show(stored[0])}`);
       }
-      if (new Set(send.ackedIds).size > 1) problems.push(`${sender.label}: ${send.clientMsgId} acked as different messages ${send.ackedIds.join(',')}`);
+      if (new Set(send.ackedIds).size > 1)
+        problems.push(`${sender.label}: ${send.clientMsgId} acked as different messages ${send.ackedIds.join(',')}`);
     }
   }
   const strangers = entries.filter((entry) => !expected.has(`${entry.senderId}|${entry.clientMsgId}`));

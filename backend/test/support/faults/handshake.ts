@@ -1,10 +1,7 @@
 import { io } from 'socket.io-client';
 import type { ConnectErrorData } from '@chat/contracts';
 
-export type HandshakeOutcome =
-  | { kind: 'accepted' }
-  | { kind: 'refused'; code: string | undefined; message: string }
-  | { kind: 'timeout' };
+export type HandshakeOutcome = { kind: 'accepted' } | { kind: 'refused'; code: string | undefined; message: string } | { kind: 'timeout' };
 
 /** One handshake attempt with `token` (no retries): accepted, refused (with connect_error data) or no answer. */
 export function tryHandshake(baseUrl: string, token: string, timeoutMs = 5_000): Promise<HandshakeOutcome> {

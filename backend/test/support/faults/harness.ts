@@ -79,9 +79,7 @@ export class FaultHarness {
     const users: TestUser[] = [];
     const parallel = 4;
     for (let i = 0; i < count; i += parallel) {
-      const batch = await Promise.all(
-        Array.from({ length: Math.min(parallel, count - i) }, () => registerUser(api, prefix)),
-      );
+      const batch = await Promise.all(Array.from({ length: Math.min(parallel, count - i) }, () => registerUser(api, prefix)));
       users.push(...batch);
     }
     return users;
@@ -93,7 +91,10 @@ export class FaultHarness {
     const room = await createRoom(api, owner, 'private', `faults ${randomId(3)}`);
     for (let i = 0; i < members.length; i += 8) {
       await Promise.all(
-        members.slice(i, i + 8).filter((member) => member.user.id !== owner.user.id).map((member) => addMember(api, owner, room.id, member.user.id)),
+        members
+          .slice(i, i + 8)
+          .filter((member) => member.user.id !== owner.user.id)
+          .map((member) => addMember(api, owner, room.id, member.user.id)),
       );
     }
     return room.id;
@@ -115,6 +116,8 @@ export class FaultHarness {
   /** Error-level log lines of every pod and the tails of their logs, for a failure report. */
   diagnostics(): string {
     const parts: string[] = [];
+    const problems = this.pods.flatMap((pod) => pod.problems());
+    if (problems.length) parts.push(`----- error-level pod log lines -----\n${problems.slice(-40).join('\n')}`);
     for (const pod of this.pods) {
       const logs = pod.logs();
       parts.push(`----- ${pod.podId} (${pod.baseUrl}): ${logs.length} log lines, last 60 -----\n${logs.slice(-60).join('\n')}`);
@@ -135,12 +138,7 @@ export class FaultHarness {
 
   async dispose(): Promise<void> {
     for (const client of this.clients) client.stop();
-    const steps = [
-      () => this.store.close(),
-      () => this.fleet.dispose(),
-      () => this.redis.dispose(),
-      () => this.postgres.dispose(),
-    ];
+    const steps = [() => this.store.close(), () => this.fleet.dispose(), () => this.redis.dispose(), () => this.postgres.dispose()];
     const failures: unknown[] = [];
     for (const step of steps) {
       try {
@@ -151,6 +149,13 @@ export class FaultHarness {
     }
     if (failures.length) throw new Error(`teardown: ${failures.map(String).join('; ')}`);
   }
+}
+
+/** `items[index]`, failing loudly instead of yielding undefined. */
+export function nth<T>(items: readonly T[], index: number): T {
+  const item = items[index];
+  if (item === undefined) throw new Error(`no item ${index} (of ${items.length})`);
+  return item;
 }
 
 /** One line of numbers about what the clients went through, for the test log. */

@@ -66,16 +66,12 @@ export class RedisServer {
   /** (Re)starts redis-server on this server's port and waits until it answers PING. */
   async start(): Promise<void> {
     if (this.running) throw new Error('redis-server is already running');
-    this.proc = new FaultProcess(`redis:${this.port}`, 'redis-server', [
-      '--port',
-      String(this.port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-    ], {});
+    this.proc = new FaultProcess(
+      `redis:${this.port}`,
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {},
+    );
     const deadline = Date.now() + 15_000;
     while (Date.now() < deadline) {
       if (this.proc.hasExited) throw new Error(`redis-server exited at start:\n${this.proc.tail()}`);

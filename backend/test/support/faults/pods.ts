@@ -63,6 +63,11 @@ export class FaultPod {
     throw new Error(`${this.podId} not ready within 60 s (last status ${last}):\n${proc.tail()}`);
   }
 
+  /** Freezes the process (SIGSTOP): its connections stay open but nothing is answered. */
+  freeze(): void {
+    this.requireProcess().signal('SIGSTOP');
+  }
+
   /** Hard crash: SIGKILL, no drain. */
   async kill(): Promise<void> {
     if (this.proc && !this.proc.hasExited) await this.proc.kill();

@@ -228,6 +228,22 @@ export class ResilientClient {
     return this.socket;
   }
 
+  /**
+   * Stops (or resumes) reading from the current connection's WebSocket, as a client stuck on a slow
+   * network or a frozen tab would: the server's writes pile up in the kernel and then in its own buffers.
+   */
+  setReading(reading: boolean): void {
+    const transport: unknown = this.socket?.io.engine?.transport;
+    const ws: unknown = transport !== null && typeof transport === 'object' && 'ws' in transport ? transport.ws : undefined;
+    if (ws === null || typeof ws !== 'object' || !('pause' in ws) || !('resume' in ws)) {
+      throw new Error(`${this.label}: no pausable WebSocket on the current connection`);
+    }
+    const { pause, resume } = ws as { pause: unknown; resume: unknown };
+    if (typeof pause !== 'function' || typeof resume !== 'function') throw new Error(`${this.label}: WebSocket cannot pause`);
+    if (reading) resume.call(ws);
+    else pause.call(ws);
+  }
+
   room(roomId: string): RoomState {
     let state = this.rooms.get(roomId);
     if (!state) {
@@ -360,7 +376,10 @@ export class ResilientClient {
 
   describe(): string {
     const rooms = [...this.rooms.values()]
-      .map((r) => `${r.roomId.slice(0, 8)}: applied ${r.appliedSeq}/${r.announcedLastSeq}${r.syncing ? ' syncing' : ''}${r.pendingSeqs.size ? ` pending ${[...r.pendingSeqs].slice(0, 5).join(',')}` : ''}`)
+      .map(
+        (r) =>
+          `${r.roomId.slice(0, 8)}: applied ${r.appliedSeq}/${r.announcedLastSeq}${r.syncing ? ' syncing' : ''}${r.pendingSeqs.size ? ` pending ${[...r.pendingSeqs].slice(0, 5).join(',')}` : ''}`,
+      )
       .join('; ');
     return `ready=${this.ready} url=${this.url} unacked=${this.unacked.length} connects=${this.connections.length} disconnects=${this.disconnects.length} connectErrors=${this.connectErrors.length} rooms[${rooms}]`;
   }
@@ -456,6 +475,12 @@ export class ResilientClient {
   private dropSocket(reason: string): void {
     const socket = this.socket;
     if (!socket) return;
+    // A paused transport could not finish its close handshake and would linger for ws's close timeout.
+    try {
+      this.setReading(true);
+    } catch {
+      // not a WebSocket (yet)
+    }
     this.disconnects.push({ url: this.url, reason, at: Date.now() });
     this.generation += 1;
     this.ready = false;
@@ -603,13 +628,20 @@ export class ResilientClient {
     state.syncing = true;
     clearTimeout(state.syncRetry);
     try {
+      let rounds = 0;
       do {
+        rounds += 1;
+        if (rounds > 50) {
+          this.anomalies.push(`room:sync of ${state.roomId} never reached live seqs ${[...state.pendingSeqs].slice(0, 5).join(',')}`);
+          break;
+        }
         state.syncAgain = false;
         let after = state.appliedSeq;
         for (;;) {
-          const request = this.options.syncLimit === undefined
-            ? { roomId: state.roomId, afterSeq: after }
-            : { roomId: state.roomId, afterSeq: after, limit: this.options.syncLimit };
+          const request =
+            this.options.syncLimit === undefined
+              ? { roomId: state.roomId, afterSeq: after }
+              : { roomId: state.roomId, afterSeq: after, limit: this.options.syncLimit };
           const ack = (await this.request('room:sync', request)) as SyncAck;
           if (!ack.ok) throw new Error(`room:sync refused: ${JSON.stringify(ack.error)}`);
           state.syncPages += 1;
