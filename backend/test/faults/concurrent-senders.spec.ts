@@ -1,5 +1,5 @@
 import { waitForConvergence } from '../support/faults/convergence';
-import { FaultHarness, allReady, clientStats, nth } from '../support/faults/harness';
+import { allReady, clientStats, nth, useFaultHarness } from '../support/faults/harness';
 import type { ResilientClient } from '../support/faults/resilient-client';
 import { sendMany } from '../support/faults/traffic';
 
@@ -12,18 +12,10 @@ const PER_SENDER = 80;
  * the previous one was acked) always gets a later seq.
  */
 describe('fault: concurrent senders in one room across pods', () => {
-  let harness: FaultHarness | undefined;
-
-  beforeAll(async () => {
-    harness = await FaultHarness.start({ pods: 3 });
-  }, 120_000);
-
-  afterAll(async () => {
-    await harness?.dispose();
-  }, 60_000);
+  const harness = useFaultHarness({ pods: 3 });
 
   it('gives every client the same gapless order', async () => {
-    const h = harness as FaultHarness;
+    const h = harness();
     await h.run(async () => {
       const urls = h.pods.map((pod) => pod.baseUrl);
       const users = await h.users(SENDERS + 3, 'conc');

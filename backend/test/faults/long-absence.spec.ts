@@ -1,6 +1,6 @@
 import { LIMITS } from '@chat/contracts';
 import { waitForConvergence } from '../support/faults/convergence';
-import { FaultHarness, allReady, clientStats, nth } from '../support/faults/harness';
+import { allReady, clientStats, nth, useFaultHarness } from '../support/faults/harness';
 import type { ResilientClient } from '../support/faults/resilient-client';
 import { sendMany } from '../support/faults/traffic';
 
@@ -9,18 +9,10 @@ import { sendMany } from '../support/faults/traffic';
  * it comes back it catches up exactly by paging room:sync: every change once, nothing missing.
  */
 describe('fault: long absence', () => {
-  let harness: FaultHarness | undefined;
-
-  beforeAll(async () => {
-    harness = await FaultHarness.start({ pods: 2 });
-  }, 120_000);
-
-  afterAll(async () => {
-    await harness?.dispose();
-  }, 60_000);
+  const harness = useFaultHarness({ pods: 2 });
 
   it('catches up on 5,000 messages with edits and deletes by paging room:sync', async () => {
-    const h = harness as FaultHarness;
+    const h = harness();
     await h.run(async () => {
       const [a, b] = h.pods.map((pod) => pod.baseUrl) as [string, string];
       const users = await h.users(5, 'absent');

@@ -1,7 +1,7 @@
 import { sleep } from '../support/env';
 import { waitForConvergence } from '../support/faults/convergence';
 import { tryHandshake, type HandshakeOutcome } from '../support/faults/handshake';
-import { FaultHarness, allReady, clientStats, nth } from '../support/faults/harness';
+import { allReady, clientStats, nth, useFaultHarness } from '../support/faults/harness';
 import { FAULT_POD_ENV, probe } from '../support/faults/pods';
 import type { ResilientClient } from '../support/faults/resilient-client';
 import { sendMany } from '../support/faults/traffic';
@@ -14,18 +14,10 @@ const GRACE_MS = Number(FAULT_POD_ENV['SHUTDOWN_GRACE_MS']);
  * acknowledged message is lost, no send goes unanswered, and the process exits 0 within the grace period.
  */
 describe('fault: pod drained under traffic', () => {
-  let harness: FaultHarness | undefined;
-
-  beforeAll(async () => {
-    harness = await FaultHarness.start({ pods: 2 });
-  }, 120_000);
-
-  afterAll(async () => {
-    await harness?.dispose();
-  }, 60_000);
+  const harness = useFaultHarness({ pods: 2 });
 
   it('drains: 503, refuses handshakes, hands clients over, answers every send, exits 0 in time', async () => {
-    const h = harness as FaultHarness;
+    const h = harness();
     await h.run(async () => {
       const [a, b] = h.pods.map((pod) => pod.baseUrl) as [string, string];
       const users = await h.users(6, 'drain');
@@ -85,7 +77,7 @@ describe('fault: pod drained under traffic', () => {
   });
 
   it('still exits 0 within the grace period when one of its clients stopped reading', async () => {
-    const h = harness as FaultHarness;
+    const h = harness();
     await h.run(async () => {
       const drained = h.pod(0);
       if (!drained.running) await drained.start();

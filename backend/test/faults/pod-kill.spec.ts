@@ -1,5 +1,5 @@
 import { waitForConvergence } from '../support/faults/convergence';
-import { FaultHarness, allReady, clientStats, nth } from '../support/faults/harness';
+import { allReady, clientStats, nth, useFaultHarness } from '../support/faults/harness';
 import type { ResilientClient } from '../support/faults/resilient-client';
 import { sendMany } from '../support/faults/traffic';
 
@@ -8,18 +8,10 @@ import { sendMany } from '../support/faults/traffic';
  * resend what was not acknowledged with the same clientMsgId and catch up: zero loss, zero duplicates.
  */
 describe('fault: pod killed mid-stream', () => {
-  let harness: FaultHarness | undefined;
-
-  beforeAll(async () => {
-    harness = await FaultHarness.start({ pods: 3 });
-  }, 120_000);
-
-  afterAll(async () => {
-    await harness?.dispose();
-  }, 60_000);
+  const harness = useFaultHarness({ pods: 3 });
 
   it('moves its clients to the other pods, which resend and catch up with nothing lost or doubled', async () => {
-    const h = harness as FaultHarness;
+    const h = harness();
     await h.run(async () => {
       const [a, b, c] = h.pods.map((pod) => pod.baseUrl) as [string, string, string];
       const users = await h.users(6, 'kill');

@@ -1,6 +1,6 @@
 import { sleep } from '../support/env';
 import { waitForConvergence } from '../support/faults/convergence';
-import { FaultHarness, allReady, clientStats, nth } from '../support/faults/harness';
+import { allReady, clientStats, nth, useFaultHarness } from '../support/faults/harness';
 import { FAULT_POD_ENV, probe, waitForStatus } from '../support/faults/pods';
 import type { ResilientClient } from '../support/faults/resilient-client';
 import { sendMany } from '../support/faults/traffic';
@@ -20,18 +20,10 @@ function newEventCount(client: ResilientClient, roomId: string): number {
  * stored exactly once.
  */
 describe('fault: PostgreSQL down', () => {
-  let harness: FaultHarness | undefined;
-
-  beforeAll(async () => {
-    harness = await FaultHarness.start({ pods: 2 });
-  }, 120_000);
-
-  afterAll(async () => {
-    await harness?.dispose();
-  }, 60_000);
+  const harness = useFaultHarness({ pods: 2 });
 
   it('answers sends with prompt UNAVAILABLE acks, broadcasts nothing, and recovers by itself', async () => {
-    const h = harness as FaultHarness;
+    const h = harness();
     await h.run(async () => {
       const [a, b] = h.pods.map((pod) => pod.baseUrl) as [string, string];
       const users = await h.users(5, 'pgdown');
@@ -102,7 +94,7 @@ describe('fault: PostgreSQL down', () => {
   });
 
   it('answers sends within the statement timeout while PostgreSQL hangs (frozen), and recovers by itself', async () => {
-    const h = harness as FaultHarness;
+    const h = harness();
     await h.run(async () => {
       const [a, b] = h.pods.map((pod) => pod.baseUrl) as [string, string];
       const users = await h.users(4, 'pgfrozen');

@@ -1,5 +1,5 @@
 import { waitForConvergence } from '../support/faults/convergence';
-import { FaultHarness, allReady, clientStats, nth } from '../support/faults/harness';
+import { allReady, clientStats, nth, useFaultHarness } from '../support/faults/harness';
 import type { ResilientClient } from '../support/faults/resilient-client';
 import { sendMany } from '../support/faults/traffic';
 
@@ -20,18 +20,10 @@ function percentile(values: number[], p: number): number {
  * checks that nothing was lost.
  */
 describe('fault: reconnect storm', () => {
-  let harness: FaultHarness | undefined;
-
-  beforeAll(async () => {
-    harness = await FaultHarness.start({ pods: 3 });
-  }, 120_000);
-
-  afterAll(async () => {
-    await harness?.dispose();
-  }, 60_000);
+  const harness = useFaultHarness({ pods: 3 });
 
   it('reconnects 2,000 sockets from a killed pod to the others, all caught up, nothing lost', async () => {
-    const h = harness as FaultHarness;
+    const h = harness();
     await h.run(async () => {
       const [a, b, c] = h.pods.map((pod) => pod.baseUrl) as [string, string, string];
       const users = await h.users(USERS, 'storm');

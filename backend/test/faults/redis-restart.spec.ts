@@ -1,6 +1,6 @@
 import { sleep } from '../support/env';
 import { waitForConvergence } from '../support/faults/convergence';
-import { FaultHarness, allReady, clientStats, nth } from '../support/faults/harness';
+import { allReady, clientStats, nth, useFaultHarness } from '../support/faults/harness';
 import { probe, waitForStatus } from '../support/faults/pods';
 import { sendMany } from '../support/faults/traffic';
 
@@ -12,18 +12,10 @@ const OUTAGE_MS = 4_000;
  * pods converge without reconnecting: the pods re-announce room heads (session:ready) and clients sync.
  */
 describe('fault: Redis restarted', () => {
-  let harness: FaultHarness | undefined;
-
-  beforeAll(async () => {
-    harness = await FaultHarness.start({ pods: 2 });
-  }, 120_000);
-
-  afterAll(async () => {
-    await harness?.dispose();
-  }, 60_000);
+  const harness = useFaultHarness({ pods: 2 });
 
   it('keeps acking sends through the outage and re-converges every pod without reconnects', async () => {
-    const h = harness as FaultHarness;
+    const h = harness();
     await h.run(async () => {
       const [a, b] = h.pods.map((pod) => pod.baseUrl) as [string, string];
       const users = await h.users(4, 'redis');

@@ -1,6 +1,6 @@
 import { sleep } from '../support/env';
 import { waitForConvergence } from '../support/faults/convergence';
-import { FaultHarness, allReady, clientStats, nth } from '../support/faults/harness';
+import { allReady, clientStats, nth, useFaultHarness } from '../support/faults/harness';
 import { metricValue, residentBytes } from '../support/faults/pods';
 import type { ResilientClient } from '../support/faults/resilient-client';
 import { sendMany } from '../support/faults/traffic';
@@ -27,21 +27,13 @@ function firstLogTime(lines: string[]): number | undefined {
  * passes the cap, the pod's memory stays bounded, and the other clients get everything.
  */
 describe('fault: slow consumer', () => {
-  let harness: FaultHarness | undefined;
-
-  beforeAll(async () => {
-    harness = await FaultHarness.start({
-      pods: 2,
-      podEnv: { SOCKET_MAX_BACKLOG_BYTES: String(BACKLOG_BYTES), SOCKET_MAX_BACKLOG_PACKETS: String(BACKLOG_PACKETS) },
-    });
-  }, 120_000);
-
-  afterAll(async () => {
-    await harness?.dispose();
-  }, 60_000);
+  const harness = useFaultHarness({
+    pods: 2,
+    podEnv: { SOCKET_MAX_BACKLOG_BYTES: String(BACKLOG_BYTES), SOCKET_MAX_BACKLOG_PACKETS: String(BACKLOG_PACKETS) },
+  });
 
   it('cuts off a client that stops reading, keeps memory bounded and serves everyone else', async () => {
-    const h = harness as FaultHarness;
+    const h = harness();
     await h.run(async () => {
       const [a, b] = h.pods.map((pod) => pod.baseUrl) as [string, string];
       const users = await h.users(5, 'slow');

@@ -203,3 +203,21 @@ export async function inBatches<T, R>(items: T[], limit: number, task: (item: T,
 export async function allReady(clients: ResilientClient[], timeoutMs: number): Promise<void> {
   await Promise.all(clients.map((client) => client.whenReady(timeoutMs)));
 }
+
+/**
+ * Starts a harness before the file's tests and disposes of it after them (even when they fail);
+ * returns an accessor for the tests.
+ */
+export function useFaultHarness(options: HarnessOptions): () => FaultHarness {
+  let harness: FaultHarness | undefined;
+  beforeAll(async () => {
+    harness = await FaultHarness.start(options);
+  }, 120_000);
+  afterAll(async () => {
+    await harness?.dispose();
+  }, 60_000);
+  return () => {
+    if (!harness) throw new Error('the fault harness did not start');
+    return harness;
+  };
+}
