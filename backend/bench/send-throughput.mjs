@@ -177,7 +177,7 @@ for (const r of [grouped, single]) {
   );
 }
 console.log(`group commit speed-up: ${(grouped.perSecond / single.perSecond).toFixed(2)}x`);
-if (grouped.acked !== grouped.stored || single.acked !== single.stored) {
-  console.error('MISMATCH between acknowledged and stored messages');
+if (grouped.acked !== grouped.stored || single.acked !== single.stored || grouped.failures || single.failures) {
+  console.error('Some sends failed, or acknowledged and stored messages differ');
   process.exit(1);
 }

@@ -101,7 +101,7 @@ describe('MessageWriter (group commit)', () => {
   it('refuses new sends at once when far too many are waiting', async () => {
     const writeBatch = jest.fn(() => new Promise<SendOutcome[]>(() => undefined));
     const writer = writerWith(writeBatch, { windowMs: 0, max: 1, concurrency: 1, deadlineMs: 100 });
-    for (let n = 0; n < 25; n += 1) void writer.write(send(n));
+    for (let n = 0; n < 10_001; n += 1) void writer.write(send(n));
     const outcome = await writer.write(send(99));
     expect('error' in outcome && outcome.error.message).toMatch(/Too many messages/);
   });

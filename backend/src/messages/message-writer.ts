@@ -14,8 +14,8 @@ interface Waiting {
   deadline: NodeJS.Timeout;
 }
 
-/** Most sends waiting for a batch before new ones are refused at once. */
-const QUEUE_FACTOR = 20;
+/** Most sends waiting for a batch before new ones are refused at once (bounds memory when the database stalls). */
+const QUEUE_LIMIT = 10_000;
 
 /**
  * Group commit for sends: requests arriving together share one transaction, so the hot path costs a
@@ -46,7 +46,7 @@ export class MessageWriter {
   }
 
   write(send: PendingSend): Promise<SendOutcome> {
-    if (this.queue.length >= this.settings.max * QUEUE_FACTOR) {
+    if (this.queue.length >= QUEUE_LIMIT) {
       return Promise.resolve({ error: AppError.unavailable('Too many messages are waiting to be stored; try again') });
     }
     return new Promise((resolve) => {
