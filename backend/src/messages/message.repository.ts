@@ -139,11 +139,6 @@ export class MessageRepository {
     });
   }
 
-  async findById(messageId: string): Promise<Message | null> {
-    const rows = (await this.db.query(`${MESSAGE_SELECT} WHERE m.id = $1`, [messageId])) as MessageRow[];
-    return rows[0] ? toMessage(rows[0]) : null;
-  }
-
   /**
    * Applies an edit or delete as the room's next timeline event. `authorize` judges the context read
    * under the room's lock (everything in this one transaction and connection) and throws to refuse.

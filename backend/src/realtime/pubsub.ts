@@ -26,10 +26,6 @@ export class RealtimePubSub implements OnApplicationShutdown {
       : null;
   }
 
-  get distributed(): boolean {
-    return this.redis !== null;
-  }
-
   /** Socket.IO adapter for the server, or undefined for the in-memory default. */
   adapter(): AdapterFactory | undefined {
     if (!this.redis) return undefined;

@@ -88,10 +88,6 @@ export class RedisConnections {
     this.events.on('recovered', listener);
   }
 
-  get healthy(): boolean {
-    return [this.command, this.pub, this.sub].every((client) => client.status === 'ready');
-  }
-
   async ping(): Promise<void> {
     await this.command.ping();
   }

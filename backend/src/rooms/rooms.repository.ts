@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { Member, MemberRole, MessageSender, MyRoom, Room, RoomHead, RoomKind, RoomVisibility } from '@chat/contracts';
 
 export interface RoomRow {
@@ -68,10 +68,6 @@ function toMyRoom(row: MyRoomRow): MyRoom {
 @Injectable()
 export class RoomsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
-
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.db.transaction(work);
-  }
 
   async createChannel(name: string, visibility: RoomVisibility, ownerId: string): Promise<string> {
     return this.db.transaction(async (manager) => {

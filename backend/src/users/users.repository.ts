@@ -23,11 +23,6 @@ export class UsersRepository {
     return this.users.findOneBy({ username });
   }
 
-  findByIds(ids: string[]): Promise<UserEntity[]> {
-    if (!ids.length) return Promise.resolve([]);
-    return this.users.createQueryBuilder('u').where('u.id IN (:...ids)', { ids }).getMany();
-  }
-
   /** Inserts unless the username is taken; returns null when it is (also when another pod won the race). */
   async insert(user: NewUser): Promise<UserEntity | null> {
     const result = await this.users
