@@ -19,9 +19,6 @@ const contractClasses = [
   'TypingRequest',
   'AdminListQuery',
   'BanRequest',
-  // Runtime constants that share a module with the DTOs (importing them bundles class-validator).
-  'ClientEvent',
-  'ServerEvent',
 ];
 
 export default [
