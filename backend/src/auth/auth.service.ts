@@ -5,6 +5,7 @@ import { AppError } from '../common/app-error';
 import { UserEntity } from '../users/user.entity';
 import { toUser } from '../users/user.mapper';
 import { UsersRepository } from '../users/users.repository';
+import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
 
 interface TokenClaims {
@@ -24,6 +25,7 @@ export class AuthService {
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly jwt: JwtService,
+    private readonly throttle: LoginThrottle,
   ) {
     this.decoyHash = hasher.hash('decoy-password-for-timing');
   }
@@ -39,9 +41,15 @@ export class AuthService {
   }
 
   async login(request: LoginRequest): Promise<AuthResponse> {
-    const user = await this.users.findByUsername(request.username.trim().toLowerCase());
+    const username = request.username.trim().toLowerCase();
+    await this.throttle.assertAllowed(username);
+    const user = await this.users.findByUsername(username);
     const valid = await this.hasher.verify(request.password, user?.passwordHash ?? (await this.decoyHash));
-    if (!user || !valid) throw new AppError(ErrorCode.UNAUTHORIZED, BAD_CREDENTIALS);
+    if (!user || !valid) {
+      await this.throttle.failed(username);
+      throw new AppError(ErrorCode.UNAUTHORIZED, BAD_CREDENTIALS);
+    }
+    await this.throttle.succeeded(username);
     if (user.bannedAt) throw AppError.forbidden(`This account is banned${user.banReason ? `: ${user.banReason}` : ''}`);
     return this.issue(user);
   }
