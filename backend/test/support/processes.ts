@@ -2,7 +2,14 @@ import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 import { createServer } from 'node:net';
 import { READY_TIMEOUT_MS, sleep } from './env';
 
-const LOG_LIMIT = 400;
+const LOG_LIMIT = 2_000;
+
+export interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** When the process exited (ms since the epoch). */
+  at: number;
+}
 
 /**
  * A child process started by the tests in its own process group (so `npm start` and the node
@@ -10,9 +17,9 @@ const LOG_LIMIT = 400;
  */
 export class ManagedProcess {
   readonly logs: string[] = [];
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly exited: Promise<ExitInfo>;
   private readonly child: ChildProcess;
-  private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  private exitInfo: ExitInfo | null = null;
   private expectingExit = false;
 
   constructor(
@@ -33,15 +40,15 @@ export class ManagedProcess {
     this.child.stderr?.on('data', keep('err'));
     this.exited = new Promise((resolveExit) => {
       this.child.once('exit', (code, signal) => {
-        this.exitInfo = { code, signal };
+        this.exitInfo = { code, signal, at: Date.now() };
         if (!this.expectingExit) {
           this.logs.push(`[${this.name}] exited unexpectedly (code ${code}, signal ${signal})`);
         }
-        resolveExit({ code, signal });
+        resolveExit(this.exitInfo);
       });
       this.child.once('error', (err) => {
         this.logs.push(`[${this.name}] failed to start: ${err.message}`);
-        this.exitInfo = { code: -1, signal: null };
+        this.exitInfo = { code: -1, signal: null, at: Date.now() };
         resolveExit(this.exitInfo);
       });
     });
@@ -60,7 +67,7 @@ export class ManagedProcess {
    * `npm start` the leader exits at once while the server under it is still shutting down);
    * SIGKILL for whatever is left after `graceMs`.
    */
-  async stop(graceMs = 10_000): Promise<{ code: number | null; signal: NodeJS.Signals | null; killed: boolean }> {
+  async stop(graceMs = 10_000): Promise<ExitInfo & { killed: boolean }> {
     this.expectingExit = true;
     const deadline = Date.now() + graceMs;
     if (this.groupAlive()) this.signalGroup('SIGTERM');
@@ -80,6 +87,18 @@ export class ManagedProcess {
     this.signalGroup('SIGKILL');
     await this.exited;
     while (this.groupAlive()) await sleep(50);
+  }
+
+  /** Sends one signal to the leader alone (SIGSTOP to freeze, SIGTERM to drain a pod). */
+  signal(signal: NodeJS.Signals): void {
+    if (signal === 'SIGTERM' || signal === 'SIGKILL') this.expectingExit = true;
+    if (this.child.pid !== undefined && !this.hasExited) process.kill(this.child.pid, signal);
+  }
+
+  /** For process exit handlers, which cannot wait: SIGKILL to the whole group. */
+  killSync(): void {
+    this.expectingExit = true;
+    this.signalGroup('SIGKILL');
   }
 
   tail(lines = 80): string {

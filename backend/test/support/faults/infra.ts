@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { sleep } from '../env';
-import { FaultProcess, freePort } from './child-process';
+import { ManagedProcess, freePort } from '../processes';
 
 /**
  * The suite's own Redis and PostgreSQL servers, on free loopback ports, stopped and restarted on the
@@ -42,7 +42,7 @@ export function onProcessExit(cleanup: () => void): () => void {
 }
 
 export class RedisServer {
-  private proc: FaultProcess | null = null;
+  private proc: ManagedProcess | null = null;
   private readonly forget: () => void;
 
   private constructor(readonly port: number) {
@@ -66,7 +66,7 @@ export class RedisServer {
   /** (Re)starts redis-server on this server's port and waits until it answers PING. */
   async start(): Promise<void> {
     if (this.running) throw new Error('redis-server is already running');
-    this.proc = new FaultProcess(
+    this.proc = new ManagedProcess(
       `redis:${this.port}`,
       'redis-server',
       ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { BACKEND_MAIN, REPO_ROOT, randomId, sleep } from '../env';
-import { FaultProcess, freePort, type ExitInfo } from './child-process';
+import { ManagedProcess, freePort, type ExitInfo } from '../processes';
 import { onProcessExit } from './infra';
 
 export interface PodSettings {
@@ -24,7 +24,7 @@ export const FAULT_POD_ENV: Readonly<Record<string, string>> = {
 
 /** One backend process (node dist/backend/main.js) that keeps its port across restarts. */
 export class FaultPod {
-  private proc: FaultProcess | null = null;
+  private proc: ManagedProcess | null = null;
   /** Logs of earlier incarnations of this pod (a restarted pod gets a fresh process). */
   private readonly pastLogs: string[] = [];
 
@@ -50,7 +50,7 @@ export class FaultPod {
   async start(): Promise<void> {
     if (this.running) throw new Error(`${this.podId} is already running`);
     if (this.proc) this.pastLogs.push(...this.proc.logs);
-    const proc = new FaultProcess(this.podId, process.execPath, [BACKEND_MAIN], { cwd: REPO_ROOT, env: this.env });
+    const proc = new ManagedProcess(this.podId, process.execPath, [BACKEND_MAIN], { cwd: REPO_ROOT, env: this.env });
     this.proc = proc;
     const deadline = Date.now() + 60_000;
     let last = 0;
@@ -74,7 +74,7 @@ export class FaultPod {
   }
 
   /** Sends SIGTERM to the pod only; the returned promise settles when the process exits (with when). */
-  terminate(): Promise<ExitInfo & { at: number }> {
+  terminate(): Promise<ExitInfo> {
     const proc = this.requireProcess();
     proc.signal('SIGTERM');
     return proc.exited;
@@ -107,7 +107,7 @@ export class FaultPod {
     });
   }
 
-  private requireProcess(): FaultProcess {
+  private requireProcess(): ManagedProcess {
     if (!this.proc) throw new Error(`${this.podId} was never started`);
     return this.proc;
   }
