@@ -10,6 +10,7 @@ import {
 } from '@nestjs/websockets';
 import {
   AckOk,
+  ConnectErrorData,
   DeleteMessageRequest,
   EditMessageRequest,
   ErrorCode,
@@ -35,6 +36,12 @@ import { RoomsRepository } from '../rooms/rooms.repository';
 import { toUser } from '../users/user.mapper';
 import { SlowConsumerGuard } from './slow-consumer.guard';
 import { WsAckFilter } from './ws-ack.filter';
+
+/** A refused handshake: the client's connect_error carries `data: { code, message }`. */
+function refusal(error: AppError): Error {
+  const data: ConnectErrorData = { code: error.code, message: error.message };
+  return Object.assign(new Error(error.message), { data });
+}
 
 /**
  * The Socket.IO endpoint. Handshakes carry a bearer token; every request is validated against the
@@ -63,8 +70,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     this.broadcaster.attach(server);
     server.use((socket, next) => {
       if (this.lifecycle.draining) {
-        const message = 'This server is shutting down; connect to another one';
-        next(Object.assign(new Error(message), { data: { code: ErrorCode.UNAVAILABLE, message } }));
+        next(refusal(new AppError(ErrorCode.UNAVAILABLE, 'This server is shutting down; connect to another one')));
         return;
       }
       const token: unknown = socket.handshake.auth?.['token'];
@@ -75,8 +81,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
           next();
         })
         .catch((failure: unknown) => {
-          const error = failure instanceof AppError ? failure : new AppError(ErrorCode.UNAVAILABLE, 'Try again shortly');
-          next(Object.assign(new Error(error.message), { data: { code: error.code, message: error.message } }));
+          next(refusal(failure instanceof AppError ? failure : new AppError(ErrorCode.UNAVAILABLE, 'Try again shortly')));
         });
     });
     // After a fan-out outage this pod may have missed events, and other pods may have missed this
