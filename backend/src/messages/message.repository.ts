@@ -116,6 +116,17 @@ export class MessageRepository {
         const key = sendKey(row.room_id, row.sender_id, row.client_msg_id);
         inserted.set(key, toMessage(withSender(row, senders.get(key) as MessageSender)));
       }
+      // A sender has read everything up to their own message.
+      const readUpTo = new Map<string, { roomId: string; userId: string; seq: number }>();
+      for (const sent of toInsert)
+        readUpTo.set(`${sent.roomId}|${sent.sender.id}`, { roomId: sent.roomId, userId: sent.sender.id, seq: sent.seq });
+      const marks = [...readUpTo.values()];
+      await manager.query(
+        `UPDATE room_members m SET last_read_seq = GREATEST(m.last_read_seq, v.seq)
+         FROM unnest($1::uuid[], $2::uuid[], $3::bigint[]) AS v(room_id, user_id, seq)
+         WHERE m.room_id = v.room_id AND m.user_id = v.user_id`,
+        [marks.map((mark) => mark.roomId), marks.map((mark) => mark.userId), marks.map((mark) => mark.seq)],
+      );
       const heads = [...roomState.entries()].filter(([id]) => toInsert.some((s) => s.roomId === id));
       await manager.query(
         `UPDATE rooms r SET last_seq = v.last_seq, last_activity_at = now()

@@ -591,6 +591,8 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
       expect(await myRoom(podB, carol, room.id)).toMatchObject({ lastSeq: 4, lastReadSeq: 4, unread: 0 });
       await send(aliceA, room.id, 'new one');
       expect(await myRoom(podA, carol, room.id)).toMatchObject({ lastSeq: 5, lastReadSeq: 4, unread: 1 });
+      // The sender has read up to their own message.
+      expect(await myRoom(podB, alice, room.id)).toMatchObject({ lastSeq: 5, lastReadSeq: 5, unread: 0 });
     });
 
     it('pages history newest-first with before/limit, without overlap or gaps', async () => {
