@@ -57,6 +57,12 @@ describe('fault: Redis restarted', () => {
       // No new traffic: only the re-announced heads can tell the watchers what they missed across pods.
       const convergedBySessionReady = await waitForConvergence(h.store, everyone, roomId, 30_000);
 
+      // The re-announce reaches every socket on both pods (A's clients may have converged earlier on
+      // their own, through gap detection on A's live messages, so wait for it rather than assume it).
+      for (const [i, client] of everyone.entries()) {
+        await client.waitUntil(() => client.sessionsReady.length > nth(sessionsBefore, i), 10_000, 're-announced session:ready');
+      }
+
       // Cross-pod live delivery is back: B's watcher gets A's new messages as message:new.
       const after = await sendMany(senderA, roomId, 10, { window: 1, prefix: 'A after outage' });
       await watcherB.waitUntil(
@@ -75,7 +81,6 @@ describe('fault: Redis restarted', () => {
       for (const [i, client] of everyone.entries()) {
         expect(client.disconnects).toEqual([]);
         expect(client.connections).toHaveLength(1);
-        // The re-announce reached every socket on both pods.
         expect(client.sessionsReady.length).toBeGreaterThan(nth(sessionsBefore, i));
       }
       expect(report.messages).toBe(130);
