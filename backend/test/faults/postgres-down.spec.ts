@@ -1,6 +1,6 @@
 import { sleep } from '../support/env';
 import { waitForConvergence } from '../support/faults/convergence';
-import { allReady, clientStats, nth, useFaultHarness } from '../support/faults/harness';
+import { allReady, clientStats, type FaultHarness, nth, useFaultHarness } from '../support/faults/harness';
 import { FAULT_POD_ENV, probe, waitForStatus } from '../support/faults/pods';
 import type { ResilientClient } from '../support/faults/resilient-client';
 import { sendMany } from '../support/faults/traffic';
@@ -19,22 +19,33 @@ function newEventCount(client: ResilientClient, roomId: string): number {
  * readiness is 503, and once PostgreSQL is back everything recovers by itself and the clients' retries are
  * stored exactly once.
  */
+/** A room with a sender and a watcher on each of the two pods, each able to fail over to the other. */
+async function senderAndWatcherPerPod(h: FaultHarness, prefix: string, userCount: number, extraAckMs: number) {
+  const [a, b] = h.pods.map((pod) => pod.baseUrl) as [string, string];
+  const users = await h.users(userCount, prefix);
+  const roomId = await h.room(nth(users, 0), users);
+  const options = { ackTimeoutMs: ACK_BOUND_MS + extraAckMs };
+  const senderA = h.client(nth(users, 0), { ...options, label: 'sender@A', urls: [a, b] });
+  const watcherA = h.client(nth(users, 1), { ...options, label: 'watcher@A', urls: [a, b] });
+  const senderB = h.client(nth(users, 2), { ...options, label: 'sender@B', urls: [b, a] });
+  const watcherB = h.client(nth(users, 3), { ...options, label: 'watcher@B', urls: [b, a] });
+  const everyone = [senderA, watcherA, senderB, watcherB];
+  await allReady(everyone, 15_000);
+  return { a, b, users, options, roomId, senderA, watcherA, senderB, watcherB, everyone };
+}
+
 describe('fault: PostgreSQL down', () => {
   const harness = useFaultHarness({ pods: 2 });
 
   it('answers sends with prompt UNAVAILABLE acks, broadcasts nothing, and recovers by itself', async () => {
     const h = harness();
     await h.run(async () => {
-      const [a, b] = h.pods.map((pod) => pod.baseUrl) as [string, string];
-      const users = await h.users(5, 'pgdown');
-      const roomId = await h.room(nth(users, 0), users);
-      const options = { ackTimeoutMs: ACK_BOUND_MS + 5_000 };
-      const senderA = h.client(nth(users, 0), { ...options, label: 'sender@A', urls: [a, b] });
-      const watcherA = h.client(nth(users, 1), { ...options, label: 'watcher@A', urls: [a, b] });
-      const senderB = h.client(nth(users, 2), { ...options, label: 'sender@B', urls: [b, a] });
-      const watcherB = h.client(nth(users, 3), { ...options, label: 'watcher@B', urls: [b, a] });
-      const everyone = [senderA, watcherA, senderB, watcherB];
-      await allReady(everyone, 15_000);
+      const { a, b, users, options, roomId, senderA, watcherA, senderB, watcherB, everyone } = await senderAndWatcherPerPod(
+        h,
+        'pgdown',
+        5,
+        5_000,
+      );
       await Promise.all([sendMany(senderA, roomId, 10), sendMany(senderB, roomId, 10)]);
       await waitForConvergence(h.store, everyone, roomId, 20_000);
       const newEventsBefore = [watcherA, watcherB].map((client) => newEventCount(client, roomId));
@@ -96,16 +107,7 @@ describe('fault: PostgreSQL down', () => {
   it('answers sends within the statement timeout while PostgreSQL hangs (frozen), and recovers by itself', async () => {
     const h = harness();
     await h.run(async () => {
-      const [a, b] = h.pods.map((pod) => pod.baseUrl) as [string, string];
-      const users = await h.users(4, 'pgfrozen');
-      const roomId = await h.room(nth(users, 0), users);
-      const options = { ackTimeoutMs: ACK_BOUND_MS + 10_000 };
-      const senderA = h.client(nth(users, 0), { ...options, label: 'sender@A', urls: [a, b] });
-      const watcherA = h.client(nth(users, 1), { ...options, label: 'watcher@A', urls: [a, b] });
-      const senderB = h.client(nth(users, 2), { ...options, label: 'sender@B', urls: [b, a] });
-      const watcherB = h.client(nth(users, 3), { ...options, label: 'watcher@B', urls: [b, a] });
-      const everyone = [senderA, watcherA, senderB, watcherB];
-      await allReady(everyone, 15_000);
+      const { a, b, roomId, senderA, watcherA, senderB, watcherB, everyone } = await senderAndWatcherPerPod(h, 'pgfrozen', 4, 10_000);
       await Promise.all([sendMany(senderA, roomId, 5), sendMany(senderB, roomId, 5)]);
       await waitForConvergence(h.store, everyone, roomId, 20_000);
       const newEventsBefore = [watcherA, watcherB].map((client) => newEventCount(client, roomId));
