@@ -1,25 +1,42 @@
-const { NxAppWebpackPlugin } = require('@nx/webpack/app-plugin');
-const { join } = require('path');
+// Bundles the backend into dist/backend/main.js (CommonJS, Node 24). TypeScript is compiled by
+// ts-loader (transpile only; `nx run backend:typecheck` type-checks), keeping decorator metadata
+// for Nest's dependency injection. The shared contracts are bundled in from source; every npm
+// package stays external and is loaded from node_modules at run time.
+const { join, resolve } = require('node:path');
 
-module.exports = {
+const root = resolve(__dirname, '..');
+
+module.exports = (_env, argv) => ({
+  mode: argv.mode === 'development' ? 'development' : 'production',
+  target: 'node24',
+  context: __dirname,
+  entry: { main: './src/main.ts' },
   output: {
-    path: join(__dirname, '../dist/backend'),
+    path: join(root, 'dist/backend'),
+    filename: '[name].js',
     clean: true,
-    ...(process.env.NODE_ENV !== 'production' && {
-      devtoolModuleFilenameTemplate: '[absolute-resource-path]',
-    }),
+    devtoolModuleFilenameTemplate: '[absolute-resource-path]',
   },
-  plugins: [
-    new NxAppWebpackPlugin({
-      target: 'node',
-      compiler: 'tsc',
-      main: './src/main.ts',
-      tsConfig: './tsconfig.app.json',
-      assets: ['./src/assets'],
-      optimization: false,
-      outputHashing: 'none',
-      generatePackageJson: true,
-      sourceMap: true,
-    }),
+  devtool: 'source-map',
+  optimization: { minimize: false, nodeEnv: false },
+  resolve: {
+    extensions: ['.ts', '.js'],
+    alias: { '@chat/contracts': join(root, 'libs/contracts/src/index.ts') },
+  },
+  externalsPresets: { node: true },
+  externals: [
+    ({ request }, callback) =>
+      /^[@a-z]/.test(request) && !request.startsWith('@chat/') ? callback(null, `commonjs ${request}`) : callback(),
   ],
-};
+  module: {
+    rules: [
+      {
+        test: /\.ts$/,
+        loader: 'ts-loader',
+        exclude: /node_modules/,
+        options: { configFile: join(__dirname, 'tsconfig.app.json'), transpileOnly: true },
+      },
+    ],
+  },
+  stats: 'errors-warnings',
+});

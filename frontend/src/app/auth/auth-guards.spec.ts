@@ -1,18 +1,20 @@
 import { TestBed } from '@angular/core/testing';
-import { Router, UrlTree, provideRouter, type Route, type UrlSegment } from '@angular/router';
+import { Router, UrlTree, provideRouter, type PartialMatchRouteSnapshot, type Route, type UrlSegment } from '@angular/router';
 import { adminGuard, authGuard, guestGuard } from './auth-guards';
 import { SessionStore } from './session-store';
 
 describe('route guards', () => {
   const route: Route = {};
   const segments: UrlSegment[] = [];
+  // The guards read neither the route nor the snapshot.
+  const snapshot = {} as PartialMatchRouteSnapshot;
 
   beforeEach(() => {
     localStorage.clear();
     TestBed.configureTestingModule({ providers: [provideRouter([])] });
   });
 
-  const run = (guard: typeof authGuard) => TestBed.runInInjectionContext(() => guard(route, segments));
+  const run = (guard: typeof authGuard) => TestBed.runInInjectionContext(() => guard(route, segments, snapshot));
   const url = (result: unknown) => (result instanceof UrlTree ? TestBed.inject(Router).serializeUrl(result) : result);
 
   it('sends a visitor without a session to the login page', () => {
