@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { getMetadataStorage } from 'class-validator';
 import { parse, parseAllDocuments } from 'yaml';
@@ -9,7 +10,15 @@ import { BACKEND_MAIN, REPO_ROOT } from '../support/env';
 
 const DOCKER = join(REPO_ROOT, 'docker');
 const read = (path: string) => readFileSync(join(DOCKER, path), 'utf8');
-type Doc = Record<string, unknown> & { kind?: string; spec?: Record<string, unknown>; data?: Record<string, string> };
+type Labels = Record<string, string>;
+type Doc = Record<string, unknown> & {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; labels?: Labels; annotations?: Labels };
+  spec?: Record<string, unknown>;
+  data?: Labels;
+  stringData?: Labels;
+};
 
 /** Every variable the backend's configuration accepts (from its validation rules). */
 const KNOWN_VARIABLES = new Set(
@@ -19,14 +28,131 @@ const KNOWN_VARIABLES = new Set(
 );
 const POD_COMMAND = ['node', 'dist/backend/main.js'];
 
+/** Files in docker/k8s that `kubectl apply -k` leaves out: the kustomization itself and optional extras. */
+const NOT_IN_KUSTOMIZATION = ['kustomization.yaml', 'servicemonitor.yaml'];
+
+function kustomizationResources(): string[] {
+  return (parse(read('k8s/kustomization.yaml')) as { resources: string[] }).resources;
+}
+
+function parseManifests(file: string): Doc[] {
+  return parseAllDocuments(read(`k8s/${file}`)).map((document) => {
+    if (document.errors.length) throw new Error(`${file}: ${document.errors[0].message}`);
+    return document.toJS() as Doc;
+  });
+}
+
 function manifests(): Doc[] {
-  const kustomization = parse(read('k8s/kustomization.yaml')) as { resources: string[] };
-  return kustomization.resources.flatMap((file) =>
-    parseAllDocuments(read(`k8s/${file}`)).map((document) => {
-      if (document.errors.length) throw new Error(`${file}: ${document.errors[0].message}`);
-      return document.toJS() as Doc;
-    }),
-  );
+  return kustomizationResources().flatMap(parseManifests);
+}
+
+function only(docs: Doc[], kind: string): Doc {
+  const found = docs.filter((doc) => doc.kind === kind);
+  expect(found.map((doc) => doc.kind)).toEqual([kind]);
+  return found[0];
+}
+
+interface Probe {
+  httpGet?: { path?: string; port?: string | number };
+}
+interface Container {
+  ports?: { name?: string; containerPort: number }[];
+  envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
+  readinessProbe?: Probe;
+  livenessProbe?: Probe;
+  startupProbe?: Probe;
+  lifecycle?: { preStop?: { sleep?: { seconds: number }; exec?: { command: string[] } } };
+  resources?: { requests?: Labels; limits?: Labels };
+  securityContext?: { allowPrivilegeEscalation?: boolean; readOnlyRootFilesystem?: boolean; capabilities?: { drop?: string[] } };
+}
+interface PodTemplate {
+  metadata: { labels: Labels; annotations?: Labels };
+  spec: {
+    containers: Container[];
+    terminationGracePeriodSeconds?: number;
+    securityContext?: { runAsNonRoot?: boolean; seccompProfile?: { type: string } };
+  };
+}
+interface ServicePort {
+  name?: string;
+  port: number;
+  targetPort?: string | number;
+}
+
+function podTemplate(docs: Doc[]): PodTemplate {
+  return (only(docs, 'Deployment').spec as { template: PodTemplate }).template;
+}
+
+function servicePorts(service: Doc): ServicePort[] {
+  return (service.spec as { ports: ServicePort[] }).ports;
+}
+
+/** The preStop pause: the native sleep action, or `exec: sleep N` on clusters older than 1.30. */
+function preStopSeconds(container: Container): number {
+  const preStop = container.lifecycle?.preStop;
+  const [command, seconds] = preStop?.exec?.command ?? [];
+  return preStop?.sleep?.seconds ?? (command === 'sleep' ? Number(seconds) : NaN);
+}
+
+/**
+ * Node script: checks each document (JSON on stdin) against the Kubernetes JSON schema of its apiVersion and
+ * kind from kubernetes-models, looked up generically (an unknown kind is a problem), and prints the problems
+ * as a JSON array. The Kubernetes schemas accept properties they do not define (`replica: 3` passes them)
+ * while `kubectl apply` rejects unknown fields, so once a document is valid every field is probed: a field
+ * is known when a value of the wrong type there makes validation fail at its path.
+ */
+const SCHEMA_CHECK = `
+import { readFileSync } from 'node:fs';
+
+const pointer = (path) => path.map((key) => '/' + String(key).replaceAll('~', '~0').replaceAll('/', '~1')).join('');
+const problems = [];
+for (const doc of JSON.parse(readFileSync(0, 'utf8'))) {
+  const name = doc.kind + '/' + doc.metadata?.name;
+  const [group, version] = String(doc.apiVersion).includes('/') ? doc.apiVersion.split('/') : ['', doc.apiVersion];
+  const models = await import('kubernetes-models/' + (group ? group + '/' : '') + version).catch(() => ({}));
+  const Model = models[doc.kind];
+  if (Model?.kind !== doc.kind || Model.apiVersion !== doc.apiVersion) {
+    problems.push(name + ': no Kubernetes schema for ' + doc.apiVersion + ' ' + doc.kind);
+    continue;
+  }
+  const errorsOf = (data) => {
+    try {
+      new Model(data).validate();
+      return [];
+    } catch (error) {
+      if (!Array.isArray(error.errors)) throw error;
+      return error.errors;
+    }
+  };
+  const invalid = errorsOf(doc);
+  if (invalid.length) {
+    problems.push(name + ': ' + invalid.map((error) => error.instancePath + ' ' + error.message).join(', '));
+    continue;
+  }
+  const probeFields = (value, path) => {
+    if (Array.isArray(value)) return value.forEach((item, index) => probeFields(item, [...path, index]));
+    if (value === null || typeof value !== 'object') return;
+    for (const [key, child] of Object.entries(value)) {
+      const probe = structuredClone(doc);
+      path.reduce((node, step) => node[step], probe)[key] = typeof child === 'boolean' ? 'not-a-boolean' : true;
+      const at = pointer([...path, key]);
+      if (errorsOf(probe).some((error) => error.instancePath === at)) probeFields(child, [...path, key]);
+      else problems.push(name + ': unknown field ' + at);
+    }
+  };
+  probeFields(doc, []);
+}
+process.stdout.write(JSON.stringify(problems));
+`;
+
+/** kubernetes-models is ESM-only, which Jest's CommonJS runtime cannot load, so plain Node runs the check. */
+function schemaProblems(docs: Doc[]): string[] {
+  const output = execFileSync(process.execPath, ['--input-type=module', '--eval', SCHEMA_CHECK], {
+    cwd: REPO_ROOT,
+    input: JSON.stringify(docs),
+    encoding: 'utf8',
+  });
+  return JSON.parse(output) as string[];
 }
 
 describe('docker/ and Kubernetes configuration', () => {
@@ -62,7 +188,7 @@ describe('docker/ and Kubernetes configuration', () => {
   it('Kubernetes manifests parse and configure only variables the backend accepts', () => {
     const docs = manifests();
     expect(docs.map((doc) => doc.kind).sort()).toEqual(
-      ['ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'Ingress', 'PodDisruptionBudget', 'Secret', 'Service'].sort(),
+      ['ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'Ingress', 'Ingress', 'PodDisruptionBudget', 'Secret', 'Service'].sort(),
     );
     const configMap = docs.find((doc) => doc.kind === 'ConfigMap')?.data ?? {};
     const secret = (docs.find((doc) => doc.kind === 'Secret') as { stringData: Record<string, string> }).stringData;
@@ -71,12 +197,142 @@ describe('docker/ and Kubernetes configuration', () => {
     expect(() => validateEnvironment({ ...configMap, ...secret, JWT_SECRET: 'x'.repeat(32) })).not.toThrow();
   });
 
+  it('every manifest in the kustomization matches the Kubernetes schema of its kind, with no unknown field', () => {
+    const files = readdirSync(join(DOCKER, 'k8s')).filter((file) => !NOT_IN_KUSTOMIZATION.includes(file));
+    expect(kustomizationResources().sort()).toEqual(files.sort());
+    expect(schemaProblems(manifests())).toEqual([]);
+  });
+
+  it('the schema check catches an unknown field, a wrong type and an unknown kind', () => {
+    const deployment = only(manifests(), 'Deployment');
+    const misspelt = structuredClone(deployment);
+    (misspelt.spec as Record<string, unknown>)['replica'] = 3;
+    const badPort = structuredClone(deployment);
+    const probe = (badPort.spec as { template: PodTemplate }).template.spec.containers[0].readinessProbe;
+    if (probe?.httpGet) probe.httpGet.port = 3000.5;
+    const widget = { apiVersion: 'v1', kind: 'Widget', metadata: { name: 'chat' } };
+    expect(schemaProblems([misspelt, badPort, widget])).toEqual([
+      'Deployment/chat: unknown field /spec/replica',
+      expect.stringMatching(/^Deployment\/chat: .*\/containers\/0\/readinessProbe\/httpGet\/port must be integer/),
+      'Widget/chat: no Kubernetes schema for v1 Widget',
+    ]);
+  });
+
+  it('the HorizontalPodAutoscaler owns the scale, and disruptions take one pod at a time', () => {
+    const docs = manifests();
+    const hpa = only(docs, 'HorizontalPodAutoscaler').spec as {
+      scaleTargetRef: { apiVersion: string; kind: string; name: string };
+      minReplicas: number;
+    };
+    const { apiVersion, kind, name } = hpa.scaleTargetRef;
+    const target = docs.find((doc) => doc.apiVersion === apiVersion && doc.kind === kind && doc.metadata?.name === name);
+    // A replicas field would reset the autoscaler's choice on every kubectl apply.
+    expect(target?.spec).toBeDefined();
+    expect(target?.spec).not.toHaveProperty('replicas');
+    expect(hpa.minReplicas).toBeGreaterThanOrEqual(2);
+
+    const pdb = only(docs, 'PodDisruptionBudget').spec as {
+      maxUnavailable?: number;
+      minAvailable?: number;
+      selector: { matchLabels: Labels };
+    };
+    expect(podTemplate(docs).metadata.labels).toMatchObject(pdb.selector.matchLabels);
+    // Absolute numbers only: a percentage would need the scale to judge.
+    if (pdb.minAvailable !== undefined) expect(pdb.minAvailable).toBeLessThan(hpa.minReplicas);
+    else expect(pdb.maxUnavailable).toBe(1);
+  });
+
+  it('the Service, the Ingress, the probes and the environment refer to what exists', () => {
+    const docs = manifests();
+    const pod = podTemplate(docs);
+    const [container] = pod.spec.containers;
+    const containerPorts = (container.ports ?? []).map((port) => port.name);
+    const service = only(docs, 'Service');
+    expect(pod.metadata.labels).toMatchObject((service.spec as { selector: Labels }).selector);
+    for (const port of servicePorts(service)) expect(containerPorts).toContain(port.targetPort);
+
+    const backends = docs
+      .filter((doc) => doc.kind === 'Ingress')
+      .flatMap((doc) => (doc.spec as { rules: { http: { paths: { backend: unknown }[] } }[] }).rules)
+      .flatMap((rule) => rule.http.paths.map((path) => path.backend as { service: { name: string; port: { name: string } } }));
+    expect(backends.length).toBeGreaterThan(0);
+    for (const backend of backends) {
+      expect(backend.service.name).toBe(service.metadata?.name);
+      expect(servicePorts(service).map((port) => port.name)).toContain(backend.service.port.name);
+    }
+
+    expect(container.readinessProbe?.httpGet).toEqual({ path: '/health/ready', port: 'http' });
+    expect(container.livenessProbe?.httpGet).toEqual({ path: '/health/live', port: 'http' });
+    expect(container.startupProbe?.httpGet).toEqual({ path: '/health/live', port: 'http' });
+    expect(containerPorts).toContain('http');
+
+    expect(container.envFrom).toEqual([
+      { configMapRef: { name: only(docs, 'ConfigMap').metadata?.name } },
+      { secretRef: { name: only(docs, 'Secret').metadata?.name } },
+    ]);
+  });
+
+  it('the pod runs unprivileged, with requests and limits', () => {
+    const pod = podTemplate(manifests());
+    expect(pod.spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    for (const container of pod.spec.containers) {
+      expect(container.securityContext).toEqual({
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'] },
+      });
+      expect(Object.keys(container.resources?.requests ?? {}).sort()).toEqual(['cpu', 'memory']);
+      expect(Object.keys(container.resources?.limits ?? {}).sort()).toEqual(['cpu', 'memory']);
+    }
+  });
+
+  it('the Ingress uses no snippet and no affinity, and keeps /metrics private', () => {
+    const ingresses = manifests().filter((doc) => doc.kind === 'Ingress');
+    const annotations = ingresses.flatMap((doc) => Object.keys(doc.metadata?.annotations ?? {}));
+    // Default ingress-nginx installs refuse snippets; affinity only serves the long-polling fallback.
+    expect(annotations.filter((key) => /snippet|affinity|session-cookie/.test(key))).toEqual([]);
+    const metrics = ingresses.filter((doc) =>
+      (doc.spec as { rules: { http: { paths: { path: string; pathType: string }[] } }[] }).rules.some((rule) =>
+        rule.http.paths.some((path) => path.path === '/metrics' && path.pathType === 'Exact'),
+      ),
+    );
+    expect(metrics.map((doc) => doc.metadata?.annotations?.['nginx.ingress.kubernetes.io/denylist-source-range'])).toEqual([
+      '0.0.0.0/0,::/0',
+    ]);
+  });
+
+  it('with METRICS_TOKEN set, Prometheus scrapes through the optional ServiceMonitor, which sends the token', () => {
+    const docs = manifests();
+    const secret = only(docs, 'Secret');
+    expect(secret.stringData).toHaveProperty('METRICS_TOKEN');
+    // Annotation-based scraping cannot send a bearer token: it would only collect 401s.
+    expect(podTemplate(docs).metadata.annotations ?? {}).not.toHaveProperty(['prometheus.io/scrape']);
+
+    expect(kustomizationResources()).not.toContain('servicemonitor.yaml');
+    const monitor = only(parseManifests('servicemonitor.yaml'), 'ServiceMonitor');
+    expect(monitor.apiVersion).toBe('monitoring.coreos.com/v1');
+    const service = only(docs, 'Service');
+    const spec = monitor.spec as {
+      selector: { matchLabels: Labels };
+      endpoints: { port: string; path: string; authorization?: { type: string; credentials: { name: string; key: string } } }[];
+    };
+    expect(service.metadata?.labels).toMatchObject(spec.selector.matchLabels);
+    expect(spec.endpoints.length).toBeGreaterThan(0);
+    for (const endpoint of spec.endpoints) {
+      expect(servicePorts(service).map((port) => port.name)).toContain(endpoint.port);
+      expect(endpoint.path).toBe('/metrics');
+      expect(endpoint.authorization).toEqual({ type: 'Bearer', credentials: { name: secret.metadata?.name, key: 'METRICS_TOKEN' } });
+    }
+  });
+
   it('the pod drains within the grace period Kubernetes gives it', () => {
     const docs = manifests();
     const configMap = docs.find((doc) => doc.kind === 'ConfigMap')?.data ?? {};
-    const pod = (docs.find((doc) => doc.kind === 'Deployment')?.spec as { template: { spec: Record<string, unknown> } }).template.spec;
-    const preStopMs = 5000;
-    const graceMs = Number(pod['terminationGracePeriodSeconds']) * 1000;
+    const pod = podTemplate(docs).spec;
+    // The kubelet runs preStop before SIGTERM, and the grace period counts from the deletion.
+    const preStopMs = preStopSeconds(pod.containers[0]) * 1000;
+    expect(preStopMs).toBeGreaterThan(0);
+    const graceMs = Number(pod.terminationGracePeriodSeconds) * 1000;
     expect(preStopMs + Number(configMap['SHUTDOWN_GRACE_MS'])).toBeLessThan(graceMs);
   });
 });
