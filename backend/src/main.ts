@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule, MigrateModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { LOG_LEVELS, LogLevelName, loadEnvironment } from './config/environment';
+import { contentSecurityPolicy } from './common/content-security-policy';
 import { HttpErrorFilter } from './common/http-exception.filter';
 import { setUpOpenApi } from './common/openapi';
 import { ContractValidationPipe } from './common/validation.pipe';
@@ -23,20 +24,9 @@ async function serve(): Promise<void> {
   const log = new NestLogger('Main');
   app.set('trust proxy', true);
   app.disable('x-powered-by');
-  // The Angular client and Swagger UI are served from here: allow their own scripts and styles only.
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          connectSrc: ["'self'", 'ws:', 'wss:'],
-          imgSrc: ["'self'", 'data:'],
-          styleSrc: ["'self'", "'unsafe-inline'"],
-          scriptSrc: ["'self'", "'unsafe-inline'"],
-        },
-      },
-    }),
-  );
+  // helmet's headers, but our own CSP: helmet's fixed upgrade-insecure-requests blanks the page over plain http.
+  app.use(helmet({ contentSecurityPolicy: false }));
+  app.use(contentSecurityPolicy(config.corsOrigins));
   app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready', 'metrics'] });
   app.useGlobalPipes(new ContractValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());

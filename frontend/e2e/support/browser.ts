@@ -38,7 +38,8 @@ export function count(locator: Locator, n: number, timeout = UI_TIMEOUT_MS): Pro
   return eventually(async () => expect(await locator.count()).toBe(n), timeout);
 }
 
-export function launchBrowser(): Promise<Browser> {
+/** `extraArgs`: e.g. `--host-resolver-rules=MAP chat.test 127.0.0.1` to reach a pod under another host name. */
+export function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
@@ -48,6 +49,7 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--no-first-run',
+      ...extraArgs,
     ],
   });
 }
