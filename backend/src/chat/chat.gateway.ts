@@ -30,6 +30,7 @@ import { Lifecycle } from '../health/lifecycle';
 import { MetricsService } from '../metrics/metrics.service';
 import { Broadcaster, ChatServer, ChatSocket } from '../realtime/broadcaster';
 import { roomChannel, userChannel } from '../realtime/channels';
+import { refuseNewSessionsWhile } from '../realtime/drain-gate';
 import { PresenceService } from '../realtime/presence.service';
 import { RealtimePubSub } from '../realtime/pubsub';
 import { RoomsRepository } from '../rooms/rooms.repository';
@@ -68,11 +69,9 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   afterInit(server: ChatServer): void {
     this.broadcaster.attach(server);
+    // A draining pod refuses new sessions over HTTP (503), where clients and balancers retry elsewhere.
+    refuseNewSessionsWhile(server.engine, () => this.lifecycle.draining);
     server.use((socket, next) => {
-      if (this.lifecycle.draining) {
-        next(refusal(new AppError(ErrorCode.UNAVAILABLE, 'This server is shutting down; connect to another one')));
-        return;
-      }
       const token: unknown = socket.handshake.auth?.['token'];
       this.auth
         .authenticate(typeof token === 'string' ? token : undefined)

@@ -1,4 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import { AppConfig } from '../config/app-config';
 import { Lifecycle } from '../health/lifecycle';
 import { MessageWriter } from '../messages/message-writer';
@@ -9,10 +11,11 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 const FORCE_CLOSE_AFTER_MS = 1_000;
 
 /**
- * Graceful drain on SIGTERM, before Nest closes the servers: readiness turns 503 and new handshakes are
- * refused (Lifecycle.draining); sends already accepted are committed and acked; then this pod's clients
- * are told to reconnect elsewhere, spread over DRAIN_SPREAD_MS so the rest of the fleet is not hit at
- * once. Closing the transport (not a server-side disconnect) makes standard clients reconnect by themselves.
+ * Graceful drain on SIGTERM, before Nest closes the servers: readiness turns 503 and new Engine.IO sessions
+ * get HTTP 503 (Lifecycle.draining, see realtime/drain-gate.ts); HTTP keep-alive connections are let go;
+ * sends already accepted are committed and acked; then this pod's clients are told to reconnect elsewhere,
+ * spread over DRAIN_SPREAD_MS so the rest of the fleet is not hit at once. Closing the transport (not a
+ * server-side disconnect) makes standard clients reconnect by themselves.
  */
 @Injectable()
 export class DrainService implements BeforeApplicationShutdown {
@@ -23,11 +26,14 @@ export class DrainService implements BeforeApplicationShutdown {
     private readonly lifecycle: Lifecycle,
     private readonly writer: MessageWriter,
     private readonly broadcaster: Broadcaster,
+    private readonly httpHost: HttpAdapterHost,
   ) {}
 
   async beforeApplicationShutdown(): Promise<void> {
     this.lifecycle.draining = true;
-    const deadline = Date.now() + this.config.shutdownGraceMs * 0.8;
+    const startedAt = Date.now();
+    const deadline = startedAt + this.config.shutdownGraceMs * 0.8;
+    this.releaseHttpConnections(startedAt + this.config.shutdownGraceMs * 0.9);
     const sockets = this.broadcaster.localSockets();
     this.logger.log(`Draining: ${sockets.length} sockets, ${this.writer.pending} sends in flight`);
     // Let sends already accepted commit and ack while their sockets are still open.
@@ -48,6 +54,19 @@ export class DrainService implements BeforeApplicationShutdown {
     // the client's resend elsewhere with the same clientMsgId returns the original.
     await this.settleWrites(deadline);
     this.logger.log('Drained');
+  }
+
+  /**
+   * The HTTP server's close() closes idle connections and then waits for the busy ones, and a keep-alive
+   * client that sends request after request is never idle for long: from now on every response closes its
+   * connection, and whatever is still open shortly before the grace period ends is cut. Idle connections are
+   * left to close(): closing them now would reset requests that race with it while the pod still serves.
+   */
+  private releaseHttpConnections(cutAt: number): void {
+    const server = this.httpHost.httpAdapter?.getHttpServer() as HttpServer | undefined;
+    if (!server) return;
+    server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => res.setHeader('Connection', 'close'));
+    setTimeout(() => server.closeAllConnections(), Math.max(0, cutAt - Date.now())).unref();
   }
 
   private async settleWrites(deadline: number): Promise<void> {
