@@ -14,7 +14,7 @@ export class RealtimeIoAdapter extends IoAdapter {
     super(app);
   }
 
-  override createIOServer(port: number, options?: ServerOptions): Server {
+  override createIOServer(port: number, options: ServerOptions): Server {
     const origins = this.config.corsOrigins;
     const server = super.createIOServer(port, {
       ...options,
@@ -24,7 +24,7 @@ export class RealtimeIoAdapter extends IoAdapter {
       pingInterval: 20_000,
       pingTimeout: 20_000,
       connectTimeout: 10_000,
-    }) as Server;
+    });
     const adapter = this.pubsub.adapter();
     if (adapter) server.adapter(adapter);
     return server;
