@@ -1,4 +1,4 @@
-import { IMMUTABLE, REVALIDATE, cacheControlFor, chooseContentCoding, isClientRoute, isHashedAsset } from './static-assets';
+import { IMMUTABLE, REVALIDATE, cacheControlFor, chooseContentCoding, isApiPath, isClientRoute, isHashedAsset } from './static-assets';
 
 describe('isHashedAsset', () => {
   it.each([
@@ -27,6 +27,11 @@ describe('isHashedAsset', () => {
     expect(cacheControlFor('index.html')).toBe(REVALIDATE);
     expect(cacheControlFor('favicon.ico')).toBe('no-cache');
   });
+});
+
+describe('isApiPath', () => {
+  it.each(['/api', '/api/', '/api/rooms/1'])('%s is under the global prefix', (path) => expect(isApiPath(path)).toBe(true));
+  it.each(['/', '/apis', '/rooms/api', '/health/live'])('%s is not', (path) => expect(isApiPath(path)).toBe(false));
 });
 
 describe('isClientRoute', () => {

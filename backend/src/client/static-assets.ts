@@ -12,6 +12,11 @@ export const REVALIDATE = 'no-cache';
 /** Paths the backend answers itself; never the client's index.html. */
 const SERVER_PREFIXES = ['/api', '/socket.io', '/health', '/metrics'];
 
+/** The global prefix, whose unknown routes Nest answers itself. */
+export function isApiPath(path: string): boolean {
+  return path === '/api' || path.startsWith('/api/');
+}
+
 /**
  * Angular's output hashing names files `<name>-<8 character hash>.<ext>` (main-7D23TELS.js,
  * chunk-Bax_m3bo.js, media/font-XXXXXXXX.woff2). The hash must contain an upper-case letter or a

@@ -142,7 +142,11 @@ describe('the built client: precompressed, cached by hash, and a CSP that works 
   it('keeps 404s for missing files and the server routes as they were', async () => {
     const missing = await rawGet(baseUrl, '/chunk-ZZZZ9999.js');
     expect(missing.status).toBe(404);
-    expect(header(missing, 'Content-Type')).not.toMatch(/text\/html/);
+    expect(header(missing, 'Content-Type')).toMatch(/^application\/json/);
+    expect(JSON.parse(missing.body.toString('utf8'))).toMatchObject({ error: { code: 'NOT_FOUND' } });
+    const unknownServerPath = await rawGet(baseUrl, '/health/nothing');
+    expect(unknownServerPath.status).toBe(404);
+    expect(JSON.parse(unknownServerPath.body.toString('utf8'))).toMatchObject({ error: { code: 'NOT_FOUND' } });
     const api = await rawGet(baseUrl, '/api/no-such-route', { Accept: 'application/json' });
     expect(api.status).toBe(404);
     expect(JSON.parse(api.body.toString('utf8'))).toMatchObject({ error: { code: 'NOT_FOUND' } });
