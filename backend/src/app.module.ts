@@ -9,7 +9,9 @@ import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { MessagesModule } from './messages/messages.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { PresenceModule } from './presence/presence.module';
 import { RealtimeModule } from './realtime/realtime.module';
+import { RedisModule } from './redis/redis.module';
 import { RoomsModule } from './rooms/rooms.module';
 import { UsersModule } from './users/users.module';
 
@@ -19,11 +21,13 @@ import { UsersModule } from './users/users.module';
     LoggingModule,
     MetricsModule,
     DatabaseModule,
+    RedisModule,
     HealthModule,
     RealtimeModule,
     AuthModule,
     UsersModule,
     RoomsModule,
+    PresenceModule,
     MessagesModule,
     ChatModule,
     AdminModule,

@@ -10,8 +10,8 @@ import { contentSecurityPolicy } from './common/content-security-policy';
 import { HttpErrorFilter } from './common/http-exception.filter';
 import { setUpOpenApi } from './common/openapi';
 import { ContractValidationPipe } from './common/validation.pipe';
-import { RealtimePubSub } from './realtime/pubsub';
 import { RealtimeIoAdapter } from './realtime/realtime-io.adapter';
+import { RedisClients } from './redis/redis-clients';
 
 function logLevels(level: LogLevelName): LogLevel[] {
   return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1) as LogLevel[];
@@ -31,7 +31,7 @@ async function serve(): Promise<void> {
   app.useGlobalPipes(new ContractValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
   if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins, credentials: true });
-  app.useWebSocketAdapter(new RealtimeIoAdapter(app, config, app.get(RealtimePubSub)));
+  app.useWebSocketAdapter(new RealtimeIoAdapter(app, config, app.get(RedisClients)));
   setUpOpenApi(app);
 
   // SIGTERM/SIGINT: drain (DrainService), close servers, Redis and the database, then exit 0 — or exit 1

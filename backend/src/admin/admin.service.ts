@@ -3,7 +3,7 @@ import { AdminRoom, AdminStats, AdminUser, AuditEntry, CursorPage, ErrorCode, LI
 import { AppError } from '../common/app-error';
 import { MessagesService } from '../messages/messages.service';
 import { Broadcaster } from '../realtime/broadcaster';
-import { PodRegistry } from '../realtime/pod-registry';
+import { PodRegistry } from '../presence/pod-registry';
 import { UserEntity } from '../users/user.entity';
 import { AdminRepository } from './admin.repository';
 import { decodeCursor, encodeCursor } from './cursor';

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AuthResponse, LoginRequest, RegisterRequest, User } from '@chat/contracts';
 import { UserEntity } from '../users/user.entity';
 import { toUser } from '../users/user.mapper';
-import { CurrentUser, Public } from './auth.guard';
+import { CurrentUser, Public } from '../common/route-access';
 import { AuthService } from './auth.service';
 
 @ApiTags('auth')

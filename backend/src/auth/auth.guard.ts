@@ -1,33 +1,15 @@
-import { CanActivate, ExecutionContext, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { Role } from '@chat/contracts';
 import { AppError } from '../common/app-error';
+import { PUBLIC_KEY, ROLES_KEY, bearerToken } from '../common/route-access';
 import { UserEntity } from '../users/user.entity';
 import { AuthService } from './auth.service';
 
-const PUBLIC_KEY = 'auth:public';
-const ROLES_KEY = 'auth:roles';
-
-/** Marks a route that needs no token. Everything else does. */
-export const Public = () => SetMetadata(PUBLIC_KEY, true);
-/** Restricts a route to the given roles (e.g. admin). */
-export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
-
 type AuthedRequest = Request & { user?: UserEntity };
 
-export const CurrentUser = createParamDecorator((_: unknown, context: ExecutionContext): UserEntity => {
-  const user = context.switchToHttp().getRequest<AuthedRequest>().user;
-  if (!user) throw new AppError('UNAUTHORIZED', 'Not authenticated');
-  return user;
-});
-
-export function bearerToken(header: string | undefined): string | undefined {
-  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
-  return match?.[1];
-}
-
-/** Global guard: bearer JWT on every HTTP route not marked @Public(), then role checks. */
+/** Global guard: bearer JWT on every HTTP route not marked @Public(), then role checks; sets the request's user for @CurrentUser(). */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(

@@ -1,10 +1,10 @@
 import { AppError } from '../common/app-error';
 import { AppConfig } from '../config/app-config';
-import { RealtimePubSub } from '../realtime/pubsub';
+import { RedisClients } from '../redis/redis-clients';
 import { LoginThrottle, MAX_FAILED_LOGINS } from './login-throttle';
 
 describe('LoginThrottle (embedded mode, in memory)', () => {
-  const throttle = () => new LoginThrottle({ redis: null } as RealtimePubSub, { redisKeyPrefix: 'chat:' } as AppConfig);
+  const throttle = () => new LoginThrottle({ command: null } as RedisClients, { redisKeyPrefix: 'chat:' } as AppConfig);
 
   it('refuses a username after too many failures, and only that one', async () => {
     const guard = throttle();

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ErrorCode } from '@chat/contracts';
 import { AppError } from '../common/app-error';
 import { AppConfig } from '../config/app-config';
-import { RealtimePubSub } from '../realtime/pubsub';
+import { RedisClients } from '../redis/redis-clients';
 
 /** Failed logins allowed per username within the window before further attempts are refused. */
 export const MAX_FAILED_LOGINS = 10;
@@ -21,7 +21,7 @@ export class LoginThrottle {
   private readonly local = new Map<string, { count: number; until: number }>();
 
   constructor(
-    private readonly pubsub: RealtimePubSub,
+    private readonly redis: RedisClients,
     private readonly config: AppConfig,
   ) {}
 
@@ -36,7 +36,7 @@ export class LoginThrottle {
   }
 
   async failed(username: string): Promise<void> {
-    const redis = this.pubsub.redis;
+    const redis = this.redis.command;
     if (!redis) {
       if (this.local.size >= LOCAL_ENTRIES_MAX) this.forgetExpired();
       const entry = this.localEntry(username);
@@ -44,7 +44,7 @@ export class LoginThrottle {
       return;
     }
     try {
-      await redis.command.multi().incr(this.key(username)).expire(this.key(username), FAILED_LOGIN_WINDOW_SECONDS, 'NX').exec();
+      await redis.multi().incr(this.key(username)).expire(this.key(username), FAILED_LOGIN_WINDOW_SECONDS, 'NX').exec();
     } catch (error) {
       this.logger.warn(`could not count a failed login: ${(error as Error).message}`);
     }
@@ -52,14 +52,14 @@ export class LoginThrottle {
 
   async succeeded(username: string): Promise<void> {
     this.local.delete(username);
-    await this.pubsub.redis?.command.del(this.key(username)).catch(() => undefined);
+    await this.redis.command?.del(this.key(username)).catch(() => undefined);
   }
 
   private async failures(username: string): Promise<number> {
-    const redis = this.pubsub.redis;
+    const redis = this.redis.command;
     if (!redis) return this.localEntry(username).count;
     try {
-      return Number((await redis.command.get(this.key(username))) ?? 0);
+      return Number((await redis.get(this.key(username))) ?? 0);
     } catch (error) {
       this.logger.warn(`could not read failed logins: ${(error as Error).message}`);
       return 0;

@@ -31,8 +31,8 @@ import { MetricsService } from '../metrics/metrics.service';
 import { Broadcaster, ChatServer, ChatSocket } from '../realtime/broadcaster';
 import { roomChannel, userChannel } from '../realtime/channels';
 import { refuseNewSessionsWhile } from '../realtime/drain-gate';
-import { PresenceService } from '../realtime/presence.service';
-import { RealtimePubSub } from '../realtime/pubsub';
+import { PresenceService } from '../presence/presence.service';
+import { RedisClients } from '../redis/redis-clients';
 import { RoomsRepository } from '../rooms/rooms.repository';
 import { toUser } from '../users/user.mapper';
 import { SlowConsumerGuard } from './slow-consumer.guard';
@@ -47,7 +47,7 @@ function refusal(error: AppError): Error {
 /**
  * The Socket.IO endpoint. Handshakes carry a bearer token; every request is validated against the
  * contract's DTOs and answered through its ack (errors by WsAckFilter). The timeline goes through
- * MessagesService (store, then broadcast); the pub/sub provider tells it when fan-out recovered.
+ * MessagesService (store, then broadcast); RedisClients tells it when fan-out recovered.
  */
 @WebSocketGateway()
 @UseFilters(WsAckFilter)
@@ -57,7 +57,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   constructor(
     private readonly auth: AuthService,
-    private readonly pubsub: RealtimePubSub,
+    private readonly redis: RedisClients,
     private readonly messages: MessagesService,
     private readonly rooms: RoomsRepository,
     private readonly presence: PresenceService,
@@ -85,7 +85,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     });
     // After a fan-out outage this pod may have missed events, and other pods may have missed this
     // pod's: every socket everywhere re-checks its rooms (session:ready) and syncs those that moved.
-    this.pubsub.onRecovered(() => {
+    this.redis.onRecovered(() => {
       this.logger.warn('Fan-out recovered; re-announcing room heads to every socket');
       this.broadcaster.resyncOtherPods();
       void this.reannounceAll();

@@ -5,7 +5,7 @@ import { ChatGateway } from './chat.gateway';
 import { DrainService } from './drain.service';
 import { SlowConsumerGuard } from './slow-consumer.guard';
 
-/** The socket endpoint: gets the Redis pub/sub provider (RealtimeModule) and the message repository (MessagesModule) by DI. */
+/** The socket endpoint, on top of every feature; Redis, realtime transport and presence come from their global modules. */
 @Module({
   imports: [MessagesModule, RoomsModule],
   providers: [ChatGateway, DrainService, SlowConsumerGuard],

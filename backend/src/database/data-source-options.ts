@@ -1,12 +1,7 @@
 import { DataSourceOptions } from 'typeorm';
-import { UserEntity } from '../users/user.entity';
-import { RoomEntity } from '../rooms/room.entity';
-import { RoomMemberEntity } from '../rooms/room-member.entity';
-import { MessageEntity } from '../messages/message.entity';
 import { InitialSchema1763856000000 } from './migrations/1763856000000-initial-schema';
 import { AuditLog1763942400000 } from './migrations/1763942400000-audit-log';
 
-export const ENTITIES = [UserEntity, RoomEntity, RoomMemberEntity, MessageEntity];
 export const MIGRATIONS = [InitialSchema1763856000000, AuditLog1763942400000];
 
 export interface ConnectionSettings {
@@ -15,12 +10,15 @@ export interface ConnectionSettings {
   statementTimeoutMs: number;
 }
 
-/** TypeORM options shared by the app and the `migrate` command. Schema changes only through migrations. */
+/**
+ * TypeORM options shared by the app and the `migrate` command. Schema changes only through migrations, so
+ * this layer lists no entities: feature modules register theirs with `TypeOrmModule.forFeature`, which the
+ * app's data source picks up (`autoLoadEntities`).
+ */
 export function dataSourceOptions(settings: ConnectionSettings): DataSourceOptions {
   return {
     type: 'postgres',
     url: settings.url,
-    entities: ENTITIES,
     migrations: MIGRATIONS,
     migrationsRun: false,
     synchronize: false,

@@ -37,6 +37,7 @@ class DatabaseShutdown implements OnApplicationShutdown {
           poolSize: config.mode === 'embedded' ? 1 : config.dbPoolSize,
           statementTimeoutMs: config.dbStatementTimeoutMs,
         }),
+        autoLoadEntities: true,
         retryAttempts: 10,
         retryDelay: 1000,
       }),

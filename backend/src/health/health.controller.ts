@@ -3,8 +3,8 @@ import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { withTimeout } from '../common/with-timeout';
 import { DatabaseHealth } from '../database/database-health';
-import { Public } from '../auth/auth.guard';
-import { RealtimePubSub } from '../realtime/pubsub';
+import { Public } from '../common/route-access';
+import { RedisClients } from '../redis/redis-clients';
 import { Lifecycle } from './lifecycle';
 
 const PING_TIMEOUT_MS = 1500;
@@ -18,7 +18,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly database: DatabaseHealth,
     private readonly indicators: HealthIndicatorService,
-    private readonly pubsub: RealtimePubSub,
+    private readonly redis: RedisClients,
     private readonly lifecycle: Lifecycle,
   ) {}
 
@@ -30,7 +30,7 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
-    const redis = this.pubsub.redis;
+    const redis = this.redis.command;
     return this.health.check([
       () => this.probe('database', () => this.database.ping(PING_TIMEOUT_MS)),
       () =>

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { HistoryPage, HistoryQuery } from '@chat/contracts';
-import { CurrentUser } from '../auth/auth.guard';
+import { CurrentUser } from '../common/route-access';
 import { UuidParam } from '../common/uuid-param';
 import { UserEntity } from '../users/user.entity';
 import { MessagesService } from './messages.service';

@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Headers } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { timingSafeEqual } from 'node:crypto';
-import { Public, bearerToken } from '../auth/auth.guard';
+import { Public, bearerToken } from '../common/route-access';
 import { AppError } from '../common/app-error';
 import { AppConfig } from '../config/app-config';
 import { MetricsService } from './metrics.service';

@@ -1,15 +1,20 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
 import type { Server, ServerOptions } from 'socket.io';
 import { AppConfig } from '../config/app-config';
-import { RealtimePubSub } from './pubsub';
+import { RedisClients } from '../redis/redis-clients';
 
-/** Socket.IO server options for every pod, and the Redis adapter in scaled mode. */
+/**
+ * Socket.IO server options for every pod, and in scaled mode Socket.IO's Redis adapter, which carries room
+ * fan-out, membership changes and disconnects between pods (embedded mode keeps the in-memory default).
+ * The sharded adapter is not used: it does not work with ioredis (ioredis#1759).
+ */
 export class RealtimeIoAdapter extends IoAdapter {
   constructor(
     app: INestApplicationContext,
     private readonly config: AppConfig,
-    private readonly pubsub: RealtimePubSub,
+    private readonly redis: RedisClients,
   ) {
     super(app);
   }
@@ -25,8 +30,8 @@ export class RealtimeIoAdapter extends IoAdapter {
       pingTimeout: 20_000,
       connectTimeout: 10_000,
     });
-    const adapter = this.pubsub.adapter();
-    if (adapter) server.adapter(adapter);
+    const fanout = this.redis.fanout;
+    if (fanout) server.adapter(createAdapter(fanout.pub, fanout.sub, { key: `${this.config.redisKeyPrefix}socket.io` }));
     return server;
   }
 }

@@ -1,13 +1,10 @@
 import { Global, Module } from '@nestjs/common';
-import { RoomsRepository } from '../rooms/rooms.repository';
 import { Broadcaster } from './broadcaster';
-import { PodRegistry } from './pod-registry';
-import { PresenceService } from './presence.service';
-import { RealtimePubSub } from './pubsub';
 
+/** Socket.IO transport shared by every feature: emits to rooms and users on every pod. */
 @Global()
 @Module({
-  providers: [RealtimePubSub, Broadcaster, PresenceService, PodRegistry, RoomsRepository],
-  exports: [RealtimePubSub, Broadcaster, PresenceService, PodRegistry],
+  providers: [Broadcaster],
+  exports: [Broadcaster],
 })
 export class RealtimeModule {}

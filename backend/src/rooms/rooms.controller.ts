@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/commo
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AddMemberRequest, CreateDmRequest, CreateRoomRequest, Member, MyRoom, PublicRoomsQuery, Room } from '@chat/contracts';
-import { CurrentUser } from '../auth/auth.guard';
+import { CurrentUser } from '../common/route-access';
 import { UuidParam } from '../common/uuid-param';
 import { UserEntity } from '../users/user.entity';
 import { RoomsService } from './rooms.service';

@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { UsersModule } from '../users/users.module';
+import { RoomMemberEntity } from './room-member.entity';
+import { RoomEntity } from './room.entity';
 import { RoomsController } from './rooms.controller';
 import { RoomsRepository } from './rooms.repository';
 import { RoomsService } from './rooms.service';
 
 @Module({
-  imports: [UsersModule],
+  imports: [TypeOrmModule.forFeature([RoomEntity, RoomMemberEntity]), UsersModule],
   controllers: [RoomsController],
   providers: [RoomsRepository, RoomsService],
   exports: [RoomsRepository, RoomsService],

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { CreateRoomRequest, ErrorCode, LIMITS, Member, MyRoom, Room } from '@chat/contracts';
 import { AppError } from '../common/app-error';
 import { Broadcaster } from '../realtime/broadcaster';
-import { PresenceService } from '../realtime/presence.service';
 import { UserEntity } from '../users/user.entity';
 import { UsersRepository } from '../users/users.repository';
+import { OnlineUsers } from './online-users';
 import { RoomsRepository } from './rooms.repository';
 
 /** Room life cycle and membership rules; membership changes reach live sockets on every pod. */
@@ -14,7 +14,7 @@ export class RoomsService {
     private readonly rooms: RoomsRepository,
     private readonly users: UsersRepository,
     private readonly broadcaster: Broadcaster,
-    private readonly presence: PresenceService,
+    private readonly onlineUsers: OnlineUsers,
   ) {}
 
   async create(owner: UserEntity, request: CreateRoomRequest): Promise<MyRoom> {
@@ -82,7 +82,7 @@ export class RoomsService {
       throw AppError.forbidden('You are not a member of this room');
     }
     const members = await this.rooms.members(roomId);
-    const online = await this.presence.online(members.map((m) => m.id));
+    const online = await this.onlineUsers.online(members.map((m) => m.id));
     return members.map((member) => ({ ...member, online: online.has(member.id) }));
   }
 

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { LIMITS, User, UserSearchQuery } from '@chat/contracts';
-import { CurrentUser } from '../auth/auth.guard';
+import { CurrentUser } from '../common/route-access';
 import { UserEntity } from './user.entity';
 import { toUser } from './user.mapper';
 import { UsersRepository } from './users.repository';

@@ -1,8 +1,8 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
-import { Broadcaster } from './broadcaster';
-import { RealtimePubSub } from './pubsub';
+import { Broadcaster } from '../realtime/broadcaster';
+import { RedisClients } from '../redis/redis-clients';
 
 /** A pod that has not beaten its heart for this long is dead. */
 export const POD_TTL_MS = 15_000;
@@ -29,7 +29,7 @@ export class PodRegistry implements OnApplicationBootstrap, BeforeApplicationShu
 
   constructor(
     private readonly config: AppConfig,
-    private readonly pubsub: RealtimePubSub,
+    private readonly redis: RedisClients,
     private readonly broadcaster: Broadcaster,
     private readonly metrics: MetricsService,
   ) {
@@ -58,9 +58,9 @@ export class PodRegistry implements OnApplicationBootstrap, BeforeApplicationShu
   /** Leaves the registry while Redis is still open (it closes in the shutdown hooks after this). */
   async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    const redis = this.pubsub.redis;
+    const redis = this.redis.command;
     if (!redis) return;
-    await redis.command
+    await redis
       .multi()
       .zrem(this.podsKey, this.config.podId)
       .del(this.podKey(this.config.podId))
@@ -78,11 +78,11 @@ export class PodRegistry implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private async beat(): Promise<void> {
-    const redis = this.pubsub.redis;
+    const redis = this.redis.command;
     if (redis) {
       const me = this.self();
       try {
-        await redis.command
+        await redis
           .multi()
           .zadd(this.podsKey, Date.now(), me.podId)
           .hset(this.podKey(me.podId), {
@@ -101,17 +101,17 @@ export class PodRegistry implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** Ids of pods with a recent heartbeat. */
   async liveIds(): Promise<Set<string>> {
-    const redis = this.pubsub.redis;
+    const redis = this.redis.command;
     if (!redis) return new Set([this.config.podId]);
-    return new Set(await redis.command.zrangebyscore(this.podsKey, Date.now() - POD_TTL_MS, '+inf'));
+    return new Set(await redis.zrangebyscore(this.podsKey, Date.now() - POD_TTL_MS, '+inf'));
   }
 
   /** Every live pod with the numbers of its last heartbeat. */
   async live(): Promise<PodInfo[]> {
-    const redis = this.pubsub.redis;
+    const redis = this.redis.command;
     if (!redis) return [this.self()];
     const ids = [...(await this.liveIds())].sort();
-    const pipeline = redis.command.pipeline();
+    const pipeline = redis.pipeline();
     for (const id of ids) pipeline.hgetall(this.podKey(id));
     const results = (await pipeline.exec()) ?? [];
     return ids.flatMap((podId, index) => {

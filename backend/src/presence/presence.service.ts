@@ -1,10 +1,11 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { Broadcaster } from '../realtime/broadcaster';
+import { RedisClients } from '../redis/redis-clients';
+import { OnlineUsers } from '../rooms/online-users';
 import { RoomsRepository } from '../rooms/rooms.repository';
-import { Broadcaster } from './broadcaster';
 import { PodRegistry } from './pod-registry';
 import { MemoryPresenceStore, PresenceStore } from './presence.store';
-import { RealtimePubSub } from './pubsub';
 import { RedisPresenceStore } from './redis-presence.store';
 
 /**
@@ -12,19 +13,19 @@ import { RedisPresenceStore } from './redis-presence.store';
  * or went. Best-effort by design: a Redis outage loses presence updates, never messages.
  */
 @Injectable()
-export class PresenceService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class PresenceService implements OnlineUsers, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(PresenceService.name);
   private readonly store: PresenceStore;
   private readonly redisStore: RedisPresenceStore | null;
 
   constructor(
-    pubsub: RealtimePubSub,
+    redis: RedisClients,
     config: AppConfig,
     private readonly broadcaster: Broadcaster,
     private readonly rooms: RoomsRepository,
     private readonly pods: PodRegistry,
   ) {
-    this.redisStore = pubsub.redis ? new RedisPresenceStore(pubsub.redis.command, config.redisKeyPrefix, config.podId, pods.podsKey) : null;
+    this.redisStore = redis.command ? new RedisPresenceStore(redis.command, config.redisKeyPrefix, config.podId, pods.podsKey) : null;
     this.store = this.redisStore ?? new MemoryPresenceStore();
   }
 

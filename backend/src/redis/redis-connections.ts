@@ -88,10 +88,6 @@ export class RedisConnections {
     this.events.on('recovered', listener);
   }
 
-  async ping(): Promise<void> {
-    await this.command.ping();
-  }
-
   async close(): Promise<void> {
     if (this.probeTimer) clearInterval(this.probeTimer);
     await Promise.allSettled([this.command, this.pub, this.sub].map((client) => client.quit()));

@@ -1,0 +1,47 @@
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
+import { RedisConnections } from './redis-connections';
+
+/** The publish and subscribe connections Socket.IO's Redis adapter fans out through. */
+export interface FanoutConnections {
+  pub: Redis;
+  sub: Redis;
+}
+
+/**
+ * The pod's Redis in scaled mode; in embedded mode there is none and every getter answers null, so
+ * callers fall back to their in-process stand-ins (presence store, login counts, one-pod registry).
+ */
+@Injectable()
+export class RedisClients implements OnApplicationShutdown {
+  private readonly connections: RedisConnections | null;
+
+  constructor(config: AppConfig, metrics: MetricsService) {
+    this.connections = config.redisUrl
+      ? new RedisConnections(config.redisUrl, `${config.redisKeyPrefix}probe:${config.podId}`, (connection) =>
+          metrics.redisReconnects.inc({ connection }),
+        )
+      : null;
+  }
+
+  /** The connection for commands (keys, counters, pipelines), or null in embedded mode. */
+  get command(): Redis | null {
+    return this.connections?.command ?? null;
+  }
+
+  /** The connections for Socket.IO's Redis adapter, or null in embedded mode (in-memory adapter). */
+  get fanout(): FanoutConnections | null {
+    return this.connections ? { pub: this.connections.pub, sub: this.connections.sub } : null;
+  }
+
+  /** Called when fan-out may have dropped events (Redis came back); not called in embedded mode. */
+  onRecovered(listener: () => void): void {
+    this.connections?.onRecovered(listener);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.connections?.close();
+  }
+}
