@@ -1,5 +1,30 @@
+import path from 'node:path';
 import nx from '@nx/eslint-plugin';
+import boundaries from 'eslint-plugin-boundaries';
 import baseConfig from '../eslint.config.mjs';
+
+/**
+ * Folders of src/app form layers; each may import only the ones below it, so no two folders
+ * import each other. Lower layers reach upward through injection tokens the upper ones provide.
+ */
+const layers = ['core', 'auth', 'rooms', 'chat', 'admin', 'shell'];
+/** What each layer may import besides itself (default: nothing). */
+const allowed = {
+  core: [],
+  auth: ['core'],
+  rooms: ['auth', 'core'],
+  chat: ['rooms', 'auth', 'core'],
+  admin: ['chat', 'rooms', 'auth', 'core'],
+  shell: ['admin', 'chat', 'rooms', 'auth', 'core'],
+  // app.ts, app.config.ts, app.routes.ts: the composition root.
+  app: layers,
+  // main.ts and the test setup.
+  entry: ['app'],
+  // Test fixtures, imported by specs of every layer.
+  testing: [],
+};
+/** The wire types (@chat/contracts; which projects may use them is Nx's rule). */
+const shared = 'contracts';
 
 /** Contract classes carry class-validator decorators: the browser may only use them as types. */
 const contractClasses = [
@@ -54,6 +79,42 @@ export default [
               importNames: contractClasses,
               allowTypeImports: true,
               message: 'Use `import type`: a value import would put class-validator in the browser bundle.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    plugins: { boundaries },
+    settings: {
+      // Patterns are relative to the workspace root, so the contracts lib can be told apart.
+      'boundaries/root-path': path.resolve(import.meta.dirname, '..'),
+      // First match wins: the app and src root files are what the folders above leave.
+      'boundaries/elements': [
+        ...layers.map((type) => ({ type, pattern: `frontend/src/app/${type}`, partialMatch: false })),
+        { type: 'testing', pattern: 'frontend/src/testing', partialMatch: false },
+        { type: 'app', pattern: 'frontend/src/app', partialMatch: false },
+        { type: 'entry', pattern: 'frontend/src', partialMatch: false },
+        { type: shared, pattern: 'libs/contracts', partialMatch: false },
+      ],
+      'import/resolver': { typescript: { project: `${import.meta.dirname}/tsconfig.spec.json` } },
+    },
+    rules: {
+      'boundaries/no-unknown-files': 'error',
+      'boundaries/dependencies': [
+        'error',
+        {
+          default: 'disallow',
+          policies: [
+            ...Object.entries(allowed).map(([type, below]) => ({
+              from: { element: { type } },
+              allow: { to: { element: { types: { anyOf: [type, ...below, shared] } } } },
+            })),
+            {
+              from: { file: { path: '**/*.spec.ts' } },
+              allow: { to: { element: { type: 'testing' } } },
             },
           ],
         },

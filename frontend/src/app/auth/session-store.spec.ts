@@ -1,12 +1,14 @@
 import { TestBed } from '@angular/core/testing';
 import { Router, provideRouter } from '@angular/router';
-import { SESSION_EXPIRED_MESSAGE, SessionStore } from './session-store';
+import { SESSION_EXPIRED_MESSAGE, SessionStore, USER_DATA_KEYS } from './session-store';
 
 const ALICE = { id: 'u1', username: 'alice', displayName: 'Alice', role: 'user' as const };
 
 describe('SessionStore', () => {
   function setup(): { session: SessionStore; navigate: jest.SpyInstance } {
-    TestBed.configureTestingModule({ providers: [provideRouter([])] });
+    TestBed.configureTestingModule({
+      providers: [provideRouter([]), { provide: USER_DATA_KEYS, useValue: (id: string) => [`chat.outbox.${id}`, `chat.drafts.${id}`] }],
+    });
     const navigate = jest.spyOn(TestBed.inject(Router), 'navigateByUrl').mockResolvedValue(true);
     return { session: TestBed.inject(SessionStore), navigate };
   }

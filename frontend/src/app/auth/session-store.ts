@@ -1,11 +1,19 @@
 import { DOCUMENT } from '@angular/common';
-import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
+import { DestroyRef, Injectable, InjectionToken, computed, inject, signal } from '@angular/core';
 import { Router } from '@angular/router';
 import type { AuthResponse, User } from '@chat/contracts';
-import { userDataKeys } from '../chat/chat-persistence';
 
 const TOKEN_KEY = 'chat.token';
 const USER_KEY = 'chat.user';
+
+/**
+ * localStorage keys holding one user's data that a logout by choice removes (unsent messages,
+ * drafts). The features owning those keys provide them at the app root; auth knows none of them.
+ */
+export const USER_DATA_KEYS = new InjectionToken<(userId: string) => string[]>('USER_DATA_KEYS', {
+  providedIn: 'root',
+  factory: () => () => [],
+});
 
 export const SESSION_EXPIRED_MESSAGE = 'Your session expired, please log in again';
 
@@ -30,6 +38,7 @@ function isUser(value: unknown): value is User {
 export class SessionStore {
   private readonly router = inject(Router);
   private readonly storage: Storage | null = inject(DOCUMENT).defaultView?.localStorage ?? null;
+  private readonly userDataKeys = inject(USER_DATA_KEYS);
 
   private readonly tokenState = signal<string | null>(this.read(TOKEN_KEY));
   private readonly userState = signal<User | null>(this.readUser());
@@ -69,7 +78,7 @@ export class SessionStore {
   /** Log out by choice: this device forgets the user's unsent messages and drafts too. */
   logout(): void {
     const userId = this.userState()?.id;
-    if (userId) for (const key of userDataKeys(userId)) this.remove(key);
+    if (userId) for (const key of this.userDataKeys(userId)) this.remove(key);
     this.end(null);
   }
 

@@ -4,7 +4,6 @@ import { provideRouter } from '@angular/router';
 import type { Ack, HistoryPage, Message, MyRoom, SyncResult } from '@chat/contracts';
 import type { SendMessageRequest, SyncRequest } from '@chat/contracts';
 import { ALICE, BOB, flushPromises, message, myRoom } from '../../testing/fixtures';
-import { AdminApi } from '../admin/admin-api';
 import { SessionStore } from '../auth/session-store';
 import { ChatSocket, type ServerEventName, type ServerPayload } from '../core/chat-socket';
 import { PresenceStore } from '../rooms/presence-store';
@@ -12,6 +11,7 @@ import { RoomsApi } from '../rooms/rooms-api';
 import { RoomsStore } from '../rooms/rooms-store';
 import { ChatStore } from './chat-store';
 import { HistoryApi } from './history-api';
+import { MODERATOR_DELETE } from './moderator-delete';
 import type { OutboxEntry } from './outbox';
 import type { TimelineItem } from './timeline-items';
 
@@ -67,7 +67,7 @@ function setup(rooms: MyRoom[], page: HistoryPage = { messages: [], hasMore: fal
       { provide: ChatSocket, useValue: socket },
       { provide: HistoryApi, useValue: history },
       { provide: RoomsApi, useValue: roomsApi },
-      { provide: AdminApi, useValue: adminApi },
+      { provide: MODERATOR_DELETE, useValue: (id: string) => adminApi.deleteMessage(id) },
     ],
   });
   TestBed.inject(SessionStore).start({ accessToken: 't', user: { ...ALICE, role: options.role ?? 'user' } });

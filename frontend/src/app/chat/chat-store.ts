@@ -10,7 +10,6 @@ import {
   type SessionReadyEvent,
   type TypingEvent,
 } from '@chat/contracts';
-import { AdminApi } from '../admin/admin-api';
 import { SessionStore } from '../auth/session-store';
 import { errorMessage } from '../core/api-error';
 import { ChatSocket } from '../core/chat-socket';
@@ -19,6 +18,7 @@ import { PresenceStore } from '../rooms/presence-store';
 import { RoomsStore } from '../rooms/rooms-store';
 import { ChatPersistence } from './chat-persistence';
 import { HistoryApi } from './history-api';
+import { MODERATOR_DELETE } from './moderator-delete';
 import { Outbox } from './outbox';
 import { buildTimelineItems, countUnread, type TimelineItem } from './timeline-items';
 import { TimelineStore } from './timeline-store';
@@ -46,7 +46,7 @@ export class ChatStore {
   private readonly history = inject(HistoryApi);
   private readonly visibility = inject(PageVisibility);
   private readonly presenceStore = inject(PresenceStore);
-  private readonly adminApi = inject(AdminApi);
+  private readonly moderatorDelete = inject(MODERATOR_DELETE);
   private readonly persistence = new ChatPersistence(
     inject(DOCUMENT).defaultView?.localStorage ?? null,
     this.session.user()?.id ?? 'unknown',
@@ -237,7 +237,7 @@ export class ChatStore {
     const me = this.session.user();
     if (me?.role === 'admin' && message.sender.id !== me.id) {
       try {
-        await this.adminApi.deleteMessage(message.id);
+        await this.moderatorDelete(message.id);
         return null;
       } catch (err) {
         return errorMessage(err);

@@ -1,9 +1,8 @@
 import { signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import type { Ack } from '@chat/contracts';
-import { SessionStore } from '../auth/session-store';
 import { message } from '../../testing/fixtures';
-import { ChatSocket, SOCKET_ACK_TIMEOUT_MS, SOCKET_FACTORY, type ClientSocket } from './chat-socket';
+import { ChatSocket, SOCKET_ACK_TIMEOUT_MS, SOCKET_FACTORY, SOCKET_SESSION, type ClientSocket } from './chat-socket';
 
 type Listener = (...args: unknown[]) => void;
 type AckCb = (err: Error | null, ack: unknown) => void;
@@ -58,7 +57,7 @@ function setup() {
   TestBed.configureTestingModule({
     providers: [
       ChatSocket,
-      { provide: SessionStore, useValue: session },
+      { provide: SOCKET_SESSION, useValue: session },
       { provide: SOCKET_ACK_TIMEOUT_MS, useValue: 1234 },
       {
         provide: SOCKET_FACTORY,

@@ -24,7 +24,6 @@ import type {
   TypingRequest,
 } from '@chat/contracts';
 import { io, type Socket } from 'socket.io-client';
-import { SessionStore } from '../auth/session-store';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type TimedSocket = ReturnType<ClientSocket['timeout']>;
@@ -56,12 +55,24 @@ export const SOCKET_ACK_TIMEOUT_MS = new InjectionToken<number>('SOCKET_ACK_TIME
   factory: () => 10_000,
 });
 
+/**
+ * The session the socket authenticates with. Provided by the layer that owns the login
+ * (auth), so this bottom layer depends on nothing above it.
+ */
+export interface SocketSession {
+  /** Read again on every (re)connect attempt. */
+  token(): string | null;
+  /** The server refused the token or closed the session for good. */
+  expire(message?: string): void;
+}
+
+export const SOCKET_SESSION = new InjectionToken<SocketSession>('SOCKET_SESSION');
+
 export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
 export type ServerEventName = keyof ServerToClientEvents;
 export type ServerPayload<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];
 type Handler<E extends ServerEventName> = (payload: ServerPayload<E>) => void;
-type HandlerSets = { [E in ServerEventName]: Set<Handler<E>> };
 
 const NOT_CONNECTED: ApiError = { code: ErrorCode.UNAVAILABLE, message: 'Not connected to the server.' };
 const TIMED_OUT: ApiError = { code: ErrorCode.UNAVAILABLE, message: 'The server did not answer in time.' };
@@ -107,26 +118,15 @@ function connectErrorCode(err: Error): string | null {
 export class ChatSocket {
   private readonly factory = inject(SOCKET_FACTORY);
   private readonly ackTimeoutMs = inject(SOCKET_ACK_TIMEOUT_MS);
-  private readonly session = inject(SessionStore);
+  private readonly session = inject(SOCKET_SESSION);
   private readonly window = inject(DOCUMENT).defaultView;
 
   private socket: ClientSocket | null = null;
   private everConnected = false;
   private closedForGood = false;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
-  private readonly handlers: HandlerSets = {
-    'session:ready': new Set(),
-    'session:closed': new Set(),
-    'message:new': new Set(),
-    'message:updated': new Set(),
-    'message:deleted': new Set(),
-    typing: new Set(),
-    presence: new Set(),
-    'room:joined': new Set(),
-    'room:left': new Set(),
-    'room:read': new Set(),
-    'room:archived': new Set(),
-  };
+  /** Subscribers by event; they outlive any one socket (a reconnect after logout makes a new one). */
+  private readonly handlers = new Map<ServerEventName, Set<Handler<never>>>();
 
   private readonly rawState = signal<ConnectionState>('idle');
   private readonly browserOnline = signal(this.window?.navigator.onLine ?? true);
@@ -175,7 +175,12 @@ export class ChatSocket {
 
   /** Subscribes to a server event; returns the unsubscribe function. */
   on<E extends ServerEventName>(event: E, handler: Handler<E>): () => void {
-    const handlers: Set<Handler<E>> = this.handlers[event];
+    let handlers = this.handlersOf(event);
+    if (!handlers) {
+      handlers = new Set();
+      this.handlers.set(event, handlers);
+      if (this.socket) this.forward(this.socket, event);
+    }
     handlers.add(handler);
     return () => handlers.delete(handler);
   }
@@ -215,9 +220,21 @@ export class ChatSocket {
     });
   }
 
+  private handlersOf<E extends ServerEventName>(event: E): Set<Handler<E>> | undefined {
+    // Each set only ever holds handlers registered for its own event (see `on`).
+    return this.handlers.get(event) as Set<Handler<E>> | undefined;
+  }
+
+  /** One socket listener per event, fanning out to the subscribers. */
+  private forward<E extends ServerEventName>(socket: ClientSocket, event: E): void {
+    // socket.io's `on` cannot resolve its listener type for a generic event name; this is the
+    // same signature, spelled with the contract's map.
+    const on = socket.on.bind(socket) as unknown as (event: E, listener: Handler<E>) => void;
+    on(event, (payload) => this.dispatch(event, payload));
+  }
+
   private dispatch<E extends ServerEventName>(event: E, payload: ServerPayload<E>): void {
-    const handlers: Set<Handler<E>> = this.handlers[event];
-    for (const handler of [...handlers]) {
+    for (const handler of [...(this.handlersOf(event) ?? [])]) {
       try {
         handler(payload);
       } catch (err) {
@@ -256,18 +273,8 @@ export class ChatSocket {
         this.closedForGood = true;
         this.session.expire(e.message);
       }
-      this.dispatch('session:closed', e);
     });
-    socket.on('session:ready', (e) => this.dispatch('session:ready', e));
-    socket.on('message:new', (e) => this.dispatch('message:new', e));
-    socket.on('message:updated', (e) => this.dispatch('message:updated', e));
-    socket.on('message:deleted', (e) => this.dispatch('message:deleted', e));
-    socket.on('typing', (e) => this.dispatch('typing', e));
-    socket.on('presence', (e) => this.dispatch('presence', e));
-    socket.on('room:joined', (e) => this.dispatch('room:joined', e));
-    socket.on('room:left', (e) => this.dispatch('room:left', e));
-    socket.on('room:read', (e) => this.dispatch('room:read', e));
-    socket.on('room:archived', (e) => this.dispatch('room:archived', e));
+    for (const event of this.handlers.keys()) this.forward(socket, event);
   }
 
   private retryLater(socket: ClientSocket, delayMs: number): void {

@@ -2,10 +2,12 @@ import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/c
 import { toSignal } from '@angular/core/rxjs-interop';
 import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { filter, map } from 'rxjs';
+import { AdminApi } from '../admin/admin-api';
 import { AuthApi } from '../auth/auth-api';
 import { SessionStore } from '../auth/session-store';
 import { ChatStore } from '../chat/chat-store';
-import { ChatSocket, type ConnectionState } from '../core/chat-socket';
+import { MODERATOR_DELETE } from '../chat/moderator-delete';
+import { ChatSocket, SOCKET_SESSION, type ConnectionState } from '../core/chat-socket';
 import { PresenceStore } from '../rooms/presence-store';
 import { RoomList } from '../rooms/room-list';
 import { RoomsStore } from '../rooms/rooms-store';
@@ -27,7 +29,20 @@ const CONNECTION_TEXT: Record<ConnectionState, string> = {
   selector: 'app-shell',
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [RouterOutlet, RouterLink, RouterLinkActive, RoomList, ConnectionBanner],
-  providers: [ChatSocket, RoomsStore, PresenceStore, ChatStore],
+  providers: [
+    ChatSocket,
+    { provide: SOCKET_SESSION, useExisting: SessionStore },
+    {
+      provide: MODERATOR_DELETE,
+      useFactory: () => {
+        const admin = inject(AdminApi);
+        return (messageId: string) => admin.deleteMessage(messageId);
+      },
+    },
+    RoomsStore,
+    PresenceStore,
+    ChatStore,
+  ],
   template: `
     <div class="shell" [class.shell--detail]="detailOpen()">
       <aside class="shell__sidebar">
