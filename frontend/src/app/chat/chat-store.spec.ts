@@ -159,6 +159,35 @@ describe('ChatStore', () => {
     expect(rows(ctx.store.items('r1'))).toEqual([expect.objectContaining({ kind: 'message', key: 'm:m1', mine: true })]);
   });
 
+  it('shows my message once, whether its ack or its broadcast arrives first', async () => {
+    const ctx = setup([myRoom({ lastSeq: 0 }), myRoom({ id: 'r2', name: 'random' })]);
+    await ready(ctx);
+    ctx.store.open('r1');
+    await flushPromises();
+    const acks: Array<(a: Ack<{ message: Message }>) => void> = [];
+    ctx.socket.send.mockImplementation(() => new Promise((resolve) => acks.push(resolve)));
+    ctx.store.send('r1', 'one');
+    ctx.store.send('r1', 'two');
+    const [[one], [two]] = ctx.socket.send.mock.calls;
+    const first = message(1, { clientMsgId: one.clientMsgId, body: 'one' });
+    const second = message(2, { clientMsgId: two.clientMsgId, body: 'two' });
+
+    // The ack first, then the broadcast.
+    acks[0]({ ok: true, message: first });
+    await flushPromises();
+    expect(ctx.roomsStore.room('r1')?.lastSeq).toBe(1);
+    ctx.socket.fire('message:new', { message: first });
+    // The broadcast first, then the ack.
+    ctx.socket.fire('message:new', { message: second });
+    expect(keys(ctx.store.items('r1'))).toEqual(['m:m1', 'm:m2']);
+    acks[1]({ ok: true, message: second });
+    await flushPromises();
+
+    expect(keys(ctx.store.items('r1'))).toEqual(['m:m1', 'm:m2']);
+    expect(ctx.roomsStore.room('r1')).toMatchObject({ lastSeq: 2, unread: 0 });
+    expect(ctx.socket.sync).not.toHaveBeenCalled();
+  });
+
   it('refuses an empty message without queueing it', async () => {
     const ctx = setup([myRoom()]);
     await ready(ctx);

@@ -21,7 +21,7 @@ import { HistoryApi } from './history-api';
 import { MODERATOR_DELETE } from './moderator-delete';
 import { Outbox } from './outbox';
 import { buildTimelineItems, countUnread, type TimelineItem } from './timeline-items';
-import { TimelineStore } from './timeline-store';
+import { TimelineStore, type MessageOrigin } from './timeline-store';
 import { TypingNotifier, TypingTracker, typingLabel } from './typing-tracker';
 
 export interface RoomLoadState {
@@ -72,7 +72,7 @@ export class ChatStore {
 
   private readonly outbox = new Outbox({
     send: (req) => this.socket.send(req),
-    onSent: (message) => this.timelines.upsert(message),
+    onSent: (message) => this.receive(message, 'new', 'ack'),
     onChange: () => {
       this.persistence.saveOutbox(this.outbox.snapshot());
       this.bump();
@@ -225,7 +225,7 @@ export class ChatStore {
     if (problem) return problem;
     const ack = await this.socket.edit({ messageId: message.id, body: normalizeBody(body) });
     if (!ack.ok) return ack.error.message;
-    this.timelines.upsert(ack.message);
+    this.receive(ack.message, 'updated', 'ack');
     return null;
   }
 
@@ -252,8 +252,8 @@ export class ChatStore {
   private listen(): void {
     const offs = [
       this.socket.on('session:ready', (e) => this.onSessionReady(e)),
-      this.socket.on('message:new', (e) => this.onMessage(e.message, true)),
-      this.socket.on('message:updated', (e) => this.onMessage(e.message, false)),
+      this.socket.on('message:new', (e) => this.receive(e.message, 'new', 'event')),
+      this.socket.on('message:updated', (e) => this.receive(e.message, 'updated', 'event')),
       this.socket.on('message:deleted', (e) => this.onDeleted(e)),
       this.socket.on('typing', (e) => this.onTyping(e)),
       this.socket.on('presence', (e) => this.presenceStore.apply(e.userId, e.online)),
@@ -285,12 +285,17 @@ export class ChatStore {
     void this.rooms.settled().then(() => this.presenceStore.refreshPeers(this.rooms.dms()));
   }
 
-  private onMessage(message: Message, isNew: boolean): void {
-    this.timelines.applyMessage(message);
+  /**
+   * Every message from the server, whether broadcast to the room or in the ack of my own send
+   * or edit, comes through here; each step is idempotent, so my message arriving both ways
+   * changes nothing the second time. The outbox entry resolves on whichever comes first.
+   */
+  private receive(message: Message, kind: 'new' | 'updated', origin: MessageOrigin): void {
+    this.timelines.applyMessage(message, origin);
     const meId = this.session.user()?.id ?? null;
     const mine = message.sender.id === meId;
     if (mine) this.outbox.settle(message);
-    if (!isNew) {
+    if (kind === 'updated') {
       this.rooms.onEvent(message.roomId, message.updatedSeq);
       return;
     }

@@ -270,12 +270,34 @@ describe('TimelineStore', () => {
 
     it('stores an acked message without syncing past a gap', () => {
       const { store, sync } = loaded(2);
-      store.upsert(message(5));
+      expect(store.applyMessage(message(5), 'ack')).toBe('gap');
       expect(seqs(store)).toEqual([1, 2, 5]);
       expect(store.lastAppliedSeq('r1')).toBe(2);
       expect(sync).not.toHaveBeenCalled();
-      store.upsert(message(3));
+      store.applyMessage(message(3), 'ack');
       expect(store.lastAppliedSeq('r1')).toBe(3);
+    });
+
+    it('takes my message once, whether its ack or its broadcast comes first', () => {
+      const { store, sync } = loaded(2);
+      expect(store.applyMessage(message(3), 'ack')).toBe('applied');
+      expect(store.applyMessage(message(3))).toBe('stale');
+      expect(store.applyMessage(message(4))).toBe('applied');
+      expect(store.applyMessage(message(4), 'ack')).toBe('stale');
+      expect(seqs(store)).toEqual([1, 2, 3, 4]);
+      expect(store.lastAppliedSeq('r1')).toBe(4);
+      expect(sync).not.toHaveBeenCalled();
+    });
+
+    it('counts the broadcast of my message as applied once the events before it are in', () => {
+      const { store, sync } = loaded(2);
+      store.applyMessage(message(4), 'ack');
+      store.applyMessage(message(3));
+      expect(store.lastAppliedSeq('r1')).toBe(3);
+      store.applyMessage(message(4));
+      expect(seqs(store)).toEqual([1, 2, 3, 4]);
+      expect(store.lastAppliedSeq('r1')).toBe(4);
+      expect(sync).not.toHaveBeenCalled();
     });
 
     it('forgets a room', () => {

@@ -18,6 +18,9 @@ export interface TimelineStoreOptions {
   schedule?: (fn: () => void, delayMs: number) => void;
 }
 
+/** Where a message came from: a room broadcast, or the ack of our own request. */
+export type MessageOrigin = 'event' | 'ack';
+
 /** What applying a live event did. */
 export type ApplyOutcome = 'untracked' | 'applied' | 'stale' | 'gap';
 
@@ -176,27 +179,20 @@ export class TimelineStore {
 
   // --- Live events ----------------------------------------------------------------------
 
-  /** `message:new` and `message:updated`: the event's seq is the message's updatedSeq. */
-  applyMessage(message: Message): ApplyOutcome {
-    return this.applyEvent(message.roomId, message.updatedSeq, (room) => room.merge(message));
+  /**
+   * A message from a live event (`message:new`, `message:updated`) or from the ack of our own
+   * send or edit: one insert, idempotent by id and updatedSeq (the event's seq), so the sender's
+   * copy can arrive both ways in any order. An ack is sent straight to us while the broadcasts of
+   * the events before it may still be on their way through Redis, so a gap an ack reveals waits
+   * for them (or the next event, or `session:ready`) instead of starting a sync.
+   */
+  applyMessage(message: Message, origin: MessageOrigin = 'event'): ApplyOutcome {
+    return this.applyEvent(message.roomId, message.updatedSeq, (room) => room.merge(message), origin === 'event');
   }
 
   /** `message:deleted`. */
   applyDeleted(event: MessageDeletedEvent): ApplyOutcome {
     return this.applyEvent(event.roomId, event.seq, (room) => room.tombstone(event.messageId, event.seq));
-  }
-
-  /**
-   * A message from our own request's ack (send, edit). It is current, but it says nothing
-   * about events before it, so it never advances lastAppliedSeq past a gap nor triggers a sync.
-   */
-  upsert(message: Message): void {
-    const room = this.rooms.get(message.roomId);
-    if (!room) return;
-    room.knownHeadSeq = Math.max(room.knownHeadSeq, message.updatedSeq);
-    const changed = room.merge(message);
-    if (room.ready && message.updatedSeq === room.lastAppliedSeq + 1) room.lastAppliedSeq = message.updatedSeq;
-    if (changed) this.changed(message.roomId);
   }
 
   /**
@@ -217,7 +213,7 @@ export class TimelineStore {
 
   // --- Internals ------------------------------------------------------------------------
 
-  private applyEvent(roomId: string, seq: number, mutate: (room: RoomTimeline) => boolean): ApplyOutcome {
+  private applyEvent(roomId: string, seq: number, mutate: (room: RoomTimeline) => boolean, syncOnGap = true): ApplyOutcome {
     const room = this.rooms.get(roomId);
     if (!room) return 'untracked';
     room.knownHeadSeq = Math.max(room.knownHeadSeq, seq);
@@ -230,7 +226,7 @@ export class TimelineStore {
       room.lastAppliedSeq = seq;
       return 'applied';
     }
-    this.catchUpIfBehind(room);
+    if (syncOnGap) this.catchUpIfBehind(room);
     return 'gap';
   }
 
