@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { AdminRoom, AdminUser, AuditAction, AuditEntry } from '@chat/contracts';
-import { ROOM_COLUMNS, RoomRow, toRoom } from '../rooms/rooms.repository';
+import { ROOM_COLUMNS, RoomRow, toRoom } from '../rooms/room.repository';
 
 interface AdminUserRow {
   id: string;

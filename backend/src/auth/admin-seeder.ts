@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { SCHEMA_READY } from '../database/database.module';
-import { UsersRepository } from '../users/users.repository';
+import { UserRepository } from '../users/user.repository';
 import { PasswordHasher } from './password-hasher';
 
 /** Makes sure the admin account from ADMIN_USERNAME / ADMIN_PASSWORD exists with the admin role and that password. */
@@ -11,7 +11,7 @@ export class AdminSeeder implements OnApplicationBootstrap {
 
   constructor(
     private readonly config: AppConfig,
-    private readonly users: UsersRepository,
+    private readonly users: UserRepository,
     private readonly hasher: PasswordHasher,
     @Inject(SCHEMA_READY) private readonly schemaReady: unknown,
   ) {}

@@ -4,7 +4,7 @@ import { AuthResponse, ErrorCode, LoginRequest, RegisterRequest } from '@chat/co
 import { AppError } from '../common/app-error';
 import { UserEntity } from '../users/user.entity';
 import { toUser } from '../users/user.mapper';
-import { UsersRepository } from '../users/users.repository';
+import { UserRepository } from '../users/user.repository';
 import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
 
@@ -22,7 +22,7 @@ export class AuthService {
   private readonly decoyHash: Promise<string>;
 
   constructor(
-    private readonly users: UsersRepository,
+    private readonly users: UserRepository,
     private readonly hasher: PasswordHasher,
     private readonly jwt: JwtService,
     private readonly throttle: LoginThrottle,

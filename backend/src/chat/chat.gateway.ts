@@ -26,16 +26,17 @@ import { AuthService } from '../auth/auth.service';
 import { AppError } from '../common/app-error';
 import { ContractValidationPipe } from '../common/validation.pipe';
 import { MessagesService } from '../messages/messages.service';
-import { Lifecycle } from '../health/lifecycle';
+import { DrainState } from '../health/draining';
 import { MetricsService } from '../metrics/metrics.service';
-import { Broadcaster, ChatServer, ChatSocket } from '../realtime/broadcaster';
+import { Broadcaster } from '../realtime/broadcaster';
 import { roomChannel, userChannel } from '../realtime/channels';
 import { refuseNewSessionsWhile } from '../realtime/drain-gate';
+import { ChatServer, ServerSocket } from '../realtime/socket-types';
 import { PresenceService } from '../presence/presence.service';
 import { RedisClients } from '../redis/redis-clients';
-import { RoomsRepository } from '../rooms/rooms.repository';
+import { RoomRepository } from '../rooms/room.repository';
 import { toUser } from '../users/user.mapper';
-import { SlowConsumerGuard } from './slow-consumer.guard';
+import { SlowConsumerWatchdog } from './slow-consumer.watchdog';
 import { WsAckFilter } from './ws-ack.filter';
 
 /** A refused handshake: the client's connect_error carries `data: { code, message }`. */
@@ -59,18 +60,18 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly auth: AuthService,
     private readonly redis: RedisClients,
     private readonly messages: MessagesService,
-    private readonly rooms: RoomsRepository,
+    private readonly rooms: RoomRepository,
     private readonly presence: PresenceService,
     private readonly broadcaster: Broadcaster,
-    private readonly lifecycle: Lifecycle,
+    private readonly drainState: DrainState,
     private readonly metrics: MetricsService,
-    private readonly slowConsumers: SlowConsumerGuard,
+    private readonly slowConsumers: SlowConsumerWatchdog,
   ) {}
 
   afterInit(server: ChatServer): void {
     this.broadcaster.attach(server);
     // A draining pod refuses new sessions over HTTP (503), where clients and balancers retry elsewhere.
-    refuseNewSessionsWhile(server.engine, () => this.lifecycle.draining);
+    refuseNewSessionsWhile(server.engine, () => this.drainState.draining);
     server.use((socket, next) => {
       const token: unknown = socket.handshake.auth?.['token'];
       this.auth
@@ -94,7 +95,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     this.slowConsumers.watch();
   }
 
-  async handleConnection(socket: ChatSocket): Promise<void> {
+  async handleConnection(socket: ServerSocket): Promise<void> {
     const user = socket.data.user;
     socket.onAnyOutgoing((event: string) => {
       if (event === 'message:new') this.metrics.messagesDelivered.inc();
@@ -116,13 +117,13 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     }
   }
 
-  async handleDisconnect(socket: ChatSocket): Promise<void> {
+  async handleDisconnect(socket: ServerSocket): Promise<void> {
     const user = socket.data.user;
     if (user) await this.presence.userDisconnected(user.id);
   }
 
   @SubscribeMessage('message:send')
-  async send(@ConnectedSocket() socket: ChatSocket, @MessageBody() request: SendMessageRequest): Promise<AckOk<{ message: Message }>> {
+  async send(@ConnectedSocket() socket: ServerSocket, @MessageBody() request: SendMessageRequest): Promise<AckOk<{ message: Message }>> {
     this.metrics.messagesReceived.inc();
     const timer = this.metrics.sendAck.startTimer();
     try {
@@ -136,24 +137,24 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   }
 
   @SubscribeMessage('message:edit')
-  async edit(@ConnectedSocket() socket: ChatSocket, @MessageBody() request: EditMessageRequest): Promise<AckOk<{ message: Message }>> {
+  async edit(@ConnectedSocket() socket: ServerSocket, @MessageBody() request: EditMessageRequest): Promise<AckOk<{ message: Message }>> {
     return { ok: true, message: await this.messages.edit(socket.data.user, request) };
   }
 
   @SubscribeMessage('message:delete')
-  async delete(@ConnectedSocket() socket: ChatSocket, @MessageBody() request: DeleteMessageRequest): Promise<AckOk> {
+  async delete(@ConnectedSocket() socket: ServerSocket, @MessageBody() request: DeleteMessageRequest): Promise<AckOk> {
     await this.messages.delete(socket.data.user, request.messageId);
     return { ok: true };
   }
 
   @SubscribeMessage('room:sync')
-  async sync(@ConnectedSocket() socket: ChatSocket, @MessageBody() request: SyncRequest): Promise<AckOk<SyncResult>> {
+  async sync(@ConnectedSocket() socket: ServerSocket, @MessageBody() request: SyncRequest): Promise<AckOk<SyncResult>> {
     const result = await this.messages.sync(socket.data.user, request.roomId, request.afterSeq, request.limit ?? LIMITS.syncPageDefault);
     return { ok: true, ...result };
   }
 
   @SubscribeMessage('room:read')
-  async read(@ConnectedSocket() socket: ChatSocket, @MessageBody() request: ReadRequest): Promise<AckOk> {
+  async read(@ConnectedSocket() socket: ServerSocket, @MessageBody() request: ReadRequest): Promise<AckOk> {
     const user = socket.data.user;
     const seq = await this.rooms.markRead(request.roomId, user.id, request.seq);
     if (seq === null) throw await this.notMemberError(request.roomId);
@@ -162,7 +163,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   }
 
   @SubscribeMessage('typing')
-  typing(@ConnectedSocket() socket: ChatSocket, @MessageBody() request: TypingRequest): AckOk {
+  typing(@ConnectedSocket() socket: ServerSocket, @MessageBody() request: TypingRequest): AckOk {
     const channel = roomChannel(request.roomId);
     if (!socket.rooms.has(channel)) throw AppError.forbidden('You are not a member of this room');
     const { id, username, displayName } = socket.data.user;

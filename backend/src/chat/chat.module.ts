@@ -3,11 +3,11 @@ import { MessagesModule } from '../messages/messages.module';
 import { RoomsModule } from '../rooms/rooms.module';
 import { ChatGateway } from './chat.gateway';
 import { DrainService } from './drain.service';
-import { SlowConsumerGuard } from './slow-consumer.guard';
+import { SlowConsumerWatchdog } from './slow-consumer.watchdog';
 
 /** The socket endpoint, on top of every feature; Redis, realtime transport and presence come from their global modules. */
 @Module({
   imports: [MessagesModule, RoomsModule],
-  providers: [ChatGateway, DrainService, SlowConsumerGuard],
+  providers: [ChatGateway, DrainService, SlowConsumerWatchdog],
 })
 export class ChatModule {}

@@ -3,21 +3,21 @@ import type { HttpAdapterHost } from '@nestjs/core';
 import { Agent, createServer, get, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { AppConfig } from '../config/app-config';
-import { Lifecycle } from '../health/lifecycle';
+import { DrainState } from '../health/draining';
 import type { MessageWriter } from '../messages/message-writer';
 import type { Broadcaster } from '../realtime/broadcaster';
 import { DrainService } from './drain.service';
 
-function drainService(server: Server, shutdownGraceMs: number): { drain: DrainService; lifecycle: Lifecycle } {
-  const lifecycle = new Lifecycle();
+function drainService(server: Server, shutdownGraceMs: number): { drain: DrainService; drainState: DrainState } {
+  const drainState = new DrainState();
   const drain = new DrainService(
     { shutdownGraceMs, drainSpreadMs: 0 } as AppConfig,
-    lifecycle,
+    drainState,
     { pending: 0 } as MessageWriter,
     { localSockets: () => [] } as unknown as Broadcaster,
     { httpAdapter: { getHttpServer: () => server } } as unknown as HttpAdapterHost,
   );
-  return { drain, lifecycle };
+  return { drain, drainState };
 }
 
 describe('DrainService and HTTP keep-alive connections', () => {
@@ -58,9 +58,9 @@ describe('DrainService and HTTP keep-alive connections', () => {
     const before = await fetchOk();
     expect(before.res.headers.connection).toBe('keep-alive');
 
-    const { drain, lifecycle } = drainService(server, 10_000);
+    const { drain, drainState } = drainService(server, 10_000);
     const drained = drain.beforeApplicationShutdown();
-    expect(lifecycle.draining).toBe(true);
+    expect(drainState.draining).toBe(true);
     // The same pooled connection still serves this request, then closes.
     const during = await fetchOk();
     expect(during.socket).toBe(before.socket);

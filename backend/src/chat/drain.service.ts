@@ -2,9 +2,10 @@ import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import { AppConfig } from '../config/app-config';
-import { Lifecycle } from '../health/lifecycle';
+import { DrainState } from '../health/draining';
 import { MessageWriter } from '../messages/message-writer';
-import { Broadcaster, dropConnection } from '../realtime/broadcaster';
+import { Broadcaster } from '../realtime/broadcaster';
+import { dropConnection } from '../realtime/drop-connection';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 /** How long graceful closes get before the remaining connections are cut. */
@@ -12,7 +13,7 @@ const FORCE_CLOSE_AFTER_MS = 1_000;
 
 /**
  * Graceful drain on SIGTERM, before Nest closes the servers: readiness turns 503 and new Engine.IO sessions
- * get HTTP 503 (Lifecycle.draining, see realtime/drain-gate.ts); HTTP keep-alive connections are let go;
+ * get HTTP 503 (DrainState.draining, see realtime/drain-gate.ts); HTTP keep-alive connections are let go;
  * sends already accepted are committed and acked; then this pod's clients are told to reconnect elsewhere,
  * spread over DRAIN_SPREAD_MS so the rest of the fleet is not hit at once. Closing the transport (not a
  * server-side disconnect) makes standard clients reconnect by themselves.
@@ -23,14 +24,14 @@ export class DrainService implements BeforeApplicationShutdown {
 
   constructor(
     private readonly config: AppConfig,
-    private readonly lifecycle: Lifecycle,
+    private readonly drainState: DrainState,
     private readonly writer: MessageWriter,
     private readonly broadcaster: Broadcaster,
     private readonly httpHost: HttpAdapterHost,
   ) {}
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.lifecycle.draining = true;
+    this.drainState.draining = true;
     const startedAt = Date.now();
     const deadline = startedAt + this.config.shutdownGraceMs * 0.8;
     this.releaseHttpConnections(startedAt + this.config.shutdownGraceMs * 0.9);

@@ -5,7 +5,7 @@ import { withTimeout } from '../common/with-timeout';
 import { DatabaseHealth } from '../database/database-health';
 import { Public } from '../common/route-access';
 import { RedisClients } from '../redis/redis-clients';
-import { Lifecycle } from './lifecycle';
+import { DrainState } from './draining';
 
 const PING_TIMEOUT_MS = 1500;
 
@@ -19,7 +19,7 @@ export class HealthController {
     private readonly database: DatabaseHealth,
     private readonly indicators: HealthIndicatorService,
     private readonly redis: RedisClients,
-    private readonly lifecycle: Lifecycle,
+    private readonly drainState: DrainState,
   ) {}
 
   @Get('live')
@@ -39,7 +39,7 @@ export class HealthController {
           : this.indicators.check('redis').up({ mode: 'embedded' }),
       () => {
         const indicator = this.indicators.check('lifecycle');
-        return this.lifecycle.draining ? indicator.down({ message: 'draining' }) : indicator.up();
+        return this.drainState.draining ? indicator.down({ message: 'draining' }) : indicator.up();
       },
     ]);
   }

@@ -1,13 +1,13 @@
 import { Global, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller';
-import { Lifecycle } from './lifecycle';
+import { DrainState } from './draining';
 
 @Global()
 @Module({
   imports: [TerminusModule.forRoot({ logger: false })],
   controllers: [HealthController],
-  providers: [Lifecycle],
-  exports: [Lifecycle],
+  providers: [DrainState],
+  exports: [DrainState],
 })
 export class HealthModule {}

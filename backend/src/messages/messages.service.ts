@@ -12,7 +12,7 @@ import {
 import { AppError } from '../common/app-error';
 import { MetricsService } from '../metrics/metrics.service';
 import { Broadcaster } from '../realtime/broadcaster';
-import { RoomsRepository } from '../rooms/rooms.repository';
+import { RoomRepository } from '../rooms/room.repository';
 import { toSender } from '../users/user.mapper';
 import { MessageRepository } from './message.repository';
 import { MessageWriter } from './message-writer';
@@ -37,7 +37,7 @@ export class MessagesService {
   constructor(
     private readonly writer: MessageWriter,
     private readonly messages: MessageRepository,
-    private readonly rooms: RoomsRepository,
+    private readonly rooms: RoomRepository,
     private readonly broadcaster: Broadcaster,
     private readonly metrics: MetricsService,
   ) {

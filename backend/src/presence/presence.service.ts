@@ -3,7 +3,7 @@ import { AppConfig } from '../config/app-config';
 import { Broadcaster } from '../realtime/broadcaster';
 import { RedisClients } from '../redis/redis-clients';
 import { OnlineUsers } from '../rooms/online-users';
-import { RoomsRepository } from '../rooms/rooms.repository';
+import { RoomRepository } from '../rooms/room.repository';
 import { PodRegistry } from './pod-registry';
 import { MemoryPresenceStore, PresenceStore } from './presence.store';
 import { RedisPresenceStore } from './redis-presence.store';
@@ -22,7 +22,7 @@ export class PresenceService implements OnlineUsers, OnApplicationBootstrap, Bef
     redis: RedisClients,
     config: AppConfig,
     private readonly broadcaster: Broadcaster,
-    private readonly rooms: RoomsRepository,
+    private readonly rooms: RoomRepository,
     private readonly pods: PodRegistry,
   ) {
     this.redisStore = redis.command ? new RedisPresenceStore(redis.command, config.redisKeyPrefix, config.podId, pods.podsKey) : null;

@@ -1,32 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { BroadcastOperator, Server, Socket } from 'socket.io';
-import type { ClientToServerEvents, MyRoom, ServerToClientEvents } from '@chat/contracts';
+import type { BroadcastOperator } from 'socket.io';
+import type { MyRoom, ServerToClientEvents } from '@chat/contracts';
 import { roomChannel, userChannel } from './channels';
+import type { ChatServer, ServerSocket, SocketData } from './socket-types';
 
-/** What the server keeps on each socket after the handshake. */
-export interface SocketData {
-  user: { id: string; username: string; displayName: string; role: 'user' | 'admin' };
-}
-
-/**
- * Ends a socket's connection at once, whatever its backlog: engine.io's own close waits for the write
- * buffer to drain and the WebSocket close handshake waits for the peer, neither of which a client that
- * stopped reading ever does. The client sees a transport close and reconnects by itself.
- */
-export function dropConnection(socket: Socket): void {
-  const conn = socket.conn as unknown as { close(discard?: boolean): void; transport?: { socket?: { terminate?: () => void } } };
-  conn.transport?.socket?.terminate?.();
-  conn.close(true);
-}
-
-/** Pod-to-pod events (Socket.IO serverSideEmit through the adapter). */
-export interface InterPodEvents {
-  /** Fan-out may have dropped events: every pod re-announces room heads to its sockets. */
-  'chat:resync': () => void;
-}
-
-export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, InterPodEvents, SocketData>;
-export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterPodEvents, SocketData>;
 type Operator = BroadcastOperator<ServerToClientEvents, SocketData>;
 
 /**
@@ -86,7 +63,7 @@ export class Broadcaster {
   }
 
   /** This pod's sockets. */
-  localSockets(): ChatSocket[] {
+  localSockets(): ServerSocket[] {
     return this.server ? [...this.server.of('/').sockets.values()] : [];
   }
 

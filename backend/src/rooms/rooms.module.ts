@@ -4,13 +4,13 @@ import { UsersModule } from '../users/users.module';
 import { RoomMemberEntity } from './room-member.entity';
 import { RoomEntity } from './room.entity';
 import { RoomsController } from './rooms.controller';
-import { RoomsRepository } from './rooms.repository';
+import { RoomRepository } from './room.repository';
 import { RoomsService } from './rooms.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([RoomEntity, RoomMemberEntity]), UsersModule],
   controllers: [RoomsController],
-  providers: [RoomsRepository, RoomsService],
-  exports: [RoomsRepository, RoomsService],
+  providers: [RoomRepository, RoomsService],
+  exports: [RoomRepository, RoomsService],
 })
 export class RoomsModule {}

@@ -3,16 +3,16 @@ import { CreateRoomRequest, ErrorCode, LIMITS, Member, MyRoom, Room } from '@cha
 import { AppError } from '../common/app-error';
 import { Broadcaster } from '../realtime/broadcaster';
 import { UserEntity } from '../users/user.entity';
-import { UsersRepository } from '../users/users.repository';
+import { UserRepository } from '../users/user.repository';
 import { OnlineUsers } from './online-users';
-import { RoomsRepository } from './rooms.repository';
+import { RoomRepository } from './room.repository';
 
 /** Room life cycle and membership rules; membership changes reach live sockets on every pod. */
 @Injectable()
 export class RoomsService {
   constructor(
-    private readonly rooms: RoomsRepository,
-    private readonly users: UsersRepository,
+    private readonly rooms: RoomRepository,
+    private readonly users: UserRepository,
     private readonly broadcaster: Broadcaster,
     private readonly onlineUsers: OnlineUsers,
   ) {}

@@ -4,13 +4,13 @@ import { LIMITS, User, UserSearchQuery } from '@chat/contracts';
 import { CurrentUser } from '../common/route-access';
 import { UserEntity } from './user.entity';
 import { toUser } from './user.mapper';
-import { UsersRepository } from './users.repository';
+import { UserRepository } from './user.repository';
 
 @ApiTags('users')
 @ApiBearerAuth()
 @Controller('users')
 export class UsersController {
-  constructor(private readonly users: UsersRepository) {}
+  constructor(private readonly users: UserRepository) {}
 
   /** Find people to message or add to a room (prefix of username or display name). */
   @Get()

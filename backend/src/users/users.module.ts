@@ -2,12 +2,12 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { UserEntity } from './user.entity';
 import { UsersController } from './users.controller';
-import { UsersRepository } from './users.repository';
+import { UserRepository } from './user.repository';
 
 @Module({
   imports: [TypeOrmModule.forFeature([UserEntity])],
   controllers: [UsersController],
-  providers: [UsersRepository],
-  exports: [UsersRepository],
+  providers: [UserRepository],
+  exports: [UserRepository],
 })
 export class UsersModule {}

@@ -66,7 +66,7 @@ function toMyRoom(row: MyRoomRow): MyRoom {
 
 /** Rooms and memberships. Queries are SQL through TypeORM's data source; callers see contract shapes. */
 @Injectable()
-export class RoomsRepository {
+export class RoomRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async createChannel(name: string, visibility: RoomVisibility, ownerId: string): Promise<string> {

@@ -1,11 +1,13 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { Broadcaster, ChatSocket, dropConnection } from '../realtime/broadcaster';
+import { Broadcaster } from '../realtime/broadcaster';
+import { dropConnection } from '../realtime/drop-connection';
+import { ServerSocket } from '../realtime/socket-types';
 
 const CHECK_INTERVAL_MS = 1_000;
 
 /** Bytes and packets waiting to be written to one socket (engine.io queue plus the WebSocket's buffer). */
-export function pendingOutput(socket: ChatSocket): { packets: number; bytes: number } {
+export function pendingOutput(socket: ServerSocket): { packets: number; bytes: number } {
   const conn = socket.conn as unknown as { writeBuffer?: unknown[]; transport?: { socket?: { bufferedAmount?: number } } };
   return {
     packets: Array.isArray(conn.writeBuffer) ? conn.writeBuffer.length : 0,
@@ -19,8 +21,8 @@ export function pendingOutput(socket: ChatSocket): { packets: number; bytes: num
  * pod's memory are unaffected.
  */
 @Injectable()
-export class SlowConsumerGuard implements OnModuleDestroy {
-  private readonly logger = new Logger(SlowConsumerGuard.name);
+export class SlowConsumerWatchdog implements OnModuleDestroy {
+  private readonly logger = new Logger(SlowConsumerWatchdog.name);
   private timer?: NodeJS.Timeout;
 
   constructor(

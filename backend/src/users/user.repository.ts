@@ -12,7 +12,7 @@ export interface NewUser {
 
 /** All user persistence; services see no TypeORM. */
 @Injectable()
-export class UsersRepository {
+export class UserRepository {
   constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
 
   findById(id: string): Promise<UserEntity | null> {
