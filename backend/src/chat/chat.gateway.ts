@@ -34,7 +34,8 @@ import { refuseNewSessionsWhile } from '../realtime/drain-gate';
 import { ChatServer, ServerSocket } from '../realtime/socket-types';
 import { PresenceService } from '../presence/presence.service';
 import { RedisClients } from '../redis/redis-clients';
-import { RoomRepository } from '../rooms/room.repository';
+import { RoomsService } from '../rooms/rooms.service';
+import { SessionAnnouncer } from '../rooms/session-announcer';
 import { toUser } from '../users/user.mapper';
 import { SlowConsumerWatchdog } from './slow-consumer.watchdog';
 import { WsAckFilter } from './ws-ack.filter';
@@ -60,7 +61,8 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly auth: AuthService,
     private readonly redis: RedisClients,
     private readonly messages: MessagesService,
-    private readonly rooms: RoomRepository,
+    private readonly rooms: RoomsService,
+    private readonly sessions: SessionAnnouncer,
     private readonly presence: PresenceService,
     private readonly broadcaster: Broadcaster,
     private readonly drainState: DrainState,
@@ -89,9 +91,9 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     this.redis.onRecovered(() => {
       this.logger.warn('Fan-out recovered; re-announcing room heads to every socket');
       this.broadcaster.resyncOtherPods();
-      void this.reannounceAll();
+      void this.sessions.announceToAll();
     });
-    this.broadcaster.onResyncRequest(() => void this.reannounceAll());
+    this.broadcaster.onResyncRequest(() => void this.sessions.announceToAll());
     this.slowConsumers.watch();
   }
 
@@ -104,13 +106,8 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     // the room list below is being read.
     await socket.join(userChannel(user.id));
     try {
-      const heads = await this.rooms.heads(user.id);
-      await socket.join(heads.map((head) => roomChannel(head.id)));
-      socket.emit('session:ready', { user, rooms: heads });
-      await this.presence.userConnected(
-        user.id,
-        heads.map((head) => head.id),
-      );
+      const roomIds = await this.sessions.announce(socket);
+      await this.presence.userConnected(user.id, roomIds);
     } catch (error) {
       this.logger.warn(`session setup failed for a socket: ${(error as Error).message}`);
       socket.disconnect(true);
@@ -155,10 +152,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   @SubscribeMessage('room:read')
   async read(@ConnectedSocket() socket: ServerSocket, @MessageBody() request: ReadRequest): Promise<AckOk> {
-    const user = socket.data.user;
-    const seq = await this.rooms.markRead(request.roomId, user.id, request.seq);
-    if (seq === null) throw await this.notMemberError(request.roomId);
-    socket.to(userChannel(user.id)).emit('room:read', { roomId: request.roomId, seq });
+    await this.rooms.markRead(socket.data.user.id, request.roomId, request.seq, socket.id);
     return { ok: true };
   }
 
@@ -169,21 +163,5 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     const { id, username, displayName } = socket.data.user;
     socket.to(channel).emit('typing', { roomId: request.roomId, user: { id, username, displayName }, typing: request.typing });
     return { ok: true };
-  }
-
-  private async notMemberError(roomId: string): Promise<AppError> {
-    return (await this.rooms.findRoom(roomId)) ? AppError.forbidden('You are not a member of this room') : AppError.notFound('Room');
-  }
-
-  private async reannounceAll(): Promise<void> {
-    for (const socket of this.broadcaster.localSockets()) {
-      try {
-        const heads = await this.rooms.heads(socket.data.user.id);
-        await socket.join(heads.map((head) => roomChannel(head.id)));
-        socket.emit('session:ready', { user: socket.data.user, rooms: heads });
-      } catch (error) {
-        this.logger.warn(`re-announce failed: ${(error as Error).message}`);
-      }
-    }
   }
 }

@@ -99,6 +99,16 @@ export class RoomsService {
     return { room, created };
   }
 
+  /** Moves the user's read mark (never back, never past the room's head) and tells the user's other sockets. */
+  async markRead(userId: string, roomId: string, seq: number, fromSocketId: string): Promise<void> {
+    const mark = await this.rooms.markRead(roomId, userId, seq);
+    if (mark === null) {
+      await this.requireRoom(roomId);
+      throw AppError.forbidden('You are not a member of this room');
+    }
+    this.broadcaster.toUser(userId).except(fromSocketId).emit('room:read', { roomId, seq: mark });
+  }
+
   private async addAndAnnounce(roomId: string, userId: string): Promise<MyRoom> {
     await this.rooms.addMember(roomId, userId);
     const room = await this.requireMyRoom(roomId, userId);
