@@ -7,10 +7,11 @@ module.exports = {
   rootDir: __dirname,
   roots: ['<rootDir>/test'],
   testMatch: ['<rootDir>/test/integration/**/*.spec.ts'],
-  testEnvironment: '<rootDir>/test/support/integration-environment.ts',
+  testEnvironment: '<rootDir>/../libs/test-harness/src/jest-environment.ts',
   resolver: '@nx/jest/plugins/resolver',
   moduleNameMapper: {
     '^@chat/contracts$': '<rootDir>/../libs/contracts/src/index.ts',
+    '^@chat/test-harness$': '<rootDir>/../libs/test-harness/src/index.ts',
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }],

@@ -1,7 +1,7 @@
+import type { TcpProxy } from '@chat/test-harness';
 import type { BrowserContext, Page } from 'playwright-core';
 import { ApiClient } from './support/api';
 import { count, gone, messageWith, openRoom, registerViaUi, sendMessage, visible, type Tab } from './support/browser';
-import type { FailoverProxy } from './support/failover-proxy';
 import { newTab, startWorld, stopWorld, type World } from './support/world';
 
 const SOCKET_URL = /\/socket\.io\//;
@@ -12,7 +12,7 @@ const RECONNECT_MS = 30_000;
  * Cuts a browser profile off the realtime connection while pages and REST still load: the load
  * balancer refuses new Socket.IO connections, and polling requests on kept-alive connections fail.
  */
-async function blockRealtime(context: BrowserContext, via: FailoverProxy): Promise<{ unblock(): void }> {
+async function blockRealtime(context: BrowserContext, via: TcpProxy): Promise<{ unblock(): void }> {
   let blocked = true;
   via.blockRealtime(true);
   await context.route(SOCKET_URL, (route) => (blocked ? route.abort('connectionrefused') : route.continue()));
@@ -62,7 +62,7 @@ describe('reconnect and catch-up when a pod dies', () => {
     const [podA] = world.cluster.pods;
     // Hold Alice's reconnects back until Bob has written, so the catch-up path is what is tested.
     world.viaA.pause();
-    await podA?.kill();
+    await podA?.process.kill();
     await visible(alice.page.getByText(/Connection lost\. Reconnecting/));
 
     await sendMessage(alice.page, 'written while offline');

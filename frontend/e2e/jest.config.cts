@@ -7,9 +7,10 @@ module.exports = {
   displayName: 'frontend-e2e',
   rootDir: __dirname,
   testMatch: ['<rootDir>/**/*.e2e.ts'],
-  testEnvironment: '<rootDir>/support/environment.ts',
+  testEnvironment: '<rootDir>/../../libs/test-harness/src/jest-environment.ts',
   moduleNameMapper: {
     '^@chat/contracts$': '<rootDir>/../../libs/contracts/src/index.ts',
+    '^@chat/test-harness$': '<rootDir>/../../libs/test-harness/src/index.ts',
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],

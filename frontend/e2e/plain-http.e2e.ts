@@ -1,8 +1,8 @@
+import { randomId, type FreshCluster } from '@chat/test-harness';
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { ApiClient } from './support/api';
 import { launchBrowser, messageLog, visible } from './support/browser';
-import { randomId, startCluster, type Cluster } from './support/cluster';
-import { failedSoFar } from './support/world';
+import { e2eCluster } from './support/world';
 
 /** Not localhost: Chromium treats it as an untrustworthy origin, as it would http://chat.internal behind a proxy. */
 const HOST = 'chat.test';
@@ -24,14 +24,14 @@ interface Profile {
  * must get compressed assets.
  */
 describe('plain http on another host name (http://chat.test)', () => {
-  let cluster: Cluster | undefined;
+  let cluster: FreshCluster | undefined;
   let browser: Browser | undefined;
   let origin = '';
   let podUrl = '';
   const profiles: Profile[] = [];
 
   beforeAll(async () => {
-    cluster = await startCluster(1);
+    cluster = await e2eCluster(1);
     const pod = cluster.pods[0];
     if (!pod) throw new Error('one pod expected');
     origin = `http://${HOST}:${pod.port}`;
@@ -42,7 +42,7 @@ describe('plain http on another host name (http://chat.test)', () => {
   afterAll(async () => {
     await Promise.all(profiles.map((profile) => profile.context.close().catch(() => undefined)));
     await browser?.close().catch(() => undefined);
-    await cluster?.stop(failedSoFar());
+    await cluster?.stop();
   }, 60_000);
 
   /** A fresh browser profile (empty cache) on http://chat.test, optionally already logged in. */

@@ -1,8 +1,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { ApiClient, type SeedSocket } from './support/api';
 import { DESKTOP, PHONE, messageWith, screenshot, visible } from './support/browser';
-import { ADMIN_PASSWORD, ADMIN_USERNAME } from './support/cluster';
-import { newTab, startWorld, stopWorld, type World } from './support/world';
+import { ADMIN_PASSWORD, ADMIN_USERNAME, newTab, startWorld, stopWorld, type World } from './support/world';
 
 type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>;
 

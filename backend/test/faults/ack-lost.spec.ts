@@ -1,9 +1,8 @@
 import type { TestUser } from '../support/http';
-import { sleep } from '../support/env';
 import { waitForConvergence } from '../support/faults/convergence';
 import { FaultHarness, clientStats, nth } from '../support/faults/harness';
 import { newClientMsgId, type ResilientClient } from '../support/faults/resilient-client';
-import { TcpProxy } from '../support/faults/tcp-proxy';
+import { TcpProxy, sleep } from '@chat/test-harness';
 
 /**
  * Issue line 5: the ack is lost after the commit. The client's connection is cut right after it emitted a

@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import { getMetadataStorage } from 'class-validator';
 import { parse, parseAllDocuments } from 'yaml';
 import { EnvironmentVariables, validateEnvironment } from '../../src/config/environment';
-import { BACKEND_MAIN, REPO_ROOT } from '../support/env';
+import { BACKEND_MAIN, REPO_ROOT } from '@chat/test-harness';
 
 // docker/ cannot run here (no Docker engine), so these checks keep it correct by construction.
 

@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HistoryPage, MyRoom, User } from '@chat/contracts';
 import { createRoom, myRoom, send } from '../support/chat';
-import { REPO_ROOT, failedSoFar } from '../support/env';
 import { Api, login, registerUser, type TestUser } from '../support/http';
-import { ManagedProcess, freePort, waitUntilReady } from '../support/processes';
 import { connectClient, type ChatClient } from '../support/sockets';
+import { ManagedProcess, REPO_ROOT, failedSoFar, freePort, waitUntilReady } from '@chat/test-harness';
 
 /** First start may create the embedded database; `npm start` also builds when dist/ is missing. */
 const START_TIMEOUT_MS = 120_000;

@@ -2,11 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { ErrorCode, LIMITS } from '@chat/contracts';
 import type { AuthResponse, HistoryPage, Member, Message, MyRoom, Room, User } from '@chat/contracts';
 import { addMember, createRoom, fullHistory, joinRoom, leaveRoom, myRoom, newClientMsgId, range, send, sync } from '../support/chat';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { sleep } from '../support/env';
 import { Api, errorOf, login, registerUser, type TestUser } from '../support/http';
-import { ADMIN_PASSWORD, ADMIN_USERNAME, startCluster, type Cluster } from '../support/pods';
 import { connectClient, expectRefusedHandshake, type ChatClient } from '../support/sockets';
+import {
+  ADMIN_PASSWORD,
+  ADMIN_USERNAME,
+  createTestDatabase,
+  sleep,
+  startCluster,
+  type Cluster,
+  type TestDatabase,
+} from '@chat/test-harness';
 
 /** How long we keep listening before concluding that an event was (correctly) not delivered. */
 const QUIET_MS = 600;

@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { REPO_ROOT } from '../support/env';
 import { NGINX, NGINX_CONF, localNginxConfig, nginxArgs } from '../support/nginx';
+import { REPO_ROOT } from '@chat/test-harness';
 
 // docker/nginx.conf cannot run here under compose (no Docker engine): check it with Debian's nginx.
 // backend/test/faults/nginx-drain.spec.ts runs it in front of pods through a rolling update.

@@ -1,11 +1,18 @@
 import type { AdminRoom, AdminStats, AdminUser, AuditEntry, CursorPage, HistoryPage, Message } from '@chat/contracts';
 import { ErrorCode } from '@chat/contracts';
 import { createRoom, joinRoom, send } from '../support/chat';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { randomId, sleep } from '../support/env';
 import { Api, errorOf, login, registerUser, type TestUser } from '../support/http';
-import { ADMIN_PASSWORD, ADMIN_USERNAME, startCluster, type Cluster } from '../support/pods';
 import { connectClient, expectRefusedHandshake, type ChatClient } from '../support/sockets';
+import {
+  ADMIN_PASSWORD,
+  ADMIN_USERNAME,
+  createTestDatabase,
+  randomId,
+  sleep,
+  startCluster,
+  type Cluster,
+  type TestDatabase,
+} from '@chat/test-harness';
 
 const METRICS_TOKEN = `metrics-${randomId(12)}`;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;

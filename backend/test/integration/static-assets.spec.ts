@@ -2,9 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { FRONTEND_INDEX } from '../support/env';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startCluster, type Cluster } from '../support/pods';
+import { createTestDatabase, FRONTEND_INDEX, startCluster, type Cluster, type TestDatabase } from '@chat/test-harness';
 
 const CLIENT_DIR = join(FRONTEND_INDEX, '..');
 const IMMUTABLE = 'public, max-age=31536000, immutable';

@@ -1,7 +1,7 @@
 import type { Member, Message, MyRoom, RoomVisibility, SyncResult } from '@chat/contracts';
-import { randomId } from './env';
 import type { Api, TestUser } from './http';
 import type { ChatClient } from './sockets';
+import { randomId } from '@chat/test-harness';
 
 /** Creates a room as `owner` and returns it (expects 201). */
 export function createRoom(api: Api, owner: TestUser, visibility: RoomVisibility = 'private', name?: string): Promise<MyRoom> {

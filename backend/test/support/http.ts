@@ -1,5 +1,5 @@
 import type { AuthResponse, ErrorBody, User } from '@chat/contracts';
-import { randomId } from './env';
+import { randomId } from '@chat/test-harness';
 
 export interface HttpResult<T> {
   status: number;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { REPO_ROOT } from './env';
+import { REPO_ROOT } from '@chat/test-harness';
 
 export const NGINX = '/usr/sbin/nginx';
 export const NGINX_CONF = join(REPO_ROOT, 'docker', 'nginx.conf');

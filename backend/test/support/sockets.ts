@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import type { Ack, ClientToServerEvents, ConnectErrorData, ServerToClientEvents, SessionReadyEvent } from '@chat/contracts';
-import { sleep } from './env';
+import { sleep } from '@chat/test-harness';
 
 export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type ServerEventName = keyof ServerToClientEvents;

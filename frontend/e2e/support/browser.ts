@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { REPO_ROOT } from '@chat/test-harness';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { REPO_ROOT } from './cluster';
 
 export const SCREENSHOT_DIR = resolve(REPO_ROOT, 'docs/screenshots');
 

@@ -1,10 +1,10 @@
 import { addMember, createRoom } from '../chat';
-import { randomId } from '../env';
 import { Api, registerUser, type TestUser } from '../http';
 import { TimelineStore } from './convergence';
 import { PostgresServer, RedisServer } from './infra';
 import { PodFleet, type FaultPod } from './pods';
 import { ResilientClient, type ResilientClientOptions } from './resilient-client';
+import { randomId } from '@chat/test-harness';
 
 export interface HarnessOptions {
   pods: number;

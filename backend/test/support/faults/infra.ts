@@ -3,8 +3,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { sleep } from '../env';
-import { ManagedProcess, freePort } from '../processes';
+import { ManagedProcess, freePort, onProcessExit, sleep } from '@chat/test-harness';
 
 /**
  * The suite's own Redis and PostgreSQL servers, on free loopback ports, stopped and restarted on the
@@ -21,24 +20,6 @@ function run(command: string, args: string[], timeoutMs = 60_000): Promise<strin
       resolveRun(stdout);
     });
   });
-}
-
-// Processes and clusters still running are killed if the test process exits without its afterAll.
-const leftovers = new Set<() => void>();
-process.once('exit', () => {
-  for (const cleanup of leftovers) {
-    try {
-      cleanup();
-    } catch {
-      // best effort on the way out
-    }
-  }
-});
-
-/** Registers a synchronous last-resort cleanup; returns its deregistration. */
-export function onProcessExit(cleanup: () => void): () => void {
-  leftovers.add(cleanup);
-  return () => leftovers.delete(cleanup);
 }
 
 export class RedisServer {

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import { ManagedProcess } from '../processes';
-import { onProcessExit } from './infra';
+import { ManagedProcess, onProcessExit } from '@chat/test-harness';
 
 export interface KeepAliveCounts {
   responses: number;

@@ -1,10 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sleep } from '../env';
 import { NGINX, NGINX_CONF, localNginxConfig, nginxArgs } from '../nginx';
-import { ManagedProcess, freePort } from '../processes';
-import { onProcessExit } from './infra';
+import { ManagedProcess, freePort, onProcessExit, sleep } from '@chat/test-harness';
 
 /** Debian's nginx running docker/nginx.conf (rewritten by localNginxConfig) in front of test pods. */
 export class LocalNginx {

@@ -1,7 +1,5 @@
 import { existsSync } from 'node:fs';
-import { BACKEND_MAIN, REPO_ROOT, randomId, sleep } from '../env';
-import { ManagedProcess, freePort, type ExitInfo } from '../processes';
-import { onProcessExit } from './infra';
+import { BACKEND_MAIN, type ExitInfo, ManagedProcess, REPO_ROOT, freePort, onProcessExit, randomId, sleep } from '@chat/test-harness';
 
 export interface PodSettings {
   databaseUrl: string;

@@ -4,6 +4,24 @@ import { READY_TIMEOUT_MS, sleep } from './env';
 
 const LOG_LIMIT = 2_000;
 
+// Processes still running are killed if the test process exits without its afterAll.
+const leftovers = new Set<() => void>();
+process.once('exit', () => {
+  for (const cleanup of leftovers) {
+    try {
+      cleanup();
+    } catch {
+      // best effort on the way out
+    }
+  }
+});
+
+/** Registers a synchronous last-resort cleanup (e.g. `killSync`); returns its deregistration. */
+export function onProcessExit(cleanup: () => void): () => void {
+  leftovers.add(cleanup);
+  return () => leftovers.delete(cleanup);
+}
+
 export interface ExitInfo {
   code: number | null;
   signal: NodeJS.Signals | null;

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { BACKEND_MAIN, REDIS_URL, REPO_ROOT, failedSoFar, randomId } from './env';
-import { ManagedProcess, freePort, waitUntilReady } from './processes';
+import { BACKEND_MAIN, FRONTEND_INDEX, REDIS_URL, REPO_ROOT, failedSoFar, randomId } from './env';
+import { ManagedProcess, freePort, onProcessExit, waitUntilReady } from './processes';
 import { deleteKeysWithPrefix } from './redis';
 
 export const ADMIN_USERNAME = 'it-admin';
@@ -28,12 +28,14 @@ export interface ClusterOptions {
   pods: number;
   /** Extra or overriding environment for every pod. */
   env?: Record<string, string>;
+  /** Fail early unless the client is built too (dist/frontend), for suites that load it. */
+  requireClient?: boolean;
 }
 
 /** Environment shared by the caller's process and a pod, without anything that would change the pod's mode. */
 function baseEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of ['DATABASE_URL', 'REDIS_URL', 'REDIS_KEY_PREFIX', 'JWT_SECRET', 'DATA_DIR', 'PORT', 'POD_ID']) {
+  for (const key of ['DATABASE_URL', 'REDIS_URL', 'REDIS_KEY_PREFIX', 'JWT_SECRET', 'DATA_DIR', 'PORT', 'POD_ID', 'CORS_ORIGINS']) {
     delete env[key];
   }
   return env;
@@ -44,13 +46,17 @@ function baseEnv(): NodeJS.ProcessEnv {
  * (so concurrent start-up migrations are exercised too), and waits until each is ready.
  */
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
-  if (!existsSync(BACKEND_MAIN)) {
-    throw new Error(`${BACKEND_MAIN} is missing: run "npx nx build backend" first`);
+  for (const file of options.requireClient ? [BACKEND_MAIN, FRONTEND_INDEX] : [BACKEND_MAIN]) {
+    if (!existsSync(file)) throw new Error(`${file} is missing: run "npx nx run-many -t build -p backend frontend" first`);
   }
   const run = randomId(4);
   const redisKeyPrefix = `it-${run}:`;
   const jwtSecret = `it-secret-${randomId(16)}`;
   const pods: Pod[] = [];
+  // Killed even if the test process exits without its afterAll.
+  const forget = onProcessExit(() => {
+    for (const pod of pods) pod.process.killSync();
+  });
 
   const spawnPod = async (): Promise<Pod> => {
     const port = await freePort();
@@ -95,6 +101,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
           process.stderr.write(`\n----- logs of ${pod.podId} (${pod.baseUrl}) -----\n${pod.process.tail(150)}\n`);
         }
       }
+      forget();
       await deleteKeysWithPrefix(redisKeyPrefix);
     },
   };

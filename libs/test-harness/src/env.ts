@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 
-/** Repository root (backend/test/support -> ../../..). */
+/** Repository root (libs/test-harness/src -> ../../..). */
 export const REPO_ROOT = resolve(__dirname, '../../..');
 export const BACKEND_MAIN = resolve(REPO_ROOT, 'dist/backend/main.js');
 export const FRONTEND_INDEX = resolve(REPO_ROOT, 'dist/frontend/browser/index.html');
@@ -10,14 +10,19 @@ export const FRONTEND_INDEX = resolve(REPO_ROOT, 'dist/frontend/browser/index.ht
 export const PG_ADMIN_URL = process.env['IT_PG_ADMIN_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = process.env['IT_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
-export const READY_TIMEOUT_MS = 30_000;
+/** Generous: two cores shared with other work. */
+export const READY_TIMEOUT_MS = 45_000;
+
+/** Global the jest environment sets when a test or hook of the file failed (see jest-environment.ts). */
+export const FAILURE_FLAG = '__chatTestFailed';
 
 export function randomId(bytes = 6): string {
   return randomBytes(bytes).toString('hex');
 }
 
+/** True once a test or hook of the current file failed: worth printing pod logs and screenshots. */
 export function failedSoFar(): boolean {
-  return (globalThis as Record<string, unknown>)['__chatIntegrationFailed'] === true;
+  return (globalThis as Record<string, unknown>)[FAILURE_FLAG] === true;
 }
 
 export function sleep(ms: number): Promise<void> {
