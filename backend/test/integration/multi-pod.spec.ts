@@ -4,22 +4,13 @@ import type { AuthResponse, HistoryPage, Member, Message, MyRoom, Room, User } f
 import { addMember, createRoom, fullHistory, joinRoom, leaveRoom, myRoom, newClientMsgId, range, send, sync } from '../support/chat';
 import { Api, errorOf, login, registerUser, type TestUser } from '../support/http';
 import { connectClient, expectRefusedHandshake, type ChatClient } from '../support/sockets';
-import {
-  ADMIN_PASSWORD,
-  ADMIN_USERNAME,
-  createTestDatabase,
-  sleep,
-  startCluster,
-  type Cluster,
-  type TestDatabase,
-} from '@chat/test-harness';
+import { ADMIN_PASSWORD, ADMIN_USERNAME, sleep, useFreshCluster } from '@chat/test-harness';
 
 /** How long we keep listening before concluding that an event was (correctly) not delivered. */
 const QUIET_MS = 600;
 
 describe('two pods sharing one PostgreSQL and one Redis', () => {
-  let db: TestDatabase | undefined;
-  let cluster: Cluster | undefined;
+  const cluster = useFreshCluster({ pods: 2 });
   let podA: Api;
   let podB: Api;
   const openClients: ChatClient[] = [];
@@ -30,26 +21,16 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
     return client;
   }
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    cluster = await startCluster({ databaseUrl: db.url, pods: 2 });
-    const [first, second] = cluster.pods;
+  beforeAll(() => {
+    const [first, second] = cluster().pods;
     if (!first || !second) throw new Error('cluster did not start two pods');
     podA = new Api(first.baseUrl);
     podB = new Api(second.baseUrl);
-  }, 120_000);
+  });
 
   afterEach(async () => {
     await Promise.all(openClients.splice(0).map((client) => client.close()));
   });
-
-  afterAll(async () => {
-    try {
-      await cluster?.stop();
-    } finally {
-      await db?.drop();
-    }
-  }, 60_000);
 
   describe('REST identity', () => {
     it('refuses a bad username with 400 VALIDATION_FAILED naming the field', async () => {
@@ -110,7 +91,9 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
       const stats = await podB.get<{ pods: { podId: string }[] }>('/api/admin/stats', admin.accessToken);
       expect(stats.status).toBe(200);
       const podIds = stats.body.pods.map((pod) => pod.podId);
-      const firstTwo = cluster?.pods.slice(0, 2).map((pod) => pod.podId) ?? ['(no cluster)'];
+      const firstTwo = cluster()
+        .pods.slice(0, 2)
+        .map((pod) => pod.podId);
       expect(podIds).toEqual(expect.arrayContaining(firstTwo));
     });
   });
@@ -643,8 +626,7 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
   // Last: it adds a third pod and crashes it.
   describe('losing a pod', () => {
     it('keeps every message acked by a pod that then crashes; its clients resume on another pod', async () => {
-      if (!cluster) throw new Error('no cluster');
-      const podC = await cluster.addPod();
+      const podC = await cluster().addPod();
       const apiC = new Api(podC.baseUrl);
       const alice = await registerUser(apiC, 'crash');
       const bob = await registerUser(podA, 'crashb');

@@ -3,16 +3,7 @@ import { ErrorCode } from '@chat/contracts';
 import { createRoom, joinRoom, send } from '../support/chat';
 import { Api, errorOf, login, registerUser, type TestUser } from '../support/http';
 import { connectClient, expectRefusedHandshake, type ChatClient } from '../support/sockets';
-import {
-  ADMIN_PASSWORD,
-  ADMIN_USERNAME,
-  createTestDatabase,
-  randomId,
-  sleep,
-  startCluster,
-  type Cluster,
-  type TestDatabase,
-} from '@chat/test-harness';
+import { ADMIN_PASSWORD, ADMIN_USERNAME, randomId, sleep, useFreshCluster } from '@chat/test-harness';
 
 const METRICS_TOKEN = `metrics-${randomId(12)}`;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
@@ -29,8 +20,8 @@ async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolea
 }
 
 describe('operating the service: admin API, OpenAPI, metrics, logs', () => {
-  let db: TestDatabase | undefined;
-  let cluster: Cluster | undefined;
+  // Info-level JSON logs so the log test sees request lines.
+  const cluster = useFreshCluster({ pods: 2, env: { LOG_LEVEL: 'log', LOG_FORMAT: 'json', METRICS_TOKEN } });
   let podA: Api;
   let podB: Api;
   let admin: string;
@@ -43,10 +34,7 @@ describe('operating the service: admin API, OpenAPI, metrics, logs', () => {
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    // Info-level JSON logs so the log test sees request lines.
-    cluster = await startCluster({ databaseUrl: db.url, pods: 2, env: { LOG_LEVEL: 'log', LOG_FORMAT: 'json', METRICS_TOKEN } });
-    const [first, second] = cluster.pods;
+    const [first, second] = cluster().pods;
     if (!first || !second) throw new Error('cluster did not start two pods');
     podA = new Api(first.baseUrl);
     podB = new Api(second.baseUrl);
@@ -56,14 +44,6 @@ describe('operating the service: admin API, OpenAPI, metrics, logs', () => {
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((client) => client.close()));
   });
-
-  afterAll(async () => {
-    try {
-      await cluster?.stop();
-    } finally {
-      await db?.drop();
-    }
-  }, 60_000);
 
   it('admin routes need a token (401) and the admin role (403)', async () => {
     const user = await registerUser(podA, 'plain');
@@ -85,7 +65,11 @@ describe('operating the service: admin API, OpenAPI, metrics, logs', () => {
       async () => (await podA.expectStatus<AdminStats>(200, 'GET', '/api/admin/stats', { token: admin })) as AdminStats,
       (s) => s.pods.every((pod) => pod.connections >= 1) && s.messagesPerSecond > 0,
     );
-    expect(stats.pods.map((pod) => pod.podId).sort()).toEqual(cluster?.pods.map((pod) => pod.podId).sort());
+    expect(stats.pods.map((pod) => pod.podId).sort()).toEqual(
+      cluster()
+        .pods.map((pod) => pod.podId)
+        .sort(),
+    );
     expect(stats.totals.connections).toBeGreaterThanOrEqual(2);
     expect(stats.totals.messages).toBeGreaterThanOrEqual(6);
     expect(stats.totals.users).toBeGreaterThanOrEqual(2);
@@ -267,7 +251,7 @@ describe('operating the service: admin API, OpenAPI, metrics, logs', () => {
     });
     expect(response.headers.get('x-request-id')).toBe(requestId);
     await sleep(300);
-    const pod = cluster?.pods[1];
+    const pod = cluster().pods[1];
     const lines = pod?.process.tail(2000).split('\n') ?? [];
     const json = lines.map((line) => line.replace(/^\[[^\]]*\] /, '')).filter((line) => line.startsWith('{'));
     const requestLine = json

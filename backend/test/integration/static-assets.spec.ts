@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { createTestDatabase, FRONTEND_INDEX, startCluster, type Cluster, type TestDatabase } from '@chat/test-harness';
+import { FRONTEND_INDEX, useFreshCluster } from '@chat/test-harness';
 
 const CLIENT_DIR = join(FRONTEND_INDEX, '..');
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -49,27 +49,16 @@ function mainScript(): string {
 }
 
 describe('the built client: precompressed, cached by hash, and a CSP that works over plain http', () => {
-  let db: TestDatabase | undefined;
-  let cluster: Cluster | undefined;
+  const cluster = useFreshCluster({ pods: 1, requireClient: true });
   let baseUrl = '';
   let main = '';
   let mainBytes = Buffer.alloc(0);
 
-  beforeAll(async () => {
+  beforeAll(() => {
     main = mainScript();
     mainBytes = readFileSync(join(CLIENT_DIR, main));
-    db = await createTestDatabase();
-    cluster = await startCluster({ databaseUrl: db.url, pods: 1 });
-    baseUrl = cluster.pods[0]?.baseUrl ?? '';
-  }, 120_000);
-
-  afterAll(async () => {
-    try {
-      await cluster?.stop();
-    } finally {
-      await db?.drop();
-    }
-  }, 60_000);
+    baseUrl = cluster().pods[0]?.baseUrl ?? '';
+  });
 
   it('the build wrote .br and .gz variants that decode to the very files they stand for', () => {
     const names = readdirSync(CLIENT_DIR, { recursive: true, encoding: 'utf8' });

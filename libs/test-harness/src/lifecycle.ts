@@ -30,3 +30,24 @@ export async function startFreshCluster(options: FreshClusterOptions): Promise<F
     },
   };
 }
+
+export const START_TIMEOUT_MS = 120_000;
+export const STOP_TIMEOUT_MS = 60_000;
+
+/**
+ * Jest hooks for the current describe block: beforeAll starts a fresh cluster, afterAll stops it
+ * and drops its database. Returns an accessor for the tests (and for later beforeAll hooks).
+ */
+export function useFreshCluster(options: FreshClusterOptions): () => FreshCluster {
+  let cluster: FreshCluster | undefined;
+  beforeAll(async () => {
+    cluster = await startFreshCluster(options);
+  }, START_TIMEOUT_MS);
+  afterAll(async () => {
+    await cluster?.stop();
+  }, STOP_TIMEOUT_MS);
+  return () => {
+    if (!cluster) throw new Error('the cluster did not start (see the beforeAll failure)');
+    return cluster;
+  };
+}
