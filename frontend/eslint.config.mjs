@@ -20,8 +20,8 @@ const allowed = {
   app: layers,
   // main.ts and the test setup.
   entry: ['app'],
-  // Test fixtures, imported by specs of every layer.
-  testing: [],
+  // Test fixtures and fakes, imported by specs of every layer.
+  testing: ['core'],
 };
 /** The wire types (@chat/contracts; which projects may use them is Nx's rule). */
 const shared = 'contracts';

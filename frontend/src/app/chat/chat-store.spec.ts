@@ -1,43 +1,23 @@
-import { signal } from '@angular/core';
+import { computed } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
-import type { Ack, HistoryPage, Message, MyRoom, SyncResult } from '@chat/contracts';
-import type { SendMessageRequest, SyncRequest } from '@chat/contracts';
+import type { Ack, HistoryPage, Message, MyRoom } from '@chat/contracts';
+import { FakeChatSocket } from '../../testing/fake-chat-socket';
 import { ALICE, BOB, flushPromises, message, myRoom } from '../../testing/fixtures';
 import { SessionStore } from '../auth/session-store';
-import { ChatSocket, type ServerEventName, type ServerPayload } from '../core/chat-socket';
+import { ChatSocket } from '../core/chat-socket';
 import { PresenceStore } from '../rooms/presence-store';
 import { RoomsApi } from '../rooms/rooms-api';
 import { RoomsStore } from '../rooms/rooms-store';
 import { ChatStore } from './chat-store';
+import { DraftStore } from './draft-store';
 import { HistoryApi } from './history-api';
-import { MODERATOR_DELETE } from './moderator-delete';
+import { MODERATOR_DELETE, MessageDeletion } from './message-deletion';
+import { ReadMarks } from './read-marks';
+import { RoomTimelines } from './room-timelines';
+import { TypingIndicators } from './typing-indicators';
 import type { OutboxEntry } from './outbox';
 import type { TimelineItem } from './timeline-items';
-
-/** Stands in for ChatSocket: tests fire server events and script acks. */
-class FakeChatSocket {
-  readonly connected = signal(true);
-  readonly state = signal('connected');
-  private readonly handlers = new Map<string, Array<(payload: unknown) => void>>();
-  readonly send = jest.fn<Promise<Ack<{ message: Message }>>, [SendMessageRequest]>();
-  readonly sync = jest.fn<Promise<Ack<SyncResult>>, [SyncRequest]>();
-  readonly markRead = jest.fn<Promise<Ack>, [{ roomId: string; seq: number }]>().mockResolvedValue({ ok: true });
-  readonly edit = jest.fn();
-  readonly remove = jest.fn();
-  readonly typing = jest.fn();
-
-  on<E extends ServerEventName>(event: E, handler: (payload: ServerPayload<E>) => void): () => void {
-    const list = this.handlers.get(event) ?? [];
-    list.push(handler as (payload: unknown) => void);
-    this.handlers.set(event, list);
-    return () => undefined;
-  }
-
-  fire<E extends ServerEventName>(event: E, payload: ServerPayload<E>): void {
-    for (const handler of this.handlers.get(event) ?? []) handler(payload);
-  }
-}
 
 /** Timeline rows without day separators. */
 const rows = (items: TimelineItem[]) => items.filter((i) => i.kind !== 'day');
@@ -62,6 +42,11 @@ function setup(rooms: MyRoom[], page: HistoryPage = { messages: [], hasMore: fal
     providers: [
       provideRouter([]),
       ChatStore,
+      RoomTimelines,
+      ReadMarks,
+      DraftStore,
+      TypingIndicators,
+      MessageDeletion,
       RoomsStore,
       PresenceStore,
       { provide: ChatSocket, useValue: socket },
@@ -73,7 +58,7 @@ function setup(rooms: MyRoom[], page: HistoryPage = { messages: [], hasMore: fal
   TestBed.inject(SessionStore).start({ accessToken: 't', user: { ...ALICE, role: options.role ?? 'user' } });
   const store = TestBed.inject(ChatStore);
   const roomsStore = TestBed.inject(RoomsStore);
-  return { store, roomsStore, socket, history, roomsApi, adminApi };
+  return { store, roomsStore, socket, history, roomsApi, adminApi, drafts: TestBed.inject(DraftStore) };
 }
 
 async function ready(ctx: ReturnType<typeof setup>) {
@@ -188,6 +173,42 @@ describe('ChatStore', () => {
     expect(ctx.socket.sync).not.toHaveBeenCalled();
   });
 
+  it("rebuilds a room's list only when that room changes", async () => {
+    const ctx = setup([myRoom(), myRoom({ id: 'r2', name: 'random' })]);
+    await ready(ctx);
+    ctx.store.open('r1');
+    ctx.store.open('r2');
+    await flushPromises();
+    let builds = 0;
+    const items = computed(() => {
+      builds++;
+      return ctx.store.items('r1');
+    });
+    items();
+    ctx.socket.fire('message:new', { message: message(1, { roomId: 'r2', id: 'x1', sender: BOB }) });
+    items();
+    expect(builds).toBe(1);
+    ctx.socket.fire('message:new', { message: message(1, { sender: BOB }) });
+    expect(keys(items())).toEqual(['m:m1']);
+    expect(builds).toBe(2);
+  });
+
+  it('stops sending the moment the connection drops, and resumes after session:ready', async () => {
+    const ctx = setup([myRoom()]);
+    await ready(ctx);
+    ctx.socket.connected.set(false);
+    ctx.store.send('r1', 'while away');
+    expect(ctx.socket.send).not.toHaveBeenCalled();
+    // Reconnected, but the server has not announced the session yet.
+    ctx.socket.connected.set(true);
+    ctx.store.send('r1', 'still waiting');
+    expect(ctx.socket.send).not.toHaveBeenCalled();
+
+    ctx.socket.send.mockImplementation(() => new Promise(() => undefined));
+    ctx.socket.fire('session:ready', { user: { ...ALICE, role: 'user' }, rooms: [{ id: 'r1', lastSeq: 0, lastReadSeq: 0 }] });
+    expect(ctx.socket.send.mock.calls.map(([req]) => req.body)).toEqual(['while away', 'still waiting']);
+  });
+
   it('refuses an empty message without queueing it', async () => {
     const ctx = setup([myRoom()]);
     await ready(ctx);
@@ -228,23 +249,24 @@ describe('ChatStore', () => {
     await ready(ctx);
     ctx.socket.fire('typing', { roomId: 'r1', user: { id: BOB.id, username: 'bob' }, typing: true });
     ctx.socket.fire('typing', { roomId: 'r1', user: { id: ALICE.id, username: 'alice' }, typing: true });
-    expect(ctx.store.typingText('r1')).toBe('bob is typing…');
+    const typing = TestBed.inject(TypingIndicators);
+    expect(typing.text('r1')).toBe('bob is typing…');
     ctx.socket.fire('message:new', { message: message(1, { sender: BOB }) });
-    expect(ctx.store.typingText('r1')).toBe('');
+    expect(typing.text('r1')).toBe('');
   });
 
   it('keeps drafts in localStorage, so a reload brings them back', async () => {
     const first = setup([myRoom()]);
     await ready(first);
-    first.store.setDraft('r1', 'half a thought');
+    first.drafts.set('r1', 'half a thought');
     const stored = { 'chat.drafts.u-alice': localStorage.getItem('chat.drafts.u-alice') ?? '' };
     expect(JSON.parse(stored['chat.drafts.u-alice'])).toEqual({ r1: 'half a thought' });
 
     TestBed.resetTestingModule();
     const second = setup([myRoom()], undefined, { stored });
-    expect(second.store.draft('r1')).toBe('half a thought');
+    expect(second.drafts.draft('r1')).toBe('half a thought');
     second.store.send('r1', 'half a thought');
-    expect(second.store.draft('r1')).toBe('');
+    expect(second.drafts.draft('r1')).toBe('');
     expect(localStorage.getItem('chat.drafts.u-alice')).toBeNull();
   });
 
@@ -307,17 +329,6 @@ describe('ChatStore', () => {
     TestBed.tick();
     await wait(350);
     expect(ctx.socket.markRead).toHaveBeenLastCalledWith({ roomId: 'r1', seq: 3 });
-  });
-
-  it('deletes my own messages over the socket, and an admin deletes others through the audited admin API', async () => {
-    const ctx = setup([myRoom()], undefined, { role: 'admin' });
-    ctx.socket.remove.mockResolvedValue({ ok: true });
-    await expect(ctx.store.remove(message(1))).resolves.toBeNull();
-    expect(ctx.socket.remove).toHaveBeenCalledWith({ messageId: 'm1' });
-
-    await expect(ctx.store.remove(message(2, { sender: BOB }))).resolves.toBeNull();
-    expect(ctx.adminApi.deleteMessage).toHaveBeenCalledWith('m2');
-    expect(ctx.socket.remove).toHaveBeenCalledTimes(1);
   });
 
   it('looks up the presence of DM partners after connecting', async () => {

@@ -3,18 +3,22 @@ import type { Message } from '@chat/contracts';
 import { byButton, byLabel, typeInto } from '../../testing/dom';
 import { BOB, flushPromises, message } from '../../testing/fixtures';
 import { ChatStore } from './chat-store';
+import { MessageDeletion } from './message-deletion';
 import { MessageItem } from './message-item';
 
 describe('MessageItem', () => {
   let fixture: ComponentFixture<MessageItem>;
   let root: HTMLElement;
-  const chat = {
-    edit: jest.fn<Promise<string | null>, [Message, string]>(),
-    remove: jest.fn<Promise<string | null>, [Message]>(),
-  };
+  const chat = { edit: jest.fn<Promise<string | null>, [Message, string]>() };
+  const deletion = { remove: jest.fn<Promise<string | null>, [Message]>() };
 
   async function render(m: Message, mine: boolean, canModerate = false): Promise<void> {
-    TestBed.configureTestingModule({ providers: [{ provide: ChatStore, useValue: chat }] });
+    TestBed.configureTestingModule({
+      providers: [
+        { provide: ChatStore, useValue: chat },
+        { provide: MessageDeletion, useValue: deletion },
+      ],
+    });
     fixture = TestBed.createComponent(MessageItem);
     fixture.componentRef.setInput('message', m);
     fixture.componentRef.setInput('mine', mine);
@@ -63,14 +67,14 @@ describe('MessageItem', () => {
 
   it('asks before deleting', async () => {
     await render(message(1), true);
-    chat.remove.mockResolvedValue(null);
+    deletion.remove.mockResolvedValue(null);
     byButton(root, 'Delete').click();
     await fixture.whenStable();
-    expect(chat.remove).not.toHaveBeenCalled();
+    expect(deletion.remove).not.toHaveBeenCalled();
     expect(root.textContent).toContain('Delete this message?');
     byButton(root, 'Delete').click();
     await flushPromises();
-    expect(chat.remove).toHaveBeenCalledWith(expect.objectContaining({ id: 'm1' }));
+    expect(deletion.remove).toHaveBeenCalledWith(expect.objectContaining({ id: 'm1' }));
   });
 
   it('shows a tombstone for a deleted message', async () => {
@@ -102,13 +106,13 @@ describe('MessageItem', () => {
 
   it("lets a room owner or admin delete someone else's message, but not edit it", async () => {
     await render(message(1, { sender: BOB }), false, true);
-    chat.remove.mockResolvedValue(null);
+    deletion.remove.mockResolvedValue(null);
     expect(hasButton('Edit')).toBe(false);
     byButton(root, 'Delete').click();
     await fixture.whenStable();
     expect(root.textContent).toContain('Delete this message by Bob?');
     byButton(root, 'Delete').click();
     await flushPromises();
-    expect(chat.remove).toHaveBeenCalledWith(expect.objectContaining({ id: 'm1' }));
+    expect(deletion.remove).toHaveBeenCalledWith(expect.objectContaining({ id: 'm1' }));
   });
 });

@@ -3,6 +3,7 @@ import { ChangeDetectionStrategy, Component, computed, inject, input, signal } f
 import { LIMITS, type Message } from '@chat/contracts';
 import { ChatStore } from './chat-store';
 import { linkify } from './linkify';
+import { MessageDeletion } from './message-deletion';
 
 type Mode = 'view' | 'editing' | 'confirm-delete';
 
@@ -15,6 +16,7 @@ type Mode = 'view' | 'editing' | 'confirm-delete';
 })
 export class MessageItem {
   private readonly chat = inject(ChatStore);
+  private readonly deletion = inject(MessageDeletion);
 
   readonly message = input.required<Message>();
   readonly mine = input(false);
@@ -74,7 +76,7 @@ export class MessageItem {
   }
 
   protected async confirmDelete(): Promise<void> {
-    await this.run(() => this.chat.remove(this.message()));
+    await this.run(() => this.deletion.remove(this.message()));
   }
 
   private async run(action: () => Promise<string | null>): Promise<void> {

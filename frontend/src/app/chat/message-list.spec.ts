@@ -1,6 +1,7 @@
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { ALICE, BOB, message } from '../../testing/fixtures';
 import { ChatStore } from './chat-store';
+import { MessageDeletion } from './message-deletion';
 import { MessageList } from './message-list';
 import { buildTimelineItems } from './timeline-items';
 
@@ -48,7 +49,12 @@ describe('MessageList', () => {
   afterEach(() => jest.restoreAllMocks());
 
   beforeEach(async () => {
-    TestBed.configureTestingModule({ providers: [{ provide: ChatStore, useValue: {} }] });
+    TestBed.configureTestingModule({
+      providers: [
+        { provide: ChatStore, useValue: {} },
+        { provide: MessageDeletion, useValue: {} },
+      ],
+    });
     fixture = TestBed.createComponent(MessageList);
     older = 0;
     fixture.componentInstance.older.subscribe(() => older++);

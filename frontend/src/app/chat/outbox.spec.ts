@@ -5,18 +5,24 @@ import { Outbox } from './outbox';
 
 type SendAck = Ack<{ message: Message }>;
 
-function setup(online = true) {
+function setup(initiallyOnline = true) {
   let n = 0;
+  let online = initiallyOnline;
   const send = jest.fn<Promise<SendAck>, [SendMessageRequest]>();
   const onSent = jest.fn<void, [Message]>();
   const outbox = new Outbox({
     send,
     onSent,
+    online: () => online,
     newId: () => `cid-${++n}`,
     now: () => new Date('2024-01-01T12:00:00.000Z'),
   });
-  outbox.setOnline(online);
-  return { outbox, send, onSent };
+  /** The connection dropping (false) or the session being announced again (true). */
+  const setOnline = (value: boolean) => {
+    online = value;
+    if (value) outbox.resume();
+  };
+  return { outbox, send, onSent, setOnline };
 }
 
 /** The server's copy of what the outbox sent. */
@@ -58,21 +64,21 @@ describe('Outbox', () => {
   });
 
   it('holds messages while offline and sends them in order when back online', async () => {
-    const { outbox, send } = setup(false);
+    const { outbox, send, setOnline } = setup(false);
     send.mockImplementation(async (req) => ({ ok: true, message: stored(req) }));
     outbox.enqueue('r1', 'one');
     outbox.enqueue('r1', 'two');
     expect(send).not.toHaveBeenCalled();
     expect(outbox.pending('r1').map((e) => e.status)).toEqual(['sending', 'sending']);
 
-    outbox.setOnline(true);
+    setOnline(true);
     await flushPromises();
     expect(send.mock.calls.map(([req]) => req.body)).toEqual(['one', 'two']);
     expect(outbox.size).toBe(0);
   });
 
   it('resends retryable failures after a reconnect, but not refusals', async () => {
-    const { outbox, send } = setup();
+    const { outbox, send, setOnline } = setup();
     send
       .mockResolvedValueOnce({ ok: false, error: { code: 'UNAVAILABLE', message: 'The server did not answer in time.' } })
       .mockResolvedValueOnce({ ok: false, error: { code: 'FORBIDDEN', message: 'Not a member' } });
@@ -82,8 +88,8 @@ describe('Outbox', () => {
     expect(outbox.pending('r1').map((e) => e.retryable)).toEqual([true, false]);
 
     send.mockImplementation(async (req) => ({ ok: true, message: stored(req) }));
-    outbox.setOnline(false);
-    outbox.setOnline(true);
+    setOnline(false);
+    setOnline(true);
     await flushPromises();
 
     expect(send.mock.calls.slice(2).map(([req]) => req.clientMsgId)).toEqual(['cid-1']);
@@ -91,10 +97,10 @@ describe('Outbox', () => {
   });
 
   it('does not send a message twice while its first attempt is in flight', async () => {
-    const { outbox, send } = setup();
+    const { outbox, send, setOnline } = setup();
     send.mockImplementation(() => new Promise(() => undefined));
     outbox.enqueue('r1', 'hi');
-    outbox.setOnline(true);
+    setOnline(true);
     outbox.retry('cid-1');
     expect(send).toHaveBeenCalledTimes(1);
   });
@@ -142,7 +148,7 @@ describe('Outbox', () => {
   });
 
   it('restores saved entries and resends them, with the same clientMsgId, once online', async () => {
-    const { outbox, send } = setup(false);
+    const { outbox, send, setOnline } = setup(false);
     send.mockImplementation(async (req) => ({ ok: true, message: stored(req) }));
     const saved = [
       {
@@ -170,7 +176,7 @@ describe('Outbox', () => {
     outbox.restore(saved);
     expect(outbox.snapshot().map((e) => e.clientMsgId)).toEqual(['kept-1', 'kept-2']);
 
-    outbox.setOnline(true);
+    setOnline(true);
     await flushPromises();
     // The refused one waits for the user (retry or discard); the other went out under its old id.
     expect(send.mock.calls.map(([req]) => req.clientMsgId)).toEqual(['kept-1']);

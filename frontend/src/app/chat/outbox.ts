@@ -23,7 +23,10 @@ export interface OutboxOptions {
   send: SendFn;
   /** The server's copy of a sent message, to put into the timeline. */
   onSent: (message: Message) => void;
-  onChange?: () => void;
+  /** Whether requests may go out now (connected, and the session announced). */
+  online: () => boolean;
+  /** A room's pending entries changed. */
+  onChange?: (roomId: string) => void;
   newId?: () => string;
   now?: () => Date;
 }
@@ -39,7 +42,6 @@ export class Outbox {
   /** Insertion-ordered, so resends go out in the order the user wrote. */
   private readonly entries = new Map<string, OutboxEntry>();
   private readonly inFlight = new Set<string>();
-  private online = false;
   private readonly newId: () => string;
   private readonly now: () => Date;
 
@@ -67,21 +69,20 @@ export class Outbox {
    * server already stored returns the original instead of a duplicate.
    */
   restore(saved: readonly OutboxEntry[]): void {
-    let added = false;
+    const rooms = new Set<string>();
     for (const entry of saved) {
       if (this.entries.has(entry.clientMsgId)) continue;
       this.entries.set(entry.clientMsgId, { ...entry });
-      added = true;
+      rooms.add(entry.roomId);
     }
-    if (!added) return;
-    this.changed();
-    if (this.online) this.setOnline(true);
+    if (rooms.size === 0) return;
+    for (const roomId of rooms) this.changed(roomId);
+    this.resume();
   }
 
-  /** While offline, new messages wait; coming online resends everything unsent that may succeed. */
-  setOnline(online: boolean): void {
-    this.online = online;
-    if (!online) return;
+  /** While offline, new messages wait; back online, this resends everything unsent that may succeed. */
+  resume(): void {
+    if (!this.options.online()) return;
     for (const entry of [...this.entries.values()]) {
       if (this.inFlight.has(entry.clientMsgId)) continue;
       if (entry.status === 'sending' || entry.retryable) this.dispatch(entry.clientMsgId);
@@ -101,8 +102,8 @@ export class Outbox {
       attempts: 0,
     };
     this.entries.set(entry.clientMsgId, entry);
-    this.changed();
-    if (this.online) this.dispatch(entry.clientMsgId);
+    this.changed(roomId);
+    if (this.options.online()) this.dispatch(entry.clientMsgId);
     return entry;
   }
 
@@ -111,11 +112,12 @@ export class Outbox {
     const entry = this.entries.get(clientMsgId);
     if (!entry || this.inFlight.has(clientMsgId)) return;
     this.update(clientMsgId, { status: 'sending', error: null });
-    if (this.online) this.dispatch(clientMsgId);
+    if (this.options.online()) this.dispatch(clientMsgId);
   }
 
   discard(clientMsgId: string): void {
-    if (this.entries.delete(clientMsgId)) this.changed();
+    const entry = this.entries.get(clientMsgId);
+    if (entry && this.entries.delete(clientMsgId)) this.changed(entry.roomId);
   }
 
   /**
@@ -126,7 +128,7 @@ export class Outbox {
     const entry = this.entries.get(message.clientMsgId);
     if (!entry || entry.roomId !== message.roomId) return false;
     this.entries.delete(message.clientMsgId);
-    this.changed();
+    this.changed(entry.roomId);
     return true;
   }
 
@@ -135,7 +137,7 @@ export class Outbox {
     for (const entry of [...this.entries.values()]) {
       if (entry.roomId === roomId) removed = this.entries.delete(entry.clientMsgId) || removed;
     }
-    if (removed) this.changed();
+    if (removed) this.changed(roomId);
   }
 
   private dispatch(clientMsgId: string): void {
@@ -146,8 +148,7 @@ export class Outbox {
     void this.options.send({ roomId: entry.roomId, clientMsgId, body: entry.body }).then((ack) => {
       this.inFlight.delete(clientMsgId);
       if (ack.ok) {
-        this.entries.delete(clientMsgId);
-        this.changed();
+        if (this.entries.delete(clientMsgId)) this.changed(entry.roomId);
         // Even if the user discarded it meanwhile, the server has it: show what is true.
         this.options.onSent(ack.message);
         return;
@@ -164,10 +165,10 @@ export class Outbox {
     const entry = this.entries.get(clientMsgId);
     if (!entry) return;
     this.entries.set(clientMsgId, { ...entry, ...patch });
-    this.changed();
+    this.changed(entry.roomId);
   }
 
-  private changed(): void {
-    this.options.onChange?.();
+  private changed(roomId: string): void {
+    this.options.onChange?.(roomId);
   }
 }

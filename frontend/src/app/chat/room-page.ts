@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, effect, inject, input, linkedSignal, signal, untracked } from '@angular/core';
 import { Title } from '@angular/platform-browser';
 import { Router, RouterLink } from '@angular/router';
 import { SessionStore } from '../auth/session-store';
@@ -8,7 +8,10 @@ import { roomTitle } from '../rooms/my-rooms';
 import { RoomsStore } from '../rooms/rooms-store';
 import { ChatStore } from './chat-store';
 import { Composer } from './composer';
+import { DraftStore } from './draft-store';
 import { MessageList } from './message-list';
+import { RoomTimelines } from './room-timelines';
+import { TypingIndicators } from './typing-indicators';
 
 /** One room: history, live messages, typing, composer. Reused as the route's roomId changes. */
 @Component({
@@ -22,6 +25,9 @@ export class RoomPage {
   protected readonly rooms = inject(RoomsStore);
   private readonly router = inject(Router);
   private readonly session = inject(SessionStore);
+  private readonly timelines = inject(RoomTimelines);
+  private readonly drafts = inject(DraftStore);
+  private readonly typingIndicators = inject(TypingIndicators);
 
   /** From the route (`rooms/:roomId`). */
   readonly roomId = input.required<string>();
@@ -35,11 +41,12 @@ export class RoomPage {
   protected readonly items = computed(() => this.chat.items(this.roomId()));
   /** Room owners and admins may delete anyone's message. */
   protected readonly canModerate = computed(() => this.room()?.myRole === 'owner' || this.session.user()?.role === 'admin');
-  protected readonly state = computed(() => this.chat.loadState(this.roomId()));
-  protected readonly typing = computed(() => this.chat.typingText(this.roomId()));
+  protected readonly state = computed(() => this.timelines.view(this.roomId()));
+  protected readonly typing = computed(() => this.typingIndicators.text(this.roomId()));
   protected readonly showMembers = signal(false);
-  protected readonly sendError = signal<string | null>(null);
-  protected readonly leaveError = signal<string | null>(null);
+  /** Errors belong to the room they happened in: moving to another room clears them. */
+  protected readonly sendError = linkedSignal<string, string | null>({ source: this.roomId, computation: () => null });
+  protected readonly leaveError = linkedSignal<string, string | null>({ source: this.roomId, computation: () => null });
   protected readonly leaving = signal(false);
 
   constructor() {
@@ -47,10 +54,6 @@ export class RoomPage {
     // close it when the route moves on or the page goes away.
     effect((onCleanup) => {
       const roomId = this.roomId();
-      untracked(() => {
-        this.sendError.set(null);
-        this.leaveError.set(null);
-      });
       if (!this.isMember()) return;
       untracked(() => this.chat.open(roomId));
       onCleanup(() => this.chat.close(roomId));
@@ -63,11 +66,12 @@ export class RoomPage {
   }
 
   protected draft(): string {
-    return this.chat.draft(this.roomId());
+    return this.drafts.draft(this.roomId());
   }
 
   protected setDraft(text: string): void {
-    this.chat.setDraft(this.roomId(), text);
+    const roomId = this.roomId();
+    if (this.drafts.set(roomId, text)) this.typingIndicators.input(roomId, text.trim().length > 0);
     this.sendError.set(null);
   }
 
@@ -76,7 +80,7 @@ export class RoomPage {
   }
 
   protected loadOlder(): void {
-    void this.chat.loadOlder(this.roomId());
+    void this.timelines.loadOlder(this.roomId());
   }
 
   protected reload(): void {

@@ -6,7 +6,11 @@ import { AdminApi } from '../admin/admin-api';
 import { AuthApi } from '../auth/auth-api';
 import { SessionStore } from '../auth/session-store';
 import { ChatStore } from '../chat/chat-store';
-import { MODERATOR_DELETE } from '../chat/moderator-delete';
+import { DraftStore } from '../chat/draft-store';
+import { MODERATOR_DELETE, MessageDeletion } from '../chat/message-deletion';
+import { ReadMarks } from '../chat/read-marks';
+import { RoomTimelines } from '../chat/room-timelines';
+import { TypingIndicators } from '../chat/typing-indicators';
 import { ChatSocket, SOCKET_SESSION, type ConnectionState } from '../core/chat-socket';
 import { PresenceStore } from '../rooms/presence-store';
 import { RoomList } from '../rooms/room-list';
@@ -41,6 +45,11 @@ const CONNECTION_TEXT: Record<ConnectionState, string> = {
     },
     RoomsStore,
     PresenceStore,
+    RoomTimelines,
+    ReadMarks,
+    DraftStore,
+    TypingIndicators,
+    MessageDeletion,
     ChatStore,
   ],
   template: `

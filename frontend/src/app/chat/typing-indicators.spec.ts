@@ -1,0 +1,48 @@
+import { TestBed } from '@angular/core/testing';
+import { provideRouter } from '@angular/router';
+import { FakeChatSocket } from '../../testing/fake-chat-socket';
+import { ALICE, BOB, message } from '../../testing/fixtures';
+import { SessionStore } from '../auth/session-store';
+import { ChatSocket } from '../core/chat-socket';
+import { TypingIndicators } from './typing-indicators';
+
+function setup() {
+  const socket = new FakeChatSocket();
+  TestBed.configureTestingModule({ providers: [provideRouter([]), TypingIndicators, { provide: ChatSocket, useValue: socket }] });
+  TestBed.inject(SessionStore).start({ accessToken: 't', user: { ...ALICE, role: 'user' } });
+  return { typing: TestBed.inject(TypingIndicators), socket };
+}
+
+const bobTyping = { roomId: 'r1', user: { id: BOB.id, username: 'bob' }, typing: true };
+
+describe('TypingIndicators', () => {
+  beforeEach(() => localStorage.clear());
+  afterEach(() => jest.useRealTimers());
+
+  it('shows who is typing, but never myself, until their message arrives', () => {
+    const { typing, socket } = setup();
+    socket.fire('typing', bobTyping);
+    socket.fire('typing', { roomId: 'r1', user: { id: ALICE.id, username: 'alice' }, typing: true });
+    expect(typing.text('r1')).toBe('bob is typing…');
+    expect(typing.text('r2')).toBe('');
+    socket.fire('message:new', { message: message(1, { sender: BOB }) });
+    expect(typing.text('r1')).toBe('');
+  });
+
+  it('lets an indicator expire by itself', () => {
+    jest.useFakeTimers();
+    const { typing, socket } = setup();
+    socket.fire('typing', bobTyping);
+    expect(typing.text('r1')).toBe('bob is typing…');
+    jest.advanceTimersByTime(10_000);
+    expect(typing.text('r1')).toBe('');
+  });
+
+  it('sends my typing once per burst and stops it when I send', () => {
+    const { typing, socket } = setup();
+    typing.input('r1', true);
+    typing.input('r1', true);
+    typing.stop();
+    expect(socket.typing.mock.calls).toEqual([[{ roomId: 'r1', typing: true }], [{ roomId: 'r1', typing: false }]]);
+  });
+});
