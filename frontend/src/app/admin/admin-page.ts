@@ -6,6 +6,7 @@ import { AdminUsersPanel } from './admin-users';
 @Component({
   selector: 'app-admin-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  styleUrl: './admin-page.css',
   imports: [AdminStatsPanel, AdminUsersPanel],
   template: `
     <section class="page admin">

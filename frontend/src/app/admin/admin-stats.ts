@@ -12,6 +12,7 @@ export const STATS_REFRESH_MS = 5_000;
 @Component({
   selector: 'app-admin-stats',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  styleUrl: './admin-stats.css',
   imports: [DatePipe, DecimalPipe],
   template: `
     <section class="admin-section" aria-labelledby="stats-heading">

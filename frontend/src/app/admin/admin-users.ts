@@ -10,6 +10,7 @@ import { AdminApi } from './admin-api';
 @Component({
   selector: 'app-admin-users',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  styleUrl: './admin-users.css',
   template: `
     <section class="admin-section" aria-labelledby="users-heading">
       <div class="admin-section__header">

@@ -8,6 +8,7 @@ import { SessionStore } from './session-store';
 @Component({
   selector: 'app-login-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  styleUrl: './auth-page.css',
   imports: [ReactiveFormsModule, RouterLink],
   template: `
     <main class="auth">

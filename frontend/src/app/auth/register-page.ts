@@ -9,6 +9,7 @@ import { SessionStore } from './session-store';
 @Component({
   selector: 'app-register-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  styleUrl: './auth-page.css',
   imports: [ReactiveFormsModule, RouterLink],
   templateUrl: './register-page.html',
 })

@@ -22,6 +22,7 @@ const MAX_HEIGHT_PX = 192;
 @Component({
   selector: 'app-composer',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  styleUrl: './composer.css',
   template: `
     <form class="composer" (submit)="submit($event)">
       <label class="visually-hidden" for="composer-input">Message</label>

@@ -11,6 +11,7 @@ type Mode = 'view' | 'editing' | 'confirm-delete';
 @Component({
   selector: 'app-message-item',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  styleUrl: './message.css',
   imports: [DatePipe],
   templateUrl: './message-item.html',
 })

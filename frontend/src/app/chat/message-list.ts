@@ -35,6 +35,7 @@ interface Anchor {
 @Component({
   selector: 'app-message-list',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  styleUrl: './message-list.css',
   imports: [MessageItem, PendingItem],
   template: `
     <div #viewport class="message-list" role="log" aria-label="Messages" tabindex="0" (scroll)="onScroll()">

@@ -7,6 +7,7 @@ import type { OutboxEntry } from './outbox';
 @Component({
   selector: 'app-pending-item',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  styleUrl: './message.css',
   template: `
     @let e = entry();
     <article

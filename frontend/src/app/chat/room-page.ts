@@ -17,6 +17,7 @@ import { TypingIndicators } from './typing-indicators';
 @Component({
   selector: 'app-room-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  styleUrl: './room-page.css',
   imports: [RouterLink, MessageList, Composer, MembersPanel],
   templateUrl: './room-page.html',
 })

@@ -11,6 +11,7 @@ import { UserSearch } from './user-search';
 @Component({
   selector: 'app-members-panel',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  styleUrl: './members-panel.css',
   imports: [UserSearch],
   template: `
     <aside class="members" aria-labelledby="members-heading">

@@ -9,6 +9,7 @@ import { RoomsStore } from './rooms-store';
 @Component({
   selector: 'app-room-list',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  styleUrl: './room-list.css',
   imports: [RouterLink, RouterLinkActive],
   template: `
     <nav class="room-list" aria-label="Rooms and direct messages">

@@ -17,6 +17,7 @@ const CONNECTED_NOTICE_MS = 2500;
 @Component({
   selector: 'app-connection-banner',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  styleUrl: './connection-banner.css',
   template: `
     <div class="banner" role="status" [attr.data-state]="state()" [class.banner--hidden]="!visible()">
       {{ visible() ? text() : '' }}

@@ -32,6 +32,7 @@ const CONNECTION_TEXT: Record<ConnectionState, string> = {
 @Component({
   selector: 'app-shell',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  styleUrl: './shell.css',
   imports: [RouterOutlet, RouterLink, RouterLinkActive, RoomList, ConnectionBanner],
   providers: [
     ChatSocket,
