@@ -1,6 +1,5 @@
-import path from 'node:path';
-import boundaries from 'eslint-plugin-boundaries';
 import baseConfig from '../eslint.config.mjs';
+import { folderLayers } from '../eslint.layers.mjs';
 
 /**
  * Every top-level folder of src is an element, and each may import only the folders listed for it
@@ -28,46 +27,14 @@ const allowed = {
   client: ['common', 'config'],
   chat: ['common', 'config', 'metrics', 'realtime', 'redis', 'users', 'auth', 'rooms', 'presence', 'messages', 'health'],
 };
-/** main.ts and app.module.ts: the composition root, which wires every folder. */
-const root = 'app';
-/** The wire types (@chat/contracts; which projects may use them is Nx's rule). */
-const shared = 'contracts';
-
 export default [
   ...baseConfig,
-  {
-    files: ['src/**/*.ts'],
-    plugins: { boundaries },
-    settings: {
-      // Patterns are relative to the workspace root, so the contracts lib can be told apart.
-      'boundaries/root-path': path.resolve(import.meta.dirname, '..'),
-      // First match wins: the src root files are what the folders leave.
-      'boundaries/elements': [
-        ...Object.keys(allowed).map((type) => ({ type, pattern: `backend/src/${type}`, partialMatch: false })),
-        { type: root, pattern: 'backend/src', partialMatch: false },
-        { type: shared, pattern: 'libs/contracts', partialMatch: false },
-      ],
-      'import/resolver': { typescript: { project: `${import.meta.dirname}/tsconfig.spec.json` } },
-    },
-    rules: {
-      'boundaries/no-unknown-files': 'error',
-      // Specs belong to their folder's element: they may import what their folder may.
-      'boundaries/dependencies': [
-        'error',
-        {
-          default: 'disallow',
-          policies: [
-            ...Object.entries(allowed).map(([type, below]) => ({
-              from: { element: { type } },
-              allow: { to: { element: { types: { anyOf: [type, ...below, shared] } } } },
-            })),
-            {
-              from: { element: { type: root } },
-              allow: { to: { element: { types: { anyOf: [root, ...Object.keys(allowed), shared] } } } },
-            },
-          ],
-        },
-      ],
-    },
-  },
+  folderLayers({
+    projectDir: import.meta.dirname,
+    tsconfig: 'tsconfig.spec.json',
+    // Specs belong to their folder's element: they may import what their folder may. The src root
+    // files (main.ts, app.module.ts) are the composition root, which wires every folder.
+    elements: [...Object.keys(allowed).map((type) => [type, `backend/src/${type}`]), ['app', 'backend/src']],
+    allowed: { ...allowed, app: Object.keys(allowed) },
+  }),
 ];

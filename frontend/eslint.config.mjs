@@ -1,7 +1,6 @@
-import path from 'node:path';
 import nx from '@nx/eslint-plugin';
-import boundaries from 'eslint-plugin-boundaries';
 import baseConfig from '../eslint.config.mjs';
+import { folderLayers } from '../eslint.layers.mjs';
 
 /**
  * Folders of src/app form layers; each may import only the ones below it, so no two folders
@@ -23,9 +22,6 @@ const allowed = {
   // Test fixtures and fakes, imported by specs of every layer.
   testing: ['core'],
 };
-/** The wire types (@chat/contracts; which projects may use them is Nx's rule). */
-const shared = 'contracts';
-
 /** Contract classes carry class-validator decorators: the browser may only use them as types. */
 const contractClasses = [
   'RegisterRequest',
@@ -85,42 +81,19 @@ export default [
       ],
     },
   },
-  {
-    files: ['src/**/*.ts'],
-    plugins: { boundaries },
-    settings: {
-      // Patterns are relative to the workspace root, so the contracts lib can be told apart.
-      'boundaries/root-path': path.resolve(import.meta.dirname, '..'),
-      // First match wins: the app and src root files are what the folders above leave.
-      'boundaries/elements': [
-        ...layers.map((type) => ({ type, pattern: `frontend/src/app/${type}`, partialMatch: false })),
-        { type: 'testing', pattern: 'frontend/src/testing', partialMatch: false },
-        { type: 'app', pattern: 'frontend/src/app', partialMatch: false },
-        { type: 'entry', pattern: 'frontend/src', partialMatch: false },
-        { type: shared, pattern: 'libs/contracts', partialMatch: false },
-      ],
-      'import/resolver': { typescript: { project: `${import.meta.dirname}/tsconfig.spec.json` } },
-    },
-    rules: {
-      'boundaries/no-unknown-files': 'error',
-      'boundaries/dependencies': [
-        'error',
-        {
-          default: 'disallow',
-          policies: [
-            ...Object.entries(allowed).map(([type, below]) => ({
-              from: { element: { type } },
-              allow: { to: { element: { types: { anyOf: [type, ...below, shared] } } } },
-            })),
-            {
-              from: { file: { path: '**/*.spec.ts' } },
-              allow: { to: { element: { type: 'testing' } } },
-            },
-          ],
-        },
-      ],
-    },
-  },
+  folderLayers({
+    projectDir: import.meta.dirname,
+    tsconfig: 'tsconfig.spec.json',
+    // First match wins: the app and src root files are what the folders above leave.
+    elements: [
+      ...layers.map((type) => [type, `frontend/src/app/${type}`]),
+      ['testing', 'frontend/src/testing'],
+      ['app', 'frontend/src/app'],
+      ['entry', 'frontend/src'],
+    ],
+    allowed,
+    policies: [{ from: { file: { path: '**/*.spec.ts' } }, allow: { to: { element: { type: 'testing' } } } }],
+  }),
   {
     files: ['**/*.html'],
     // Override or add rules here
