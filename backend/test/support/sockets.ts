@@ -2,7 +2,7 @@ import { io, type Socket } from 'socket.io-client';
 import type { Ack, ClientToServerEvents, ConnectErrorData, ServerToClientEvents, SessionReadyEvent } from '@chat/contracts';
 import { sleep } from '@chat/test-harness';
 
-export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type ServerEventName = keyof ServerToClientEvents;
 export type ServerEventPayload<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];
 export type ClientEventName = keyof ClientToServerEvents;
@@ -31,7 +31,7 @@ export class ChatClient {
 
   constructor(
     readonly label: string,
-    readonly socket: ChatSocket,
+    readonly socket: ClientSocket,
   ) {
     socket.onAny((name: string, payload: unknown) => {
       this.events.push({ name, payload, at: Date.now() });
@@ -113,7 +113,7 @@ export class ChatClient {
   }
 }
 
-function emitRaw(socket: ChatSocket, name: string, payload: unknown, timeoutMs: number): Promise<unknown> {
+function emitRaw(socket: ClientSocket, name: string, payload: unknown, timeoutMs: number): Promise<unknown> {
   const untyped = socket as unknown as Socket;
   return new Promise((resolveAck, reject) => {
     untyped.timeout(timeoutMs).emit(name, payload, (err: Error | null, ack: unknown) => {
@@ -126,7 +126,7 @@ function emitRaw(socket: ChatSocket, name: string, payload: unknown, timeoutMs: 
   });
 }
 
-function openSocket(baseUrl: string, auth: Record<string, unknown> | undefined): ChatSocket {
+function openSocket(baseUrl: string, auth: Record<string, unknown> | undefined): ClientSocket {
   return io(baseUrl, {
     path: '/socket.io',
     transports: ['websocket'],

@@ -2,7 +2,7 @@ import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket
 import type { ClientToServerEvents, ConnectErrorData, Message, SendMessageAck, ServerToClientEvents, SyncAck } from '@chat/contracts';
 import { newClientMsgId } from './resilient-client';
 
-type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export interface ConnectErrorSeen {
   at: number;
@@ -19,7 +19,7 @@ export interface ConnectErrorSeen {
  * notice: refusals, disconnects, sessions, and which messages reached it.
  */
 export class BalancedClient {
-  readonly socket: ChatSocket;
+  readonly socket: ClientSocket;
   readonly connectErrors: ConnectErrorSeen[] = [];
   readonly disconnects: { at: number; reason: string }[] = [];
   readonly sessions: number[] = [];

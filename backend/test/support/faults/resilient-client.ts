@@ -11,7 +11,7 @@ import type {
   SyncAck,
 } from '@chat/contracts';
 
-type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export interface ResilientClientOptions {
   label: string;
@@ -149,7 +149,7 @@ export class ResilientClient {
   /** Protocol surprises (e.g. two acks of one clientMsgId naming different messages). */
   readonly anomalies: string[] = [];
 
-  private socket: ChatSocket | null = null;
+  private socket: ClientSocket | null = null;
   private url = '';
   private urlIndex: number;
   private generation = 0;
@@ -224,7 +224,7 @@ export class ResilientClient {
   }
 
   /** The raw Socket.IO socket of the current connection (for tests that tamper with the transport). */
-  get rawSocket(): ChatSocket | null {
+  get rawSocket(): ClientSocket | null {
     return this.socket;
   }
 
@@ -393,7 +393,7 @@ export class ResilientClient {
     const generation = ++this.generation;
     this.url = url;
     this.ready = false;
-    const socket: ChatSocket = io(url, {
+    const socket: ClientSocket = io(url, {
       transports: ['websocket'],
       reconnection: false,
       forceNew: true,

@@ -2,10 +2,10 @@ import { computed } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import type { Ack, HistoryPage, Message, MyRoom } from '@chat/contracts';
-import { FakeChatSocket } from '../../testing/fake-chat-socket';
+import { FakeSocketClient } from '../../testing/fake-socket-client';
 import { ALICE, BOB, flushPromises, message, myRoom } from '../../testing/fixtures';
 import { SessionStore } from '../auth/session-store';
-import { ChatSocket } from '../core/chat-socket';
+import { SocketClient } from '../core/socket-client';
 import { PresenceStore } from '../rooms/presence-store';
 import { RoomsApi } from '../rooms/rooms-api';
 import { RoomsStore } from '../rooms/rooms-store';
@@ -34,7 +34,7 @@ interface SetupOptions {
 function setup(rooms: MyRoom[], page: HistoryPage = { messages: [], hasMore: false }, options: SetupOptions = {}) {
   localStorage.clear();
   for (const [key, value] of Object.entries(options.stored ?? {})) localStorage.setItem(key, value);
-  const socket = new FakeChatSocket();
+  const socket = new FakeSocketClient();
   const history = { page: jest.fn<Promise<HistoryPage>, [string, number?]>().mockResolvedValue(page) };
   const adminApi = { deleteMessage: jest.fn<Promise<void>, [string]>().mockResolvedValue(undefined) };
   const roomsApi = { myRooms: jest.fn().mockResolvedValue(rooms), room: jest.fn(), members: jest.fn().mockResolvedValue([]) };
@@ -49,7 +49,7 @@ function setup(rooms: MyRoom[], page: HistoryPage = { messages: [], hasMore: fal
       MessageDeletion,
       RoomsStore,
       PresenceStore,
-      { provide: ChatSocket, useValue: socket },
+      { provide: SocketClient, useValue: socket },
       { provide: HistoryApi, useValue: history },
       { provide: RoomsApi, useValue: roomsApi },
       { provide: MODERATOR_DELETE, useValue: (id: string) => adminApi.deleteMessage(id) },

@@ -2,7 +2,7 @@ import { DOCUMENT } from '@angular/common';
 import { DestroyRef, Injectable, inject, linkedSignal } from '@angular/core';
 import { bodyProblem, normalizeBody, type Message, type MessageDeletedEvent, type SessionReadyEvent } from '@chat/contracts';
 import { SessionStore } from '../auth/session-store';
-import { ChatSocket } from '../core/chat-socket';
+import { SocketClient } from '../core/socket-client';
 import { PresenceStore } from '../rooms/presence-store';
 import { RoomsStore } from '../rooms/rooms-store';
 import { ChatPersistence } from './chat-persistence';
@@ -22,7 +22,7 @@ import { TypingIndicators } from './typing-indicators';
  */
 @Injectable()
 export class ChatStore {
-  private readonly socket = inject(ChatSocket);
+  private readonly socket = inject(SocketClient);
   private readonly session = inject(SessionStore);
   private readonly rooms = inject(RoomsStore);
   private readonly timelines = inject(RoomTimelines);

@@ -1,21 +1,21 @@
 import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import { HttpErrorResponse } from '@angular/common/http';
-import { FakeChatSocket } from '../../testing/fake-chat-socket';
+import { FakeSocketClient } from '../../testing/fake-socket-client';
 import { ALICE, BOB, message } from '../../testing/fixtures';
 import { SessionStore } from '../auth/session-store';
-import { ChatSocket } from '../core/chat-socket';
+import { SocketClient } from '../core/socket-client';
 import { MODERATOR_DELETE, MessageDeletion } from './message-deletion';
 
 function setup(role: 'user' | 'admin') {
-  const socket = new FakeChatSocket();
+  const socket = new FakeSocketClient();
   socket.remove.mockResolvedValue({ ok: true });
   const moderatorDelete = jest.fn<Promise<void>, [string]>().mockResolvedValue(undefined);
   TestBed.configureTestingModule({
     providers: [
       provideRouter([]),
       MessageDeletion,
-      { provide: ChatSocket, useValue: socket },
+      { provide: SocketClient, useValue: socket },
       { provide: MODERATOR_DELETE, useValue: moderatorDelete },
     ],
   });

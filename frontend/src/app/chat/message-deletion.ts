@@ -2,7 +2,7 @@ import { Injectable, InjectionToken, inject } from '@angular/core';
 import type { Message } from '@chat/contracts';
 import { SessionStore } from '../auth/session-store';
 import { errorMessage } from '../core/api-error';
-import { ChatSocket } from '../core/chat-socket';
+import { SocketClient } from '../core/socket-client';
 
 /**
  * How an admin deletes someone else's message: through the admin API, which audits it.
@@ -13,7 +13,7 @@ export const MODERATOR_DELETE = new InjectionToken<(messageId: string) => Promis
 /** Deleting a message, by whichever route the acting user must take. Provided by the shell. */
 @Injectable()
 export class MessageDeletion {
-  private readonly socket = inject(ChatSocket);
+  private readonly socket = inject(SocketClient);
   private readonly session = inject(SessionStore);
   private readonly moderatorDelete = inject(MODERATOR_DELETE);
 

@@ -2,10 +2,10 @@ import { signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import type { HistoryPage, MyRoom } from '@chat/contracts';
-import { FakeChatSocket } from '../../testing/fake-chat-socket';
+import { FakeSocketClient } from '../../testing/fake-socket-client';
 import { ALICE, BOB, flushPromises, message, myRoom } from '../../testing/fixtures';
 import { SessionStore } from '../auth/session-store';
-import { ChatSocket } from '../core/chat-socket';
+import { SocketClient } from '../core/socket-client';
 import { PageVisibility } from '../core/page-visibility';
 import { RoomsApi } from '../rooms/rooms-api';
 import { RoomsStore } from '../rooms/rooms-store';
@@ -16,7 +16,7 @@ import { RoomTimelines } from './room-timelines';
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function setup(rooms: MyRoom[], page: HistoryPage) {
-  const socket = new FakeChatSocket();
+  const socket = new FakeSocketClient();
   const visible = signal(true);
   TestBed.configureTestingModule({
     providers: [
@@ -24,7 +24,7 @@ async function setup(rooms: MyRoom[], page: HistoryPage) {
       ReadMarks,
       RoomTimelines,
       RoomsStore,
-      { provide: ChatSocket, useValue: socket },
+      { provide: SocketClient, useValue: socket },
       { provide: PageVisibility, useValue: { visible } },
       { provide: HistoryApi, useValue: { page: jest.fn().mockResolvedValue(page) } },
       { provide: RoomsApi, useValue: { myRooms: jest.fn().mockResolvedValue(rooms), room: jest.fn() } },

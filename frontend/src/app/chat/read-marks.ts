@@ -1,7 +1,7 @@
 import { DestroyRef, Injectable, computed, effect, inject, signal, untracked } from '@angular/core';
 import type { RoomReadEvent } from '@chat/contracts';
 import { SessionStore } from '../auth/session-store';
-import { ChatSocket } from '../core/chat-socket';
+import { SocketClient } from '../core/socket-client';
 import { PageVisibility } from '../core/page-visibility';
 import { RoomsStore } from '../rooms/rooms-store';
 import { RoomTimelines } from './room-timelines';
@@ -16,7 +16,7 @@ const READ_DEBOUNCE_MS = 300;
  */
 @Injectable()
 export class ReadMarks {
-  private readonly socket = inject(ChatSocket);
+  private readonly socket = inject(SocketClient);
   private readonly session = inject(SessionStore);
   private readonly rooms = inject(RoomsStore);
   private readonly timelines = inject(RoomTimelines);

@@ -2,9 +2,9 @@ import { computed } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { HttpErrorResponse } from '@angular/common/http';
 import type { HistoryPage } from '@chat/contracts';
-import { FakeChatSocket } from '../../testing/fake-chat-socket';
+import { FakeSocketClient } from '../../testing/fake-socket-client';
 import { flushPromises, message } from '../../testing/fixtures';
-import { ChatSocket } from '../core/chat-socket';
+import { SocketClient } from '../core/socket-client';
 import { RoomsStore } from '../rooms/rooms-store';
 import { HistoryApi } from './history-api';
 import { RoomTimelines } from './room-timelines';
@@ -14,7 +14,7 @@ function setup() {
   TestBed.configureTestingModule({
     providers: [
       RoomTimelines,
-      { provide: ChatSocket, useValue: new FakeChatSocket() },
+      { provide: SocketClient, useValue: new FakeSocketClient() },
       { provide: HistoryApi, useValue: history },
       { provide: RoomsStore, useValue: { room: () => undefined } },
     ],

@@ -1,7 +1,7 @@
 import { Injectable, inject, signal } from '@angular/core';
 import type { Message, MessageDeletedEvent, RoomHead } from '@chat/contracts';
 import { errorMessage } from '../core/api-error';
-import { ChatSocket } from '../core/chat-socket';
+import { SocketClient } from '../core/socket-client';
 import { RoomsStore } from '../rooms/rooms-store';
 import { HistoryApi } from './history-api';
 import { RoomVersions } from './room-versions';
@@ -24,7 +24,7 @@ const IDLE: RoomLoadState = { loading: false, loadingOlder: false, error: null }
  */
 @Injectable()
 export class RoomTimelines {
-  private readonly socket = inject(ChatSocket);
+  private readonly socket = inject(SocketClient);
   private readonly history = inject(HistoryApi);
   private readonly rooms = inject(RoomsStore);
   private readonly versions = new RoomVersions();

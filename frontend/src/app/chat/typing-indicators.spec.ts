@@ -1,14 +1,14 @@
 import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
-import { FakeChatSocket } from '../../testing/fake-chat-socket';
+import { FakeSocketClient } from '../../testing/fake-socket-client';
 import { ALICE, BOB, message } from '../../testing/fixtures';
 import { SessionStore } from '../auth/session-store';
-import { ChatSocket } from '../core/chat-socket';
+import { SocketClient } from '../core/socket-client';
 import { TypingIndicators } from './typing-indicators';
 
 function setup() {
-  const socket = new FakeChatSocket();
-  TestBed.configureTestingModule({ providers: [provideRouter([]), TypingIndicators, { provide: ChatSocket, useValue: socket }] });
+  const socket = new FakeSocketClient();
+  TestBed.configureTestingModule({ providers: [provideRouter([]), TypingIndicators, { provide: SocketClient, useValue: socket }] });
   TestBed.inject(SessionStore).start({ accessToken: 't', user: { ...ALICE, role: 'user' } });
   return { typing: TestBed.inject(TypingIndicators), socket };
 }

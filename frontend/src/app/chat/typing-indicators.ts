@@ -1,7 +1,7 @@
 import { DestroyRef, Injectable, inject, signal } from '@angular/core';
 import { LIMITS, type TypingEvent } from '@chat/contracts';
 import { SessionStore } from '../auth/session-store';
-import { ChatSocket } from '../core/chat-socket';
+import { SocketClient } from '../core/socket-client';
 import { TypingNotifier, TypingTracker, typingLabel } from './typing-tracker';
 
 /**
@@ -10,7 +10,7 @@ import { TypingNotifier, TypingTracker, typingLabel } from './typing-tracker';
  */
 @Injectable()
 export class TypingIndicators {
-  private readonly socket = inject(ChatSocket);
+  private readonly socket = inject(SocketClient);
   private readonly session = inject(SessionStore);
   private readonly tracker = new TypingTracker(LIMITS.typingTtlMs);
   private readonly notifier = new TypingNotifier((roomId, typing) => this.socket.typing({ roomId, typing }), LIMITS.typingTtlMs / 2, 3000);

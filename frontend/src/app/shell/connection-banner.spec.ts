@@ -1,13 +1,13 @@
 import { signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
-import { ChatSocket, type ConnectionState } from '../core/chat-socket';
+import { SocketClient, type ConnectionState } from '../core/socket-client';
 import { ConnectionBanner } from './connection-banner';
 
 describe('ConnectionBanner', () => {
   const state = signal<ConnectionState>('connecting');
 
   async function render(): Promise<HTMLElement> {
-    TestBed.configureTestingModule({ providers: [{ provide: ChatSocket, useValue: { state } }] });
+    TestBed.configureTestingModule({ providers: [{ provide: SocketClient, useValue: { state } }] });
     const fixture = TestBed.createComponent(ConnectionBanner);
     // Fake timers: render by hand (whenStable would wait on a fake timer).
     TestBed.tick();

@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, signal } from '@angular/core';
-import { ChatSocket, type ConnectionState } from '../core/chat-socket';
+import { SocketClient, type ConnectionState } from '../core/socket-client';
 
 const TEXT: Record<ConnectionState, string> = {
   idle: '',
@@ -25,7 +25,7 @@ const CONNECTED_NOTICE_MS = 2500;
   `,
 })
 export class ConnectionBanner {
-  protected readonly state = inject(ChatSocket).state;
+  protected readonly state = inject(SocketClient).state;
   private readonly slowConnect = signal(false);
   private readonly justReconnected = signal(false);
 

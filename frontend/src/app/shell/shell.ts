@@ -11,7 +11,7 @@ import { MODERATOR_DELETE, MessageDeletion } from '../chat/message-deletion';
 import { ReadMarks } from '../chat/read-marks';
 import { RoomTimelines } from '../chat/room-timelines';
 import { TypingIndicators } from '../chat/typing-indicators';
-import { ChatSocket, SOCKET_SESSION, type ConnectionState } from '../core/chat-socket';
+import { SocketClient, SOCKET_SESSION, type ConnectionState } from '../core/socket-client';
 import { PresenceStore } from '../rooms/presence-store';
 import { RoomList } from '../rooms/room-list';
 import { RoomsStore } from '../rooms/rooms-store';
@@ -35,7 +35,7 @@ const CONNECTION_TEXT: Record<ConnectionState, string> = {
   styleUrl: './shell.css',
   imports: [RouterOutlet, RouterLink, RouterLinkActive, RoomList, ConnectionBanner],
   providers: [
-    ChatSocket,
+    SocketClient,
     { provide: SOCKET_SESSION, useExisting: SessionStore },
     {
       provide: MODERATOR_DELETE,
@@ -87,7 +87,7 @@ const CONNECTION_TEXT: Record<ConnectionState, string> = {
 })
 export class Shell {
   private readonly session = inject(SessionStore);
-  private readonly socket = inject(ChatSocket);
+  private readonly socket = inject(SocketClient);
   private readonly router = inject(Router);
 
   protected readonly user = this.session.user;

@@ -2,7 +2,7 @@ import { signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import type { Ack } from '@chat/contracts';
 import { message } from '../../testing/fixtures';
-import { ChatSocket, SOCKET_ACK_TIMEOUT_MS, SOCKET_FACTORY, SOCKET_SESSION, type ClientSocket } from './chat-socket';
+import { SocketClient, SOCKET_ACK_TIMEOUT_MS, SOCKET_FACTORY, SOCKET_SESSION, type ClientSocket } from './socket-client';
 
 type Listener = (...args: unknown[]) => void;
 type AckCb = (err: Error | null, ack: unknown) => void;
@@ -56,7 +56,7 @@ function setup() {
   const session = { token: signal<string | null>('token-1'), expire: jest.fn() };
   TestBed.configureTestingModule({
     providers: [
-      ChatSocket,
+      SocketClient,
       { provide: SOCKET_SESSION, useValue: session },
       { provide: SOCKET_ACK_TIMEOUT_MS, useValue: 1234 },
       {
@@ -68,11 +68,11 @@ function setup() {
       },
     ],
   });
-  const socket = TestBed.inject(ChatSocket);
+  const socket = TestBed.inject(SocketClient);
   return { socket, fake, session, auth: () => auth };
 }
 
-describe('ChatSocket', () => {
+describe('SocketClient', () => {
   afterEach(() => jest.useRealTimers());
 
   describe('connection', () => {

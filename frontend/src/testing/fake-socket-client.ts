@@ -1,10 +1,10 @@
 import { signal } from '@angular/core';
 import type { Ack, Message, SyncResult } from '@chat/contracts';
 import type { SendMessageRequest, SyncRequest } from '@chat/contracts';
-import type { ServerEventName, ServerPayload } from '../app/core/chat-socket';
+import type { ServerEventName, ServerPayload } from '../app/core/socket-client';
 
-/** Stands in for ChatSocket: tests fire server events and script acks. */
-export class FakeChatSocket {
+/** Stands in for SocketClient: tests fire server events and script acks. */
+export class FakeSocketClient {
   readonly connected = signal(true);
   readonly state = signal('connected');
   private readonly handlers = new Map<string, Array<(payload: unknown) => void>>();

@@ -115,7 +115,7 @@ function connectErrorCode(err: Error): string | null {
  * back as `{ ok: false, error }`, so callers handle one error branch.
  */
 @Injectable()
-export class ChatSocket {
+export class SocketClient {
   private readonly factory = inject(SOCKET_FACTORY);
   private readonly ackTimeoutMs = inject(SOCKET_ACK_TIMEOUT_MS);
   private readonly session = inject(SOCKET_SESSION);
