@@ -1,5 +1,7 @@
-import { ErrorCode } from '@chat/contracts';
+import { Test } from '@nestjs/testing';
+import { ErrorCode, type MemberRole, type MyRoom, type Room } from '@chat/contracts';
 import { Broadcaster } from '../realtime/broadcaster';
+import { UserEntity } from '../users/user.entity';
 import { UserRepository } from '../users/user.repository';
 import { OnlineUsers } from './online-users';
 import { RoomRepository } from './room.repository';
@@ -34,5 +36,229 @@ describe('RoomsService.markRead', () => {
     const missing = setUp(null, false);
     await expect(missing.service.markRead('user-1', 'room-1', 1, 's')).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
     expect([...notMember.emitted, ...missing.emitted]).toEqual([]);
+  });
+});
+
+const user = (id: string, over: Partial<UserEntity> = {}): UserEntity =>
+  ({ id, username: id, displayName: id, role: 'user', bannedAt: null, ...over }) as UserEntity;
+const room = (id: string, over: Partial<Room> = {}): Room => ({
+  id,
+  name: id,
+  kind: 'channel',
+  visibility: 'public',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  lastSeq: 0,
+  memberCount: 0,
+  archivedAt: null,
+  ...over,
+});
+
+describe('RoomsService (membership rules)', () => {
+  /**
+   * The real service in a TestingModule over an in-memory room repository; users, presence and the
+   * broadcaster are fakes. Rooms: `pub` public (owner alice), `priv` private (owner alice),
+   * `old` archived public, `dm` a DM of alice and bob.
+   */
+  async function setUp() {
+    const rooms = new Map<string, Room>([
+      ['pub', room('pub')],
+      ['priv', room('priv', { visibility: 'private' })],
+      ['old', room('old', { archivedAt: '2026-02-01T00:00:00.000Z' })],
+      ['dm', room('dm', { kind: 'dm', visibility: 'private' })],
+    ]);
+    const members = new Map<string, Map<string, MemberRole>>([
+      ['pub', new Map([['alice', 'owner']])],
+      ['priv', new Map([['alice', 'owner']])],
+      ['old', new Map([['alice', 'owner']])],
+      [
+        'dm',
+        new Map<string, MemberRole>([
+          ['alice', 'member'],
+          ['bob', 'member'],
+        ]),
+      ],
+    ]);
+    const users = new Map(
+      [user('alice'), user('bob'), user('carol'), user('root', { role: 'admin' }), user('mallory', { bannedAt: new Date() })].map((u) => [
+        u.id,
+        u,
+      ]),
+    );
+    const myRoom = (roomId: string, userId: string): MyRoom | null => {
+      const role = members.get(roomId)?.get(userId);
+      const found = rooms.get(roomId);
+      return role && found ? { ...found, lastReadSeq: 0, unread: 0, myRole: role } : null;
+    };
+    const repository = {
+      findRoom: jest.fn(async (roomId: string) => rooms.get(roomId) ?? null),
+      findMyRoom: jest.fn(async (roomId: string, userId: string) => myRoom(roomId, userId)),
+      membership: jest.fn(async (roomId: string, userId: string) => {
+        const role = members.get(roomId)?.get(userId);
+        return role ? { role, lastReadSeq: 0 } : null;
+      }),
+      addMember: jest.fn(async (roomId: string, userId: string) => {
+        members.get(roomId)?.set(userId, 'member');
+        return true;
+      }),
+      removeMember: jest.fn(async (roomId: string, userId: string) => members.get(roomId)?.delete(userId) ?? false),
+      members: jest.fn(async (roomId: string) =>
+        [...(members.get(roomId) ?? [])].map(([id, memberRole]) => ({
+          id,
+          userId: id,
+          username: id,
+          displayName: id,
+          memberRole,
+          joinedAt: '',
+        })),
+      ),
+      findOrCreateDm: jest.fn(async (a: string, b: string) => {
+        const existing = [...members].find(([id, m]) => rooms.get(id)?.kind === 'dm' && m.has(a) && m.has(b) && m.size === 2);
+        if (existing) return { roomId: existing[0], created: false };
+        rooms.set('dm2', room('dm2', { kind: 'dm', visibility: 'private' }));
+        members.set(
+          'dm2',
+          new Map<string, MemberRole>([
+            [a, 'member'],
+            [b, 'member'],
+          ]),
+        );
+        return { roomId: 'dm2', created: true };
+      }),
+    };
+    const broadcaster = { memberAdded: jest.fn(), memberRemoved: jest.fn() };
+    const moduleRef = await Test.createTestingModule({
+      providers: [
+        RoomsService,
+        { provide: RoomRepository, useValue: repository },
+        { provide: UserRepository, useValue: { findById: async (id: string) => users.get(id) ?? null } },
+        { provide: Broadcaster, useValue: broadcaster },
+        { provide: OnlineUsers, useValue: { online: async (ids: string[]) => new Set(ids.filter((id) => id === 'bob')) } },
+      ],
+    }).compile();
+    return { service: moduleRef.get(RoomsService), repository, broadcaster, users, members };
+  }
+
+  describe('join', () => {
+    it('adds a user to a public channel and tells their sockets on every pod', async () => {
+      const { service, repository, broadcaster, users } = await setUp();
+      const joined = await service.join(users.get('bob') as UserEntity, 'pub');
+      expect(joined).toMatchObject({ id: 'pub', myRole: 'member' });
+      expect(repository.addMember).toHaveBeenCalledWith('pub', 'bob');
+      expect(broadcaster.memberAdded).toHaveBeenCalledWith('bob', joined);
+    });
+
+    it.each([
+      ['a private channel', 'priv', ErrorCode.FORBIDDEN],
+      ['a DM', 'dm', ErrorCode.FORBIDDEN],
+      ['an archived channel', 'old', ErrorCode.FORBIDDEN],
+      ['a missing room', 'nope', ErrorCode.NOT_FOUND],
+    ])('refuses to join %s with %s and adds no one', async (_what, roomId, code) => {
+      const { service, repository, broadcaster, users } = await setUp();
+      await expect(service.join(users.get('carol') as UserEntity, roomId)).rejects.toMatchObject({ code });
+      expect(repository.addMember).not.toHaveBeenCalled();
+      expect(broadcaster.memberAdded).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('leave', () => {
+    it('removes the member and takes their sockets out of the room', async () => {
+      const { service, broadcaster, users, members } = await setUp();
+      await service.leave(users.get('alice') as UserEntity, 'pub');
+      expect(members.get('pub')?.has('alice')).toBe(false);
+      expect(broadcaster.memberRemoved).toHaveBeenCalledWith('alice', 'pub');
+    });
+
+    it('refuses to leave a DM (FORBIDDEN) and a room one is not in (NOT_FOUND), telling nobody', async () => {
+      const { service, broadcaster, users } = await setUp();
+      await expect(service.leave(users.get('alice') as UserEntity, 'dm')).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+      await expect(service.leave(users.get('carol') as UserEntity, 'pub')).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+      expect(broadcaster.memberRemoved).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('addMember', () => {
+    it.each(['alice', 'root'])('lets %s (owner or admin) add a user, who learns of the room, and answers the member', async (actorId) => {
+      const { service, broadcaster, users } = await setUp();
+      const member = await service.addMember(users.get(actorId) as UserEntity, 'priv', 'bob');
+      expect(member).toMatchObject({ id: 'bob', memberRole: 'member', online: true });
+      expect(broadcaster.memberAdded).toHaveBeenCalledWith('bob', expect.objectContaining({ id: 'priv', myRole: 'member' }));
+    });
+
+    it.each([
+      ['a plain member', 'bob', 'pub', 'carol', ErrorCode.FORBIDDEN],
+      ['the owner, into a DM', 'alice', 'dm', 'carol', ErrorCode.FORBIDDEN],
+      ['the owner, into an archived room', 'alice', 'old', 'carol', ErrorCode.FORBIDDEN],
+      ['the owner, a banned user', 'alice', 'priv', 'mallory', ErrorCode.NOT_FOUND],
+      ['the owner, an unknown user', 'alice', 'priv', 'ghost', ErrorCode.NOT_FOUND],
+      ['the owner, an existing member', 'alice', 'pub', 'alice', ErrorCode.CONFLICT],
+    ])('refuses %s adding (%s in %s, %s) with %s', async (_what, actorId, roomId, targetId, code) => {
+      const { service, repository, broadcaster, users, members } = await setUp();
+      if (actorId === 'bob') members.get('pub')?.set('bob', 'member');
+      await expect(service.addMember(users.get(actorId) as UserEntity, roomId, targetId)).rejects.toMatchObject({ code });
+      expect(repository.addMember).not.toHaveBeenCalled();
+      expect(broadcaster.memberAdded).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('members and get', () => {
+    it('lists a public room for anyone, with online flags from presence', async () => {
+      const { service, users } = await setUp();
+      await service.join(users.get('bob') as UserEntity, 'pub');
+      const list = await service.members(users.get('carol') as UserEntity, 'pub');
+      expect(list.map((m) => [m.id, m.online])).toEqual([
+        ['alice', false],
+        ['bob', true],
+      ]);
+    });
+
+    it('hides a private room from non-members (FORBIDDEN) but not from admins', async () => {
+      const { service, users } = await setUp();
+      await expect(service.members(users.get('carol') as UserEntity, 'priv')).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+      await expect(service.get(users.get('carol') as UserEntity, 'priv')).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+      await expect(service.members(users.get('root') as UserEntity, 'priv')).resolves.toHaveLength(1);
+      await expect(service.get(users.get('root') as UserEntity, 'priv')).resolves.toMatchObject({
+        id: 'priv',
+        myRole: 'member',
+        unread: 0,
+      });
+    });
+
+    it('shows a public room to a non-member as a plain member view', async () => {
+      const { service, users } = await setUp();
+      await expect(service.get(users.get('carol') as UserEntity, 'pub')).resolves.toMatchObject({
+        id: 'pub',
+        myRole: 'member',
+        lastReadSeq: 0,
+      });
+      await expect(service.get(users.get('carol') as UserEntity, 'nope')).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+    });
+  });
+
+  describe('create and openDm', () => {
+    it('refuses a blank room name with VALIDATION_FAILED', async () => {
+      const { service, users } = await setUp();
+      await expect(service.create(users.get('alice') as UserEntity, { name: '   ', visibility: 'public' })).rejects.toMatchObject({
+        code: ErrorCode.VALIDATION_FAILED,
+      });
+    });
+
+    it('opens a new DM and tells both users; an existing DM is answered without telling anyone', async () => {
+      const { service, broadcaster, users } = await setUp();
+      await expect(service.openDm(users.get('alice') as UserEntity, 'carol')).resolves.toMatchObject({
+        created: true,
+        room: { id: 'dm2' },
+      });
+      expect(broadcaster.memberAdded.mock.calls.map(([userId]) => userId)).toEqual(['alice', 'carol']);
+      broadcaster.memberAdded.mockClear();
+      await expect(service.openDm(users.get('alice') as UserEntity, 'bob')).resolves.toMatchObject({ created: false, room: { id: 'dm' } });
+      expect(broadcaster.memberAdded).not.toHaveBeenCalled();
+    });
+
+    it('refuses a DM with oneself (VALIDATION_FAILED) and with a banned user (NOT_FOUND)', async () => {
+      const { service, repository, users } = await setUp();
+      await expect(service.openDm(users.get('alice') as UserEntity, 'alice')).rejects.toMatchObject({ code: ErrorCode.VALIDATION_FAILED });
+      await expect(service.openDm(users.get('alice') as UserEntity, 'mallory')).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+      expect(repository.findOrCreateDm).not.toHaveBeenCalled();
+    });
   });
 });

@@ -1,0 +1,221 @@
+import { Test } from '@nestjs/testing';
+import { ErrorCode, type MemberRole, type Message } from '@chat/contracts';
+import { AppError } from '../common/app-error';
+import { AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
+import { Broadcaster } from '../realtime/broadcaster';
+import { RoomRepository } from '../rooms/room.repository';
+import { EventContext, MessageRepository, PendingSend, SendOutcome } from './message.repository';
+import { MessageWriter } from './message-writer';
+import { Actor, MessagesService } from './messages.service';
+
+const alice: Actor = { id: 'alice', username: 'alice', displayName: 'Alice', role: 'user' };
+const bob: Actor = { id: 'bob', username: 'bob', displayName: 'Bob', role: 'user' };
+const admin: Actor = { id: 'root', username: 'root', displayName: 'Root', role: 'admin' };
+
+const message = (over: Partial<Message> = {}): Message => ({
+  id: 'm1',
+  roomId: 'r1',
+  seq: 5,
+  updatedSeq: 5,
+  clientMsgId: 'c1',
+  sender: { id: alice.id, username: alice.username, displayName: alice.displayName },
+  body: 'hello',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  editedAt: null,
+  deletedAt: null,
+  ...over,
+});
+
+interface Emitted {
+  to: string;
+  event: string;
+  payload: unknown;
+}
+
+/**
+ * The service with its real group-commit writer and metrics; the repositories and the broadcaster are
+ * fakes. `applyEvent` judges the given context like the repository does: authorize first, then a
+ * deleted message is a no-op for delete and a conflict for edit.
+ */
+async function setUp(
+  options: {
+    outcome?: (send: PendingSend) => SendOutcome;
+    context?: Partial<EventContext>;
+    membership?: MemberRole | null;
+    roomExists?: boolean;
+  } = {},
+) {
+  const emitted: Emitted[] = [];
+  const writeBatch = jest.fn(async (sends: PendingSend[]) =>
+    sends.map(
+      (send) =>
+        options.outcome?.(send) ?? {
+          created: true,
+          message: message({ roomId: send.roomId, body: send.body, clientMsgId: send.clientMsgId, sender: send.sender }),
+        },
+    ),
+  );
+  const applyEvent = jest.fn(
+    async (
+      _id: string,
+      _actorId: string,
+      change: { kind: 'edit'; body: string } | { kind: 'delete' },
+      authorize: (context: EventContext) => void,
+    ) => {
+      const context: EventContext = { current: message(), roomArchived: false, actorMembership: 'member', ...options.context };
+      authorize(context);
+      if (context.current.deletedAt) {
+        if (change.kind === 'delete') return null;
+        throw new AppError(ErrorCode.CONFLICT, 'This message was deleted');
+      }
+      return change.kind === 'edit'
+        ? { ...context.current, body: change.body, editedAt: 'now', updatedSeq: 9 }
+        : { ...context.current, body: null, deletedAt: 'now', updatedSeq: 9 };
+    },
+  );
+  const history = jest.fn(async () => ({ messages: [message()], hasMore: false }));
+  const changesSince = jest.fn(async () => ({ messages: [], hasMore: false, lastSeq: 5 }));
+  const membership = jest.fn(async () =>
+    options.membership === undefined
+      ? { role: 'member' as const, lastReadSeq: 0 }
+      : options.membership && { role: options.membership, lastReadSeq: 0 },
+  );
+  const findRoom = jest.fn(async () => (options.roomExists === false ? null : { id: 'r1' }));
+
+  const moduleRef = await Test.createTestingModule({
+    providers: [
+      MessagesService,
+      MessageWriter,
+      MetricsService,
+      { provide: AppConfig, useValue: { writeBatch: { windowMs: 0, max: 10, concurrency: 1, deadlineMs: 5_000 } } },
+      { provide: MessageRepository, useValue: { writeBatch, applyEvent, history, changesSince } },
+      { provide: RoomRepository, useValue: { membership, findRoom } },
+      {
+        provide: Broadcaster,
+        useValue: { toRoom: (to: string) => ({ emit: (event: string, payload: unknown) => emitted.push({ to, event, payload }) }) },
+      },
+    ],
+  }).compile();
+  return {
+    service: moduleRef.get(MessagesService),
+    metrics: moduleRef.get(MetricsService),
+    emitted,
+    writeBatch,
+    applyEvent,
+    history,
+    changesSince,
+  };
+}
+
+describe('MessagesService', () => {
+  describe('send', () => {
+    it('stores the trimmed body as the actor, then tells the room and counts the message', async () => {
+      const { service, metrics, emitted, writeBatch } = await setUp();
+      const sent = await service.send(alice, { roomId: 'r1', clientMsgId: 'c1', body: '  hi  ' });
+      expect(writeBatch).toHaveBeenCalledWith([
+        { roomId: 'r1', clientMsgId: 'c1', body: 'hi', sender: { id: 'alice', username: 'alice', displayName: 'Alice' } },
+      ]);
+      expect(emitted).toEqual([{ to: 'r1', event: 'message:new', payload: { message: sent } }]);
+      expect(metrics.persistedLastMinute()).toBe(1);
+    });
+
+    it('answers a resend with the stored original and broadcasts nothing', async () => {
+      const original = message({ seq: 3 });
+      const { service, emitted } = await setUp({ outcome: () => ({ created: false, message: original }) });
+      await expect(service.send(alice, { roomId: 'r1', clientMsgId: 'c1', body: 'hello' })).resolves.toEqual(original);
+      expect(emitted).toEqual([]);
+    });
+
+    it('passes on the store’s refusal (not a member) and broadcasts nothing', async () => {
+      const { service, emitted } = await setUp({ outcome: () => ({ error: AppError.forbidden('You are not a member of this room') }) });
+      await expect(service.send(bob, { roomId: 'r1', clientMsgId: 'c1', body: 'hello' })).rejects.toMatchObject({
+        code: ErrorCode.FORBIDDEN,
+      });
+      expect(emitted).toEqual([]);
+    });
+
+    it('refuses a blank body with VALIDATION_FAILED before anything is written', async () => {
+      const { service, writeBatch } = await setUp();
+      await expect(service.send(alice, { roomId: 'r1', clientMsgId: 'c1', body: '   ' })).rejects.toMatchObject({
+        code: ErrorCode.VALIDATION_FAILED,
+      });
+      expect(writeBatch).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('edit', () => {
+    it('lets the sender edit and tells the room the updated message', async () => {
+      const { service, emitted } = await setUp();
+      const updated = await service.edit(alice, { messageId: 'm1', body: ' new ' });
+      expect(updated).toMatchObject({ body: 'new', updatedSeq: 9 });
+      expect(emitted).toEqual([{ to: 'r1', event: 'message:updated', payload: { message: updated } }]);
+    });
+
+    it.each<[string, Actor, Partial<EventContext>]>([
+      ['someone else, even the owner', bob, { actorMembership: 'owner' }],
+      ['an admin who is not the sender', admin, {}],
+      ['the sender after leaving the room', alice, { actorMembership: null }],
+      ['the sender in an archived room', alice, { roomArchived: true }],
+    ])('refuses %s with FORBIDDEN and broadcasts nothing', async (_who, actor, context) => {
+      const { service, emitted } = await setUp({ context });
+      await expect(service.edit(actor, { messageId: 'm1', body: 'new' })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+      expect(emitted).toEqual([]);
+    });
+  });
+
+  describe('delete', () => {
+    it.each<[string, Actor, Partial<EventContext>]>([
+      ['the sender', alice, {}],
+      ['the room owner', bob, { actorMembership: 'owner' }],
+      ['an admin outside the room, even when archived', admin, { actorMembership: null, roomArchived: true }],
+    ])('lets %s delete and tells the room the new seq', async (_who, actor, context) => {
+      const { service, emitted } = await setUp({ context });
+      await service.delete(actor, 'm1');
+      expect(emitted).toEqual([
+        { to: 'r1', event: 'message:deleted', payload: { roomId: 'r1', messageId: 'm1', seq: 9, deletedAt: 'now' } },
+      ]);
+    });
+
+    it.each<[string, Actor, Partial<EventContext>]>([
+      ['another member', bob, { actorMembership: 'member' }],
+      ['a non-member', bob, { actorMembership: null }],
+      ['the sender in an archived room', alice, { roomArchived: true }],
+    ])('refuses %s with FORBIDDEN and broadcasts nothing', async (_who, actor, context) => {
+      const { service, emitted } = await setUp({ context });
+      await expect(service.delete(actor, 'm1')).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+      expect(emitted).toEqual([]);
+    });
+
+    it('answers null for an already deleted message without a new event', async () => {
+      const { service, emitted } = await setUp({ context: { current: message({ body: null, deletedAt: 'before' }) } });
+      await expect(service.delete(alice, 'm1')).resolves.toBeNull();
+      expect(emitted).toEqual([]);
+    });
+  });
+
+  describe('history and sync', () => {
+    it('reads for a member, with the contract’s default page sizes', async () => {
+      const { service, history, changesSince } = await setUp();
+      await service.history(alice, 'r1', undefined, undefined);
+      await service.sync(alice, 'r1', 4, undefined);
+      expect(history).toHaveBeenCalledWith('r1', undefined, expect.any(Number));
+      expect(changesSince).toHaveBeenCalledWith('r1', 4, expect.any(Number));
+    });
+
+    it('lets an admin read a room they are not in', async () => {
+      const { service, history } = await setUp({ membership: null });
+      await service.history(admin, 'r1', 10, 20);
+      expect(history).toHaveBeenCalledWith('r1', 10, 20);
+    });
+
+    it('refuses a non-member with FORBIDDEN and a missing room with NOT_FOUND, reading nothing', async () => {
+      const outsider = await setUp({ membership: null });
+      await expect(outsider.service.history(bob, 'r1', undefined, undefined)).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+      await expect(outsider.service.sync(bob, 'r1', 0, undefined)).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+      const missing = await setUp({ membership: null, roomExists: false });
+      await expect(missing.service.sync(admin, 'r1', 0, undefined)).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+      expect([...outsider.history.mock.calls, ...outsider.changesSince.mock.calls, ...missing.changesSince.mock.calls]).toEqual([]);
+    });
+  });
+});
