@@ -11,6 +11,7 @@ module.exports = {
   resolver: '@nx/jest/plugins/resolver',
   moduleNameMapper: {
     '^@chat/contracts$': '<rootDir>/../libs/contracts/src/index.ts',
+    '^@chat/contracts/validation$': '<rootDir>/../libs/contracts/src/validation/index.ts',
     '^@chat/test-harness$': '<rootDir>/../libs/test-harness/src/index.ts',
   },
   transform: {

@@ -21,7 +21,10 @@ module.exports = (_env, argv) => ({
   optimization: { minimize: false, nodeEnv: false },
   resolve: {
     extensions: ['.ts', '.js'],
-    alias: { '@chat/contracts': join(root, 'libs/contracts/src/index.ts') },
+    alias: {
+      '@chat/contracts/validation': join(root, 'libs/contracts/src/validation/index.ts'),
+      '@chat/contracts$': join(root, 'libs/contracts/src/index.ts'),
+    },
   },
   externalsPresets: { node: true },
   externals: [

@@ -22,25 +22,6 @@ const allowed = {
   // Test fixtures and fakes, imported by specs of every layer.
   testing: ['core'],
 };
-/** Contract classes carry class-validator decorators: the browser may only use them as types. */
-const contractClasses = [
-  'RegisterRequest',
-  'LoginRequest',
-  'CreateRoomRequest',
-  'AddMemberRequest',
-  'CreateDmRequest',
-  'PublicRoomsQuery',
-  'UserSearchQuery',
-  'HistoryQuery',
-  'SendMessageRequest',
-  'EditMessageRequest',
-  'DeleteMessageRequest',
-  'SyncRequest',
-  'ReadRequest',
-  'TypingRequest',
-  'AdminListQuery',
-  'BanRequest',
-];
 
 export default [
   ...nx.configs['flat/angular'],
@@ -66,15 +47,14 @@ export default [
         },
       ],
       '@angular-eslint/prefer-on-push-component-change-detection': 'error',
+      // The typescript-eslint twin, so the base config's no-restricted-imports options stay in force.
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           paths: [
             {
-              name: '@chat/contracts',
-              importNames: contractClasses,
-              allowTypeImports: true,
-              message: 'Use `import type`: a value import would put class-validator in the browser bundle.',
+              name: '@chat/contracts/validation',
+              message: 'Server-side class-validator DTOs: import the interfaces of the same name from @chat/contracts.',
             },
           ],
         },

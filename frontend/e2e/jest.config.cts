@@ -10,6 +10,7 @@ module.exports = {
   testEnvironment: '<rootDir>/../../libs/test-harness/src/jest-environment.ts',
   moduleNameMapper: {
     '^@chat/contracts$': '<rootDir>/../../libs/contracts/src/index.ts',
+    '^@chat/contracts/validation$': '<rootDir>/../../libs/contracts/src/validation/index.ts',
     '^@chat/test-harness$': '<rootDir>/../../libs/test-harness/src/index.ts',
   },
   transform: {

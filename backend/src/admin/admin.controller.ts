@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { AdminListQuery, AdminRoom, AdminStats, AdminUser, AuditEntry, BanRequest, CursorPage } from '@chat/contracts';
+import { AdminRoom, AdminStats, AdminUser, AuditEntry, CursorPage } from '@chat/contracts';
+import { AdminListQuery, BanRequest } from '@chat/contracts/validation';
 import { CurrentUser, Roles } from '../common/route-access';
 import { UuidParam } from '../common/uuid-param';
 import { UserEntity } from '../users/user.entity';

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { AuthResponse, LoginRequest, RegisterRequest, User } from '@chat/contracts';
+import { AuthResponse, User } from '@chat/contracts';
+import { LoginRequest, RegisterRequest } from '@chat/contracts/validation';
 import { UserEntity } from '../users/user.entity';
 import { toUser } from '../users/user.mapper';
 import { CurrentUser, Public } from '../common/route-access';

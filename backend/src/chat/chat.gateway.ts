@@ -8,20 +8,15 @@ import {
   SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
+import { AckOk, ClientEvent, ConnectErrorData, ErrorCode, LIMITS, Message, ServerEvent, SyncResult } from '@chat/contracts';
 import {
-  AckOk,
-  ConnectErrorData,
   DeleteMessageRequest,
   EditMessageRequest,
-  ErrorCode,
-  LIMITS,
-  Message,
   ReadRequest,
   SendMessageRequest,
   SyncRequest,
-  SyncResult,
   TypingRequest,
-} from '@chat/contracts';
+} from '@chat/contracts/validation';
 import { AuthService } from '../auth/auth.service';
 import { AppError } from '../common/app-error';
 import { ContractValidationPipe } from '../common/validation.pipe';
@@ -119,7 +114,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     if (user) await this.presence.userDisconnected(user.id);
   }
 
-  @SubscribeMessage('message:send')
+  @SubscribeMessage(ClientEvent.MessageSend)
   async send(@ConnectedSocket() socket: ServerSocket, @MessageBody() request: SendMessageRequest): Promise<AckOk<{ message: Message }>> {
     this.metrics.messagesReceived.inc();
     const timer = this.metrics.sendAck.startTimer();
@@ -133,35 +128,35 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     }
   }
 
-  @SubscribeMessage('message:edit')
+  @SubscribeMessage(ClientEvent.MessageEdit)
   async edit(@ConnectedSocket() socket: ServerSocket, @MessageBody() request: EditMessageRequest): Promise<AckOk<{ message: Message }>> {
     return { ok: true, message: await this.messages.edit(socket.data.user, request) };
   }
 
-  @SubscribeMessage('message:delete')
+  @SubscribeMessage(ClientEvent.MessageDelete)
   async delete(@ConnectedSocket() socket: ServerSocket, @MessageBody() request: DeleteMessageRequest): Promise<AckOk> {
     await this.messages.delete(socket.data.user, request.messageId);
     return { ok: true };
   }
 
-  @SubscribeMessage('room:sync')
+  @SubscribeMessage(ClientEvent.RoomSync)
   async sync(@ConnectedSocket() socket: ServerSocket, @MessageBody() request: SyncRequest): Promise<AckOk<SyncResult>> {
     const result = await this.messages.sync(socket.data.user, request.roomId, request.afterSeq, request.limit ?? LIMITS.syncPageDefault);
     return { ok: true, ...result };
   }
 
-  @SubscribeMessage('room:read')
+  @SubscribeMessage(ClientEvent.RoomRead)
   async read(@ConnectedSocket() socket: ServerSocket, @MessageBody() request: ReadRequest): Promise<AckOk> {
     await this.rooms.markRead(socket.data.user.id, request.roomId, request.seq, socket.id);
     return { ok: true };
   }
 
-  @SubscribeMessage('typing')
+  @SubscribeMessage(ClientEvent.Typing)
   typing(@ConnectedSocket() socket: ServerSocket, @MessageBody() request: TypingRequest): AckOk {
     const channel = roomChannel(request.roomId);
     if (!socket.rooms.has(channel)) throw AppError.forbidden('You are not a member of this room');
     const { id, username, displayName } = socket.data.user;
-    socket.to(channel).emit('typing', { roomId: request.roomId, user: { id, username, displayName }, typing: request.typing });
+    socket.to(channel).emit(ServerEvent.Typing, { roomId: request.roomId, user: { id, username, displayName }, typing: request.typing });
     return { ok: true };
   }
 }

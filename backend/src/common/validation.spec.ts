@@ -1,4 +1,4 @@
-import { RegisterRequest, SendMessageRequest, SyncRequest } from '@chat/contracts';
+import { RegisterRequest, SendMessageRequest, SyncRequest } from '@chat/contracts/validation';
 import { AppError } from './app-error';
 import { validatePayload } from './validation';
 

@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { HistoryPage, HistoryQuery } from '@chat/contracts';
+import { HistoryPage } from '@chat/contracts';
+import { HistoryQuery } from '@chat/contracts/validation';
 import { CurrentUser } from '../common/route-access';
 import { UuidParam } from '../common/uuid-param';
 import { UserEntity } from '../users/user.entity';

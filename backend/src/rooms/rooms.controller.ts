@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { AddMemberRequest, CreateDmRequest, CreateRoomRequest, Member, MyRoom, PublicRoomsQuery, Room } from '@chat/contracts';
+import { Member, MyRoom, Room } from '@chat/contracts';
+import { AddMemberRequest, CreateDmRequest, CreateRoomRequest, PublicRoomsQuery } from '@chat/contracts/validation';
 import { CurrentUser } from '../common/route-access';
 import { UuidParam } from '../common/uuid-param';
 import { UserEntity } from '../users/user.entity';

@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { LIMITS, User, UserSearchQuery } from '@chat/contracts';
+import { LIMITS, User } from '@chat/contracts';
+import { UserSearchQuery } from '@chat/contracts/validation';
 import { CurrentUser } from '../common/route-access';
 import { UserEntity } from './user.entity';
 import { toUser } from './user.mapper';

@@ -1,23 +1,16 @@
-import { IsOptional, IsString, Length, MaxLength } from 'class-validator';
-import { LIMITS } from './limits';
 import type { Room, User } from './models';
-import { UserSearchQuery } from './rest';
+import type { UserSearchQuery } from './rest';
 
 // Administration (role admin). Lists page by cursor: `{ items, nextCursor }`.
 
 /** `query` and `limit` as in user search, plus the cursor of the page before. */
-export class AdminListQuery extends UserSearchQuery {
+export interface AdminListQuery extends UserSearchQuery {
   /** Opaque: the `nextCursor` of the previous page. */
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
   cursor?: string;
 }
 
-export class BanRequest {
-  @IsString()
-  @Length(1, LIMITS.banReasonMax)
-  reason!: string;
+export interface BanRequest {
+  reason: string;
 }
 
 export interface AdminUser extends User {

@@ -1,7 +1,5 @@
 import type { ClientToServerEvents, ServerToClientEvents } from './socket';
 
-// Event names as values, in a module without decorators so browser bundles can import them cheaply.
-
 /** Names of the client -> server events, for code that registers handlers by name. */
 export const ClientEvent = {
   MessageSend: 'message:send',

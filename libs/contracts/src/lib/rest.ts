@@ -1,87 +1,45 @@
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
-import { LIMITS, USERNAME_PATTERN } from './limits';
 import type { Message, MyRoom, User, RoomVisibility } from './models';
 
-// Request bodies: classes so the server validates them with class-validator.
-// Clients use them as types only (`import type`), so the decorators never reach a browser bundle.
-// Numeric query fields are converted from strings by the server's implicit conversion.
+// Request bodies and queries. The server validates them with the classes of
+// `@chat/contracts/validation`, which implement these interfaces.
+// Numeric query fields arrive as strings and are converted by the server.
 
-export class RegisterRequest {
-  @IsString()
-  @Length(LIMITS.usernameMin, LIMITS.usernameMax)
-  @Matches(USERNAME_PATTERN, { message: 'username may only contain a-z, 0-9, _, . and -' })
-  username!: string;
-
-  @IsString()
-  @Length(LIMITS.passwordMin, LIMITS.passwordMax)
-  password!: string;
-
-  @IsOptional()
-  @IsString()
-  @Length(1, LIMITS.displayNameMax)
+export interface RegisterRequest {
+  username: string;
+  password: string;
   displayName?: string;
 }
 
-export class LoginRequest {
-  @IsString()
-  @MaxLength(LIMITS.usernameMax)
-  username!: string;
-
-  @IsString()
-  @MaxLength(LIMITS.passwordMax)
-  password!: string;
+export interface LoginRequest {
+  username: string;
+  password: string;
 }
 
-export class CreateRoomRequest {
-  @IsString()
-  @Length(LIMITS.roomNameMin, LIMITS.roomNameMax)
-  name!: string;
-
-  @IsIn(['public', 'private'])
-  visibility!: RoomVisibility;
+export interface CreateRoomRequest {
+  name: string;
+  visibility: RoomVisibility;
 }
 
-export class AddMemberRequest {
-  @IsUUID()
-  userId!: string;
+export interface AddMemberRequest {
+  userId: string;
 }
 
-export class CreateDmRequest {
-  @IsUUID()
-  userId!: string;
+export interface CreateDmRequest {
+  userId: string;
 }
 
-export class PublicRoomsQuery {
-  @IsOptional()
-  @IsString()
-  @MaxLength(LIMITS.searchQueryMax)
+export interface PublicRoomsQuery {
   query?: string;
 }
 
-export class UserSearchQuery {
-  @IsOptional()
-  @IsString()
-  @MaxLength(LIMITS.searchQueryMax)
+export interface UserSearchQuery {
   query?: string;
-
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(LIMITS.adminPageMax)
   limit?: number;
 }
 
-export class HistoryQuery {
+export interface HistoryQuery {
   /** Return messages with seq < before (newest first). Omit for the newest page. */
-  @IsOptional()
-  @IsInt()
-  @Min(1)
   before?: number;
-
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(LIMITS.historyPageMax)
   limit?: number;
 }
 

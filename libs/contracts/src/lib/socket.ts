@@ -1,67 +1,40 @@
-import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import type { ApiError } from './errors';
-import { LIMITS } from './limits';
 import type { Message, MyRoom, RoomHead, User } from './models';
 
-// Client -> server payloads. Classes so the gateway validates them; clients import them as types.
+// Client -> server payloads. The gateway validates them with the classes of
+// `@chat/contracts/validation`, which implement these interfaces.
 
-export class SendMessageRequest {
-  @IsUUID()
-  roomId!: string;
-
+export interface SendMessageRequest {
+  roomId: string;
   /** Chosen by the client, unique per room and sender: a resend returns the original message. */
-  @IsString()
-  @Length(1, LIMITS.clientMsgIdMax)
-  clientMsgId!: string;
-
+  clientMsgId: string;
   /** 1-4000 characters after trimming. */
-  @IsString()
-  body!: string;
+  body: string;
 }
 
-export class EditMessageRequest {
-  @IsUUID()
-  messageId!: string;
-
-  @IsString()
-  body!: string;
+export interface EditMessageRequest {
+  messageId: string;
+  body: string;
 }
 
-export class DeleteMessageRequest {
-  @IsUUID()
-  messageId!: string;
+export interface DeleteMessageRequest {
+  messageId: string;
 }
 
-export class SyncRequest {
-  @IsUUID()
-  roomId!: string;
-
-  @IsInt()
-  @Min(0)
-  afterSeq!: number;
-
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(LIMITS.syncPageMax)
+export interface SyncRequest {
+  roomId: string;
+  afterSeq: number;
   limit?: number;
 }
 
-export class ReadRequest {
-  @IsUUID()
-  roomId!: string;
-
-  @IsInt()
-  @Min(0)
-  seq!: number;
+export interface ReadRequest {
+  roomId: string;
+  seq: number;
 }
 
-export class TypingRequest {
-  @IsUUID()
-  roomId!: string;
-
-  @IsBoolean()
-  typing!: boolean;
+export interface TypingRequest {
+  roomId: string;
+  typing: boolean;
 }
 
 // Acknowledgements: `{ ok: true, ... }` or `{ ok: false, error }`.
@@ -109,13 +82,12 @@ export interface MessageDeletedEvent {
   messageId: string;
   /** Seq of the delete event (the tombstone's updatedSeq). */
   seq: number;
-  /** Added: when it was deleted. */
+  /** When it was deleted. */
   deletedAt?: string;
 }
 
 export interface TypingEvent {
   roomId: string;
-  /** `displayName` was added to the contract's `{id, username}`. */
   user: { id: string; username: string; displayName?: string };
   typing: boolean;
 }
@@ -133,7 +105,7 @@ export interface RoomLeftEvent {
   roomId: string;
 }
 
-/** Added: an admin archived the room; it stays readable, new messages are refused. */
+/** An admin archived the room; it stays readable, new messages are refused. */
 export interface RoomArchivedEvent {
   roomId: string;
   archivedAt: string;

@@ -1,0 +1,84 @@
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { LIMITS, USERNAME_PATTERN } from '../lib/limits';
+import type { RoomVisibility } from '../lib/models';
+import type * as Wire from '../lib/rest';
+
+// Numeric query fields are converted from strings by the server's implicit conversion.
+
+export class RegisterRequest implements Wire.RegisterRequest {
+  @IsString()
+  @Length(LIMITS.usernameMin, LIMITS.usernameMax)
+  @Matches(USERNAME_PATTERN, { message: 'username may only contain a-z, 0-9, _, . and -' })
+  username!: string;
+
+  @IsString()
+  @Length(LIMITS.passwordMin, LIMITS.passwordMax)
+  password!: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, LIMITS.displayNameMax)
+  displayName?: string;
+}
+
+export class LoginRequest implements Wire.LoginRequest {
+  @IsString()
+  @MaxLength(LIMITS.usernameMax)
+  username!: string;
+
+  @IsString()
+  @MaxLength(LIMITS.passwordMax)
+  password!: string;
+}
+
+export class CreateRoomRequest implements Wire.CreateRoomRequest {
+  @IsString()
+  @Length(LIMITS.roomNameMin, LIMITS.roomNameMax)
+  name!: string;
+
+  @IsIn(['public', 'private'])
+  visibility!: RoomVisibility;
+}
+
+export class AddMemberRequest implements Wire.AddMemberRequest {
+  @IsUUID()
+  userId!: string;
+}
+
+export class CreateDmRequest implements Wire.CreateDmRequest {
+  @IsUUID()
+  userId!: string;
+}
+
+export class PublicRoomsQuery implements Wire.PublicRoomsQuery {
+  @IsOptional()
+  @IsString()
+  @MaxLength(LIMITS.searchQueryMax)
+  query?: string;
+}
+
+export class UserSearchQuery implements Wire.UserSearchQuery {
+  @IsOptional()
+  @IsString()
+  @MaxLength(LIMITS.searchQueryMax)
+  query?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(LIMITS.adminPageMax)
+  limit?: number;
+}
+
+export class HistoryQuery implements Wire.HistoryQuery {
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  before?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(LIMITS.historyPageMax)
+  limit?: number;
+}
