@@ -1,8 +1,5 @@
 import { DOCUMENT } from '@angular/common';
 import { DestroyRef, Injectable, InjectionToken, computed, inject, signal } from '@angular/core';
-// Event names are written as literals: ClientEvent/ServerEvent live in the contracts module
-// that also holds the class-validator DTOs, and importing them would bundle class-validator.
-// The typed event maps still check every name.
 import {
   ErrorCode,
   type Ack,
