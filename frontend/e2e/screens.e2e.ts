@@ -112,8 +112,16 @@ describe('screenshots of the main screens', () => {
           await tab.page.getByRole('button', { name: 'Members' }).click();
           await visible(tab.page.getByRole('complementary', { name: /Members/ }).getByText('Bob Builder'));
         }
-        bobSocket.raw.emit('typing', { roomId: generalId, typing: true });
-        await visible(tab.page.getByText('bob is typing…'));
+        // A fresh tab may show the history before its socket has joined the room, and typing is not
+        // replayed: repeat it as a typing client does (every few seconds) until the tab shows it.
+        const typing = () => bobSocket.raw.emit('typing', { roomId: generalId, typing: true });
+        typing();
+        const repeat = setInterval(typing, 1000);
+        try {
+          await visible(tab.page.getByText('bob is typing…'));
+        } finally {
+          clearInterval(repeat);
+        }
         await expectNoHorizontalOverflow(tab.page);
         await screenshot(tab.page, `room-${size}-${colorScheme}`);
         await tab.context.close();
