@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type { AdminRoom, AdminUser, AuditAction, AuditEntry } from '@chat/contracts';
+import { Database, escapeLike } from '../database/sql';
 import { ROOM_COLUMNS, RoomRow, toRoom } from '../rooms/room.repository';
 
 interface AdminUserRow {
@@ -28,70 +27,57 @@ function toAdminUser(row: AdminUserRow): AdminUser {
   };
 }
 
-const escapeLike = (term: string) => term.replace(/[\\%_]/g, (c) => `\\${c}`);
-
-/** Queries behind the admin API: keyset-paged lists, moderation writes, the audit log. */
+/** Queries behind the admin API: keyset-paged lists, archiving, the audit log (users are written by users/). */
 @Injectable()
 export class AdminRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   async users(query: string, limit: number, after: string | null): Promise<AdminUser[]> {
-    const rows = (await this.db.query(
+    const rows = await this.db.rows<AdminUserRow>(
       `SELECT ${USER_COLUMNS} FROM users
        WHERE (username LIKE $1 OR lower(display_name) LIKE $1) AND ($2::text IS NULL OR username > $2)
        ORDER BY username LIMIT $3`,
       [`${escapeLike(query.trim().toLowerCase())}%`, after, limit],
-    )) as AdminUserRow[];
+    );
     return rows.map(toAdminUser);
   }
 
   async user(id: string): Promise<AdminUser | null> {
-    const rows = (await this.db.query(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [id])) as AdminUserRow[];
-    return rows[0] ? toAdminUser(rows[0]) : null;
-  }
-
-  /** Bans and revokes every token issued so far (token_version bump). */
-  async ban(id: string, reason: string): Promise<void> {
-    await this.db.query(`UPDATE users SET banned_at = now(), ban_reason = $2, token_version = token_version + 1 WHERE id = $1`, [
-      id,
-      reason,
-    ]);
-  }
-
-  async unban(id: string): Promise<void> {
-    await this.db.query(`UPDATE users SET banned_at = NULL, ban_reason = NULL WHERE id = $1`, [id]);
+    const row = await this.db.one<AdminUserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [id]);
+    return row ? toAdminUser(row) : null;
   }
 
   /** Newest first; each item carries `key`, its exact (created_at, id) position for the next cursor. */
   async rooms(query: string, limit: number, after: [string, string] | null): Promise<(AdminRoom & { key: [string, string] })[]> {
-    const rows = (await this.db.query(
+    const rows = await this.db.rows<RoomRow & { created_by: string | null; created_key: string }>(
       `SELECT ${ROOM_COLUMNS}, NULL AS peer, r.created_by, r.created_at::text AS created_key
        FROM rooms r
        WHERE r.kind = 'channel' AND lower(r.name) LIKE $1
          AND ($2::timestamptz IS NULL OR (r.created_at, r.id) < ($2::timestamptz, $3::uuid))
        ORDER BY r.created_at DESC, r.id DESC LIMIT $4`,
       [`%${escapeLike(query.trim().toLowerCase())}%`, after?.[0] ?? null, after?.[1] ?? null, limit],
-    )) as (RoomRow & { created_by: string | null; created_key: string })[];
+    );
     return rows.map((row) => ({ ...toRoom(row), createdBy: row.created_by, key: [row.created_key, row.id] as [string, string] }));
   }
 
   /** Archives a room once; its archive time, or null when it does not exist or was archived already. */
   async archiveRoom(id: string): Promise<string | null> {
-    const [rows] = (await this.db.query(
+    const row = await this.db.one<{ archived_at: Date }>(
       `UPDATE rooms SET archived_at = now() WHERE id = $1 AND archived_at IS NULL RETURNING archived_at`,
       [id],
-    )) as [{ archived_at: Date }[], number];
-    return rows[0]?.archived_at.toISOString() ?? null;
+    );
+    return row?.archived_at.toISOString() ?? null;
   }
 
   async roomExists(id: string): Promise<boolean> {
-    return ((await this.db.query(`SELECT 1 FROM rooms WHERE id = $1`, [id])) as unknown[]).length > 0;
+    return (await this.db.one(`SELECT 1 FROM rooms WHERE id = $1`, [id])) !== undefined;
   }
 
   async totals(): Promise<{ users: number; rooms: number; messages: number }> {
-    const [row] = (await this.db.query(
+    const row = await this.db.one<{ users: string; rooms: string; messages: string }>(
       `SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM rooms) AS rooms, (SELECT count(*) FROM messages) AS messages`,
-    )) as { users: string; rooms: string; messages: string }[];
+    );
+    if (!row) throw new Error('SELECT gave no row');
     return { users: Number(row.users), rooms: Number(row.rooms), messages: Number(row.messages) };
   }
 
@@ -101,7 +87,7 @@ export class AdminRepository {
     target: { type: AuditEntry['targetType']; id: string },
     details: Record<string, unknown>,
   ): Promise<void> {
-    await this.db.query(`INSERT INTO audit_log (actor_id, action, target_type, target_id, details) VALUES ($1, $2, $3, $4, $5)`, [
+    await this.db.affected(`INSERT INTO audit_log (actor_id, action, target_type, target_id, details) VALUES ($1, $2, $3, $4, $5)`, [
       actorId,
       action,
       target.type,
@@ -111,13 +97,7 @@ export class AdminRepository {
   }
 
   async auditEntries(limit: number, after: [string, string] | null): Promise<(AuditEntry & { key: [string, string] })[]> {
-    const rows = (await this.db.query(
-      `SELECT a.id, a.action, a.target_type, a.target_id, a.details, a.created_at, a.created_at::text AS created_key, u.id AS actor_id, u.username AS actor_username
-       FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
-       WHERE ($1::timestamptz IS NULL OR (a.created_at, a.id) < ($1::timestamptz, $2::uuid))
-       ORDER BY a.created_at DESC, a.id DESC LIMIT $3`,
-      [after?.[0] ?? null, after?.[1] ?? null, limit],
-    )) as {
+    const rows = await this.db.rows<{
       id: string;
       action: AuditAction;
       target_type: AuditEntry['targetType'];
@@ -127,7 +107,13 @@ export class AdminRepository {
       created_key: string;
       actor_id: string | null;
       actor_username: string | null;
-    }[];
+    }>(
+      `SELECT a.id, a.action, a.target_type, a.target_id, a.details, a.created_at, a.created_at::text AS created_key, u.id AS actor_id, u.username AS actor_username
+       FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
+       WHERE ($1::timestamptz IS NULL OR (a.created_at, a.id) < ($1::timestamptz, $2::uuid))
+       ORDER BY a.created_at DESC, a.id DESC LIMIT $3`,
+      [after?.[0] ?? null, after?.[1] ?? null, limit],
+    );
     return rows.map((row) => ({
       id: row.id,
       actor: row.actor_id && row.actor_username ? { id: row.actor_id, username: row.actor_username } : null,

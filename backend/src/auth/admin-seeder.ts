@@ -33,10 +33,8 @@ export class AdminSeeder implements OnApplicationBootstrap {
     }
     const passwordMatches = await this.hasher.verify(admin.password, existing.passwordHash);
     if (existing.role !== 'admin' || !passwordMatches) {
-      await this.users.update(existing.id, {
-        role: 'admin',
-        ...(passwordMatches ? {} : { passwordHash: await this.hasher.hash(admin.password) }),
-      });
+      if (existing.role !== 'admin') await this.users.setRole(existing.id, 'admin');
+      if (!passwordMatches) await this.users.setPassword(existing.id, await this.hasher.hash(admin.password));
       this.logger.log(`Updated admin account "${admin.username}" from configuration`);
     }
   }

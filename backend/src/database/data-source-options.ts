@@ -11,9 +11,9 @@ export interface ConnectionSettings {
 }
 
 /**
- * TypeORM options shared by the app and the `migrate` command. Schema changes only through migrations, so
- * this layer lists no entities: feature modules register theirs with `TypeOrmModule.forFeature`, which the
- * app's data source picks up (`autoLoadEntities`).
+ * TypeORM options shared by the app and the `migrate` command. TypeORM holds the pool and runs the
+ * migrations, which are the schema; repositories query through `Database` (typed SQL), so there are no
+ * entities.
  */
 export function dataSourceOptions(settings: ConnectionSettings): DataSourceOptions {
   return {

@@ -6,6 +6,7 @@ import { dataSourceOptions } from './data-source-options';
 import { DatabaseHealth } from './database-health';
 import { EmbeddedPostgres, EmbeddedPostgresModule } from './embedded-postgres';
 import { runMigrations } from './migrations';
+import { Database } from './sql';
 
 /** Resolves once the schema is current; providers that query at start-up inject it to wait. */
 export const SCHEMA_READY = Symbol('SCHEMA_READY');
@@ -37,7 +38,6 @@ class DatabaseShutdown implements OnApplicationShutdown {
           poolSize: config.mode === 'embedded' ? 1 : config.dbPoolSize,
           statementTimeoutMs: config.dbStatementTimeoutMs,
         }),
-        autoLoadEntities: true,
         retryAttempts: 10,
         retryDelay: 1000,
       }),
@@ -46,12 +46,13 @@ class DatabaseShutdown implements OnApplicationShutdown {
   providers: [
     DatabaseShutdown,
     DatabaseHealth,
+    Database,
     {
       provide: SCHEMA_READY,
       inject: [DataSource, AppConfig],
       useFactory: (dataSource: DataSource, config: AppConfig) => runMigrations(dataSource, config.mode === 'scaled'),
     },
   ],
-  exports: [SCHEMA_READY, DatabaseHealth],
+  exports: [SCHEMA_READY, DatabaseHealth, Database],
 })
 export class DatabaseModule {}

@@ -1,10 +1,10 @@
 import type { MessageSender, User } from '@chat/contracts';
-import { UserEntity } from './user.entity';
+import type { UserRecord } from './user.repository';
 
-export function toUser(entity: UserEntity): User {
-  return { id: entity.id, username: entity.username, displayName: entity.displayName, role: entity.role };
+export function toUser(record: Pick<UserRecord, 'id' | 'username' | 'displayName' | 'role'>): User {
+  return { id: record.id, username: record.username, displayName: record.displayName, role: record.role };
 }
 
-export function toSender(entity: Pick<UserEntity, 'id' | 'username' | 'displayName'>): MessageSender {
-  return { id: entity.id, username: entity.username, displayName: entity.displayName };
+export function toSender(user: Pick<User, 'id' | 'username' | 'displayName'>): MessageSender {
+  return { id: user.id, username: user.username, displayName: user.displayName };
 }

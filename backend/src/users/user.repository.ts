@@ -1,54 +1,110 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
-import { UserEntity } from './user.entity';
+import type { Role } from '@chat/contracts';
+import { Database, escapeLike } from '../database/sql';
+
+/** A stored account, as the auth and admin code need it (the password hash never leaves the backend). */
+export interface UserRecord {
+  id: string;
+  username: string;
+  displayName: string;
+  passwordHash: string;
+  role: Role;
+  createdAt: Date;
+  bannedAt: Date | null;
+  banReason: string | null;
+  /** Bumped to revoke every token issued before. */
+  tokenVersion: number;
+}
 
 export interface NewUser {
   username: string;
   displayName: string;
   passwordHash: string;
-  role?: UserEntity['role'];
+  role?: Role;
 }
 
-/** All user persistence; services see no TypeORM. */
+interface UserRow {
+  id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  role: Role;
+  created_at: Date;
+  banned_at: Date | null;
+  ban_reason: string | null;
+  token_version: number;
+}
+
+const USER_SELECT = `SELECT id, username, display_name, password_hash, role, created_at, banned_at, ban_reason, token_version FROM users`;
+
+function toRecord(row: UserRow): UserRecord {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    passwordHash: row.password_hash,
+    role: row.role,
+    createdAt: row.created_at,
+    bannedAt: row.banned_at,
+    banReason: row.ban_reason,
+    tokenVersion: row.token_version,
+  };
+}
+
+/** Every read and write of the users table. */
 @Injectable()
 export class UserRepository {
-  constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
+  constructor(private readonly db: Database) {}
 
-  findById(id: string): Promise<UserEntity | null> {
-    return this.users.findOneBy({ id });
+  async findById(id: string): Promise<UserRecord | null> {
+    const row = await this.db.one<UserRow>(`${USER_SELECT} WHERE id = $1`, [id]);
+    return row ? toRecord(row) : null;
   }
 
-  findByUsername(username: string): Promise<UserEntity | null> {
-    return this.users.findOneBy({ username });
+  async findByUsername(username: string): Promise<UserRecord | null> {
+    const row = await this.db.one<UserRow>(`${USER_SELECT} WHERE username = $1`, [username]);
+    return row ? toRecord(row) : null;
   }
 
   /** Inserts unless the username is taken; returns null when it is (also when another pod won the race). */
-  async insert(user: NewUser): Promise<UserEntity | null> {
-    const result = await this.users
-      .createQueryBuilder()
-      .insert()
-      .values({ role: 'user', ...user })
-      .orIgnore()
-      .returning(['id'])
-      .execute();
-    const inserted = (result.raw as { id: string }[])[0];
-    return inserted ? this.findById(inserted.id) : null;
+  async insert(user: NewUser): Promise<UserRecord | null> {
+    const row = await this.db.one<UserRow>(
+      `INSERT INTO users (username, display_name, password_hash, role) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (username) DO NOTHING
+       RETURNING id, username, display_name, password_hash, role, created_at, banned_at, ban_reason, token_version`,
+      [user.username, user.displayName, user.passwordHash, user.role ?? 'user'],
+    );
+    return row ? toRecord(row) : null;
   }
 
-  async update(id: string, changes: Partial<Pick<UserEntity, 'passwordHash' | 'role' | 'displayName'>>): Promise<void> {
-    await this.users.update({ id }, changes);
+  async setPassword(id: string, passwordHash: string): Promise<void> {
+    await this.db.affected(`UPDATE users SET password_hash = $2 WHERE id = $1`, [id, passwordHash]);
+  }
+
+  async setRole(id: string, role: Role): Promise<void> {
+    await this.db.affected(`UPDATE users SET role = $2 WHERE id = $1`, [id, role]);
+  }
+
+  /** Bans and revokes every token issued so far (token_version bump). */
+  async ban(id: string, reason: string): Promise<void> {
+    await this.db.affected(`UPDATE users SET banned_at = now(), ban_reason = $2, token_version = token_version + 1 WHERE id = $1`, [
+      id,
+      reason,
+    ]);
+  }
+
+  async unban(id: string): Promise<void> {
+    await this.db.affected(`UPDATE users SET banned_at = NULL, ban_reason = NULL WHERE id = $1`, [id]);
   }
 
   /** Prefix search on username or display name, active users only, ordered by username. */
-  search(query: string, limit: number, excludeId?: string): Promise<UserEntity[]> {
-    const builder = this.users.createQueryBuilder('u').where('u.banned_at IS NULL').orderBy('u.username', 'ASC').limit(limit);
-    const term = query.trim().toLowerCase();
-    if (term) {
-      const pattern = `${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      builder.andWhere('(u.username LIKE :pattern OR lower(u.display_name) LIKE :pattern)', { pattern });
-    }
-    if (excludeId) builder.andWhere('u.id <> :excludeId', { excludeId });
-    return builder.getMany();
+  async search(query: string, limit: number, excludeId?: string): Promise<UserRecord[]> {
+    const rows = await this.db.rows<UserRow>(
+      `${USER_SELECT}
+       WHERE banned_at IS NULL AND (username LIKE $1 OR lower(display_name) LIKE $1) AND ($2::uuid IS NULL OR id <> $2)
+       ORDER BY username LIMIT $3`,
+      [`${escapeLike(query.trim().toLowerCase())}%`, excludeId ?? null, limit],
+    );
+    return rows.map(toRecord);
   }
 }

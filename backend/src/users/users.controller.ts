@@ -3,7 +3,6 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { LIMITS, User } from '@chat/contracts';
 import { UserSearchQuery } from '@chat/contracts/validation';
 import { CurrentUser } from '../common/route-access';
-import { UserEntity } from './user.entity';
 import { toUser } from './user.mapper';
 import { UserRepository } from './user.repository';
 
@@ -15,7 +14,7 @@ export class UsersController {
 
   /** Find people to message or add to a room (prefix of username or display name). */
   @Get()
-  async search(@CurrentUser() me: UserEntity, @Query() query: UserSearchQuery): Promise<User[]> {
+  async search(@CurrentUser() me: User, @Query() query: UserSearchQuery): Promise<User[]> {
     const found = await this.users.search(query.query ?? '', query.limit ?? LIMITS.adminPageDefault, me.id);
     return found.map(toUser);
   }
