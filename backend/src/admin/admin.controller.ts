@@ -4,7 +4,7 @@ import { AdminRoom, AdminStats, AdminUser, AuditEntry, CursorPage } from '@chat/
 import { AdminListQuery, BanRequest } from '@chat/contracts/validation';
 import { CurrentUser, Roles } from '../common/route-access';
 import { UuidParam } from '../common/uuid-param';
-import { UserEntity } from '../users/user.entity';
+import type { Actor } from '../auth/actor';
 import { AdminService } from './admin.service';
 
 /** Administration: role admin only (others get 403). Every change is audited. */
@@ -28,19 +28,19 @@ export class AdminController {
   /** Closes the user's sockets on every pod, refuses their logins and connections, revokes their tokens. */
   @Post('users/:id/ban')
   @HttpCode(200)
-  ban(@CurrentUser() actor: UserEntity, @UuidParam('id') id: string, @Body() body: BanRequest): Promise<AdminUser> {
+  ban(@CurrentUser() actor: Actor, @UuidParam('id') id: string, @Body() body: BanRequest): Promise<AdminUser> {
     return this.admin.ban(actor, id, body.reason);
   }
 
   @Delete('users/:id/ban')
-  unban(@CurrentUser() actor: UserEntity, @UuidParam('id') id: string): Promise<AdminUser> {
+  unban(@CurrentUser() actor: Actor, @UuidParam('id') id: string): Promise<AdminUser> {
     return this.admin.unban(actor, id);
   }
 
   /** Tombstones the message; the room gets message:deleted on every pod. */
   @Delete('messages/:id')
   @HttpCode(204)
-  deleteMessage(@CurrentUser() actor: UserEntity, @UuidParam('id') id: string): Promise<void> {
+  deleteMessage(@CurrentUser() actor: Actor, @UuidParam('id') id: string): Promise<void> {
     return this.admin.deleteMessage(actor, id);
   }
 
@@ -52,7 +52,7 @@ export class AdminController {
   /** Archive: no new messages, history stays readable. */
   @Delete('rooms/:id')
   @HttpCode(204)
-  archive(@CurrentUser() actor: UserEntity, @UuidParam('id') id: string): Promise<void> {
+  archive(@CurrentUser() actor: Actor, @UuidParam('id') id: string): Promise<void> {
     return this.admin.archiveRoom(actor, id);
   }
 

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { AdminRoom, AdminStats, AdminUser, AuditEntry, CursorPage, ErrorCode, LIMITS } from '@chat/contracts';
+import { AdminRoom, AdminStats, AdminUser, AuditEntry, CursorPage, LIMITS } from '@chat/contracts';
 import { AppError } from '../common/app-error';
 import { MessagesService } from '../messages/messages.service';
 import { Broadcaster } from '../realtime/broadcaster';
 import { PodRegistry } from '../presence/pod-registry';
-import { UserEntity } from '../users/user.entity';
+import type { Actor } from '../auth/actor';
+import { UserRepository } from '../users/user.repository';
 import { AdminRepository } from './admin.repository';
 import { decodeCursor, encodeCursor } from './cursor';
 
@@ -29,6 +30,7 @@ function pairCursor(cursor: string | undefined): [string, string] | null {
 export class AdminService {
   constructor(
     private readonly admin: AdminRepository,
+    private readonly accounts: UserRepository,
     private readonly pods: PodRegistry,
     private readonly broadcaster: Broadcaster,
     private readonly messages: MessagesService,
@@ -57,25 +59,25 @@ export class AdminService {
     return { items, nextCursor: rows.length > size ? encodeCursor([items[items.length - 1].username]) : null };
   }
 
-  async ban(actor: UserEntity, userId: string, reason: string): Promise<AdminUser> {
+  async ban(actor: Actor, userId: string, reason: string): Promise<AdminUser> {
     const target = await this.requireUser(userId);
     if (target.id === actor.id) throw AppError.forbidden('You cannot ban yourself');
     if (target.role === 'admin') throw AppError.forbidden('Admins cannot be banned');
-    await this.admin.ban(userId, reason);
+    await this.accounts.ban(userId, reason);
     await this.admin.audit(actor.id, 'user.ban', { type: 'user', id: userId }, { reason });
     this.broadcaster.closeUserSessions(userId, 'BANNED', `Your account was banned: ${reason}`);
     return this.requireUser(userId);
   }
 
-  async unban(actor: UserEntity, userId: string): Promise<AdminUser> {
+  async unban(actor: Actor, userId: string): Promise<AdminUser> {
     const target = await this.requireUser(userId);
-    if (!target.bannedAt) throw new AppError(ErrorCode.CONFLICT, 'This user is not banned');
-    await this.admin.unban(userId);
+    if (!target.bannedAt) throw AppError.conflict('This user is not banned');
+    await this.accounts.unban(userId);
     await this.admin.audit(actor.id, 'user.unban', { type: 'user', id: userId }, {});
     return this.requireUser(userId);
   }
 
-  async deleteMessage(actor: UserEntity, messageId: string): Promise<void> {
+  async deleteMessage(actor: Actor, messageId: string): Promise<void> {
     const deleted = await this.messages.delete(actor, messageId);
     await this.admin.audit(actor.id, 'message.delete', { type: 'message', id: messageId }, { alreadyDeleted: deleted === null });
   }
@@ -85,11 +87,11 @@ export class AdminService {
     return page(await this.admin.rooms(query ?? '', size + 1, pairCursor(cursor)), size);
   }
 
-  async archiveRoom(actor: UserEntity, roomId: string): Promise<void> {
+  async archiveRoom(actor: Actor, roomId: string): Promise<void> {
     const archivedAt = await this.admin.archiveRoom(roomId);
     if (!archivedAt) {
       if (!(await this.admin.roomExists(roomId))) throw AppError.notFound('Room');
-      throw new AppError(ErrorCode.CONFLICT, 'This room is archived already');
+      throw AppError.conflict('This room is archived already');
     }
     await this.admin.audit(actor.id, 'room.archive', { type: 'room', id: roomId }, {});
     this.broadcaster.toRoom(roomId).emit('room:archived', { roomId, archivedAt });

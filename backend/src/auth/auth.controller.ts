@@ -2,9 +2,8 @@ import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AuthResponse, User } from '@chat/contracts';
 import { LoginRequest, RegisterRequest } from '@chat/contracts/validation';
-import { UserEntity } from '../users/user.entity';
-import { toUser } from '../users/user.mapper';
 import { CurrentUser, Public } from '../common/route-access';
+import { Actor } from './actor';
 import { AuthService } from './auth.service';
 
 @ApiTags('auth')
@@ -27,7 +26,7 @@ export class AuthController {
 
   @ApiBearerAuth()
   @Get('me')
-  me(@CurrentUser() user: UserEntity): User {
-    return toUser(user);
+  me(@CurrentUser() actor: Actor): User {
+    return actor;
   }
 }

@@ -4,12 +4,12 @@ import type { Request } from 'express';
 import type { Role } from '@chat/contracts';
 import { AppError } from '../common/app-error';
 import { PUBLIC_KEY, ROLES_KEY, bearerToken } from '../common/route-access';
-import { UserEntity } from '../users/user.entity';
+import { Actor } from './actor';
 import { AuthService } from './auth.service';
 
-type AuthedRequest = Request & { user?: UserEntity };
+type AuthedRequest = Request & { user?: Actor };
 
-/** Global guard: bearer JWT on every HTTP route not marked @Public(), then role checks; sets the request's user for @CurrentUser(). */
+/** Global guard: bearer JWT on every HTTP route not marked @Public(), then role checks; sets the request's Actor for @CurrentUser(). */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(

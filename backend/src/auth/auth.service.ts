@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AuthResponse, ErrorCode, LoginRequest, RegisterRequest } from '@chat/contracts';
 import { AppError } from '../common/app-error';
-import { UserEntity } from '../users/user.entity';
 import { toUser } from '../users/user.mapper';
-import { UserRepository } from '../users/user.repository';
+import { UserRecord, UserRepository } from '../users/user.repository';
+import { Actor } from './actor';
 import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
 
@@ -54,8 +54,8 @@ export class AuthService {
     return this.issue(user);
   }
 
-  /** The user a bearer token stands for, or UNAUTHORIZED / FORBIDDEN. */
-  async authenticate(token: string | undefined): Promise<UserEntity> {
+  /** Who a bearer token stands for, or UNAUTHORIZED. */
+  async authenticate(token: string | undefined): Promise<Actor> {
     if (!token) throw new AppError(ErrorCode.UNAUTHORIZED, 'Missing access token');
     let claims: TokenClaims;
     try {
@@ -66,10 +66,10 @@ export class AuthService {
     const user = await this.users.findById(claims.sub);
     if (!user || user.tokenVersion !== claims.tv) throw new AppError(ErrorCode.UNAUTHORIZED, 'Access token was revoked');
     if (user.bannedAt) throw new AppError(ErrorCode.UNAUTHORIZED, 'This account is banned');
-    return user;
+    return toUser(user);
   }
 
-  private async issue(user: UserEntity): Promise<AuthResponse> {
+  private async issue(user: UserRecord): Promise<AuthResponse> {
     const claims: TokenClaims = { sub: user.id, tv: user.tokenVersion };
     return { accessToken: await this.jwt.signAsync(claims), user: toUser(user) };
   }

@@ -23,6 +23,20 @@ export class AppError extends Error {
     return new AppError(ErrorCode.FORBIDDEN, message);
   }
 
+  /** The actor is not a member of a room they act on. */
+  static notMember(): AppError {
+    return new AppError(ErrorCode.FORBIDDEN, 'You are not a member of this room');
+  }
+
+  /** The room is archived: readable, no longer writable. */
+  static roomArchived(): AppError {
+    return new AppError(ErrorCode.FORBIDDEN, 'This room is archived');
+  }
+
+  static conflict(message: string): AppError {
+    return new AppError(ErrorCode.CONFLICT, message);
+  }
+
   static validation(fields: FieldError[]): AppError {
     const message = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
     return new AppError(ErrorCode.VALIDATION_FAILED, message || 'invalid input', fields);

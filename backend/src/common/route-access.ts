@@ -16,7 +16,7 @@ export const Public = () => SetMetadata(PUBLIC_KEY, true);
 /** Restricts a route to the given roles (e.g. admin). */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 
-/** The authenticated user the guard put on the request (a users/ UserEntity). */
+/** The authenticated user the guard put on the request: an auth/ Actor (the contract's User). */
 export const CurrentUser = createParamDecorator((_: unknown, context: ExecutionContext): unknown => {
   const user = context.switchToHttp().getRequest<Request & { user?: unknown }>().user;
   if (!user) throw new AppError('UNAUTHORIZED', 'Not authenticated');

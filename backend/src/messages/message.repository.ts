@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
-import { ErrorCode, MemberRole, Message, MessageSender } from '@chat/contracts';
+import { ErrorCode, MemberRole, Message, MessageSender, RoomKind, RoomVisibility } from '@chat/contracts';
+import type { Actor } from '../auth/actor';
 import { AppError } from '../common/app-error';
+import { Database, Sql } from '../database/sql';
+import { RoomRules } from '../rooms/room-rules';
+import { readRoomAccess } from '../rooms/room.repository';
 import { MessageRow, toMessage, withSender } from './message.mapper';
 
 /** One send waiting in a group commit. */
@@ -17,14 +19,6 @@ export interface PendingSend {
 /** Outcome of one send: the stored message (new or the original of a resend) or why it was refused. */
 export type SendOutcome = { message: Message; created: boolean } | { error: AppError };
 
-/** What an edit or delete is judged on, read under the room's lock in the event's own transaction. */
-export interface EventContext {
-  current: Message;
-  roomArchived: boolean;
-  /** The actor's role in the room, or null when not a member. */
-  actorMembership: MemberRole | null;
-}
-
 export interface TimelinePage {
   messages: Message[];
   hasMore: boolean;
@@ -37,6 +31,12 @@ const MESSAGE_SELECT = `
 
 const RETURNING = `RETURNING id, room_id, seq, updated_seq, client_msg_id, sender_id, body, created_at, edited_at, deleted_at`;
 
+const accessOf = (row: { kind: RoomKind; visibility: RoomVisibility; archived_at: Date | null }) => ({
+  kind: row.kind,
+  visibility: row.visibility,
+  archived: row.archived_at !== null,
+});
+
 const sendKey = (roomId: string, senderId: string, clientMsgId: string) => `${roomId}|${senderId}|${clientMsgId}`;
 
 /**
@@ -45,7 +45,7 @@ const sendKey = (roomId: string, senderId: string, clientMsgId: string) => `${ro
  */
 @Injectable()
 export class MessageRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   /**
    * Group commit: writes many sends in one transaction and a handful of statements. Rooms are locked in
@@ -53,28 +53,29 @@ export class MessageRepository {
    * clientMsgId is stored once even when retried through another pod.
    */
   writeBatch(sends: PendingSend[]): Promise<SendOutcome[]> {
-    return this.db.transaction((manager) => this.writeBatchIn(manager, sends));
+    return this.db.transaction((tx) => this.writeBatchIn(tx, sends));
   }
 
-  private async writeBatchIn(manager: EntityManager, sends: PendingSend[]): Promise<SendOutcome[]> {
+  private async writeBatchIn(tx: Sql, sends: PendingSend[]): Promise<SendOutcome[]> {
     const roomIds = [...new Set(sends.map((s) => s.roomId))].sort();
-    const rooms = (await manager.query(`SELECT id, last_seq, archived_at FROM rooms WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [
-      roomIds,
-    ])) as { id: string; last_seq: string; archived_at: Date | null }[];
-    const roomState = new Map(rooms.map((r) => [r.id, { lastSeq: Number(r.last_seq), archived: r.archived_at !== null }]));
+    const rooms = await tx.rows<{ id: string; kind: RoomKind; visibility: RoomVisibility; last_seq: string; archived_at: Date | null }>(
+      `SELECT id, kind, visibility, last_seq, archived_at FROM rooms WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+      [roomIds],
+    );
+    const roomState = new Map(rooms.map((r) => [r.id, { row: r, lastSeq: Number(r.last_seq) }]));
 
-    const members = (await manager.query(
-      `SELECT room_id, user_id FROM room_members
+    const members = await tx.rows<{ room_id: string; user_id: string; role: MemberRole }>(
+      `SELECT room_id, user_id, role FROM room_members
        WHERE (room_id, user_id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))`,
       [sends.map((s) => s.roomId), sends.map((s) => s.sender.id)],
-    )) as { room_id: string; user_id: string }[];
-    const isMember = new Set(members.map((m) => `${m.room_id}|${m.user_id}`));
+    );
+    const membership = new Map(members.map((m) => [`${m.room_id}|${m.user_id}`, m.role]));
 
-    const existing = (await manager.query(
+    const existing = await tx.rows<MessageRow>(
       `${MESSAGE_SELECT}
        WHERE (m.room_id, m.sender_id, m.client_msg_id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]))`,
       [sends.map((s) => s.roomId), sends.map((s) => s.sender.id), sends.map((s) => s.clientMsgId)],
-    )) as MessageRow[];
+    );
     const stored = new Map(existing.map((row) => [sendKey(row.room_id, row.sender_id, row.client_msg_id), toMessage(row)]));
 
     const outcomes: (SendOutcome | { pendingIndex: number } | { sameAs: string })[] = [];
@@ -83,12 +84,13 @@ export class MessageRepository {
     for (const send of sends) {
       const key = sendKey(send.roomId, send.sender.id, send.clientMsgId);
       const room = roomState.get(send.roomId);
+      const role = membership.get(`${send.roomId}|${send.sender.id}`) ?? null;
+      const refusal = room && RoomRules.canPost({ ...accessOf(room.row), membership: role });
       if (!room) outcomes.push({ error: AppError.notFound('Room') });
-      else if (!isMember.has(`${send.roomId}|${send.sender.id}`))
-        outcomes.push({ error: AppError.forbidden('You are not a member of this room') });
-      else if (stored.has(key)) outcomes.push({ message: stored.get(key) as Message, created: false });
+      // A retry gets its original while the sender is a member, even once the room was archived.
+      else if (role && stored.has(key)) outcomes.push({ message: stored.get(key) as Message, created: false });
       else if (claimed.has(key)) outcomes.push({ sameAs: key });
-      else if (room.archived) outcomes.push({ error: AppError.forbidden('This room is archived') });
+      else if (refusal) outcomes.push({ error: refusal });
       else {
         room.lastSeq += 1;
         claimed.add(key);
@@ -99,7 +101,7 @@ export class MessageRepository {
 
     const inserted = new Map<string, Message>();
     if (toInsert.length) {
-      const rows = (await manager.query(
+      const rows = await tx.rows<Omit<MessageRow, 'username' | 'display_name'>>(
         `INSERT INTO messages (room_id, seq, updated_seq, client_msg_id, sender_id, body)
          SELECT r, s, s, c, u, b FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::uuid[], $5::text[]) AS t(r, s, c, u, b)
          ${RETURNING}`,
@@ -110,7 +112,7 @@ export class MessageRepository {
           toInsert.map((s) => s.sender.id),
           toInsert.map((s) => s.body),
         ],
-      )) as Omit<MessageRow, 'username' | 'display_name'>[];
+      );
       const senders = new Map(toInsert.map((s) => [sendKey(s.roomId, s.sender.id, s.clientMsgId), s.sender]));
       for (const row of rows) {
         const key = sendKey(row.room_id, row.sender_id, row.client_msg_id);
@@ -121,14 +123,14 @@ export class MessageRepository {
       for (const sent of toInsert)
         readUpTo.set(`${sent.roomId}|${sent.sender.id}`, { roomId: sent.roomId, userId: sent.sender.id, seq: sent.seq });
       const marks = [...readUpTo.values()];
-      await manager.query(
+      await tx.affected(
         `UPDATE room_members m SET last_read_seq = GREATEST(m.last_read_seq, v.seq)
          FROM unnest($1::uuid[], $2::uuid[], $3::bigint[]) AS v(room_id, user_id, seq)
          WHERE m.room_id = v.room_id AND m.user_id = v.user_id`,
         [marks.map((mark) => mark.roomId), marks.map((mark) => mark.userId), marks.map((mark) => mark.seq)],
       );
       const heads = [...roomState.entries()].filter(([id]) => toInsert.some((s) => s.roomId === id));
-      await manager.query(
+      await tx.affected(
         `UPDATE rooms r SET last_seq = v.last_seq, last_activity_at = now()
          FROM unnest($1::uuid[], $2::bigint[]) AS v(id, last_seq) WHERE r.id = v.id`,
         [heads.map(([id]) => id), heads.map(([, state]) => state.lastSeq)],
@@ -151,71 +153,63 @@ export class MessageRepository {
   }
 
   /**
-   * Applies an edit or delete as the room's next timeline event. `authorize` judges the context read
-   * under the room's lock (everything in this one transaction and connection) and throws to refuse.
-   * Returns null when there was nothing to change (already deleted).
+   * Applies an edit or delete as the room's next timeline event, judged by the room rules on the room,
+   * the actor's membership and the message as read under the room's lock, in the transaction that
+   * writes. Returns null when there was nothing to change (a delete of a deleted message).
    */
-  async applyEvent(
-    messageId: string,
-    actorId: string,
-    change: { kind: 'edit'; body: string } | { kind: 'delete' },
-    authorize: (context: EventContext) => void,
-  ): Promise<Message | null> {
-    return this.db.transaction(async (manager) => {
-      const located = (await manager.query(`SELECT room_id FROM messages WHERE id = $1`, [messageId])) as { room_id: string }[];
-      if (!located[0]) throw AppError.notFound('Message');
-      const roomId = located[0].room_id;
-      const [room] = (await manager.query(`SELECT last_seq, archived_at FROM rooms WHERE id = $1 FOR UPDATE`, [roomId])) as {
-        last_seq: string;
-        archived_at: Date | null;
-      }[];
-      const [row] = (await manager.query(`${MESSAGE_SELECT} WHERE m.id = $1`, [messageId])) as MessageRow[];
+  async applyEvent(messageId: string, actor: Actor, change: { kind: 'edit'; body: string } | { kind: 'delete' }): Promise<Message | null> {
+    return this.db.transaction(async (tx) => {
+      const located = await tx.one<{ room_id: string }>(`SELECT room_id FROM messages WHERE id = $1`, [messageId]);
+      if (!located) throw AppError.notFound('Message');
+      const roomId = located.room_id;
+      const access = await readRoomAccess(tx, roomId, actor.id, 'lock');
+      const head = await tx.one<{ last_seq: string }>(`SELECT last_seq FROM rooms WHERE id = $1`, [roomId]);
+      const row = await tx.one<MessageRow>(`${MESSAGE_SELECT} WHERE m.id = $1`, [messageId]);
+      if (!access || !head || !row) throw AppError.notFound('Message');
       const current = toMessage(row);
-      const membership = (await manager.query(`SELECT role FROM room_members WHERE room_id = $1 AND user_id = $2`, [roomId, actorId])) as {
-        role: MemberRole;
-      }[];
-      authorize({ current, roomArchived: room.archived_at !== null, actorMembership: membership[0]?.role ?? null });
+      const target = { senderId: current.sender.id };
+      const refusal = change.kind === 'edit' ? RoomRules.canEdit(actor, access, target) : RoomRules.canDelete(actor, access, target);
+      if (refusal) throw refusal;
       if (current.deletedAt) {
         if (change.kind === 'delete') return null;
-        throw new AppError(ErrorCode.CONFLICT, 'This message was deleted');
+        throw AppError.conflict('This message was deleted');
       }
-      const seq = Number(room.last_seq) + 1;
-      const [updated] = (
+      const seq = Number(head.last_seq) + 1;
+      const updated =
         change.kind === 'edit'
-          ? await manager.query(`UPDATE messages SET body = $2, edited_at = now(), updated_seq = $3 WHERE id = $1 ${RETURNING}`, [
-              messageId,
-              change.body,
-              seq,
-            ])
-          : await manager.query(`UPDATE messages SET body = NULL, deleted_at = now(), updated_seq = $2 WHERE id = $1 ${RETURNING}`, [
-              messageId,
-              seq,
-            ])
-      ) as [Omit<MessageRow, 'username' | 'display_name'>[], number];
-      await manager.query(`UPDATE rooms SET last_seq = $2, last_activity_at = now() WHERE id = $1`, [roomId, seq]);
-      return toMessage(withSender(updated[0], current.sender));
+          ? await tx.one<Omit<MessageRow, 'username' | 'display_name'>>(
+              `UPDATE messages SET body = $2, edited_at = now(), updated_seq = $3 WHERE id = $1 ${RETURNING}`,
+              [messageId, change.body, seq],
+            )
+          : await tx.one<Omit<MessageRow, 'username' | 'display_name'>>(
+              `UPDATE messages SET body = NULL, deleted_at = now(), updated_seq = $2 WHERE id = $1 ${RETURNING}`,
+              [messageId, seq],
+            );
+      if (!updated) throw AppError.notFound('Message');
+      await tx.affected(`UPDATE rooms SET last_seq = $2, last_activity_at = now() WHERE id = $1`, [roomId, seq]);
+      return toMessage(withSender(updated, current.sender));
     });
   }
 
   /** Newest first: messages with seq < before (or the newest), with whether older ones exist. */
   async history(roomId: string, before: number | undefined, limit: number): Promise<TimelinePage> {
-    const rows = (await this.db.query(
+    const rows = await this.db.rows<MessageRow>(
       `${MESSAGE_SELECT} WHERE m.room_id = $1 AND ($2::bigint IS NULL OR m.seq < $2) ORDER BY m.seq DESC LIMIT $3`,
       [roomId, before ?? null, limit + 1],
-    )) as MessageRow[];
+    );
     return { messages: rows.slice(0, limit).map(toMessage), hasMore: rows.length > limit };
   }
 
   /** Every message changed after `afterSeq`, ascending by updatedSeq, plus the room's head. */
   async changesSince(roomId: string, afterSeq: number, limit: number): Promise<TimelinePage & { lastSeq: number }> {
-    return this.db.transaction('REPEATABLE READ', async (manager) => {
-      const [room] = (await manager.query(`SELECT last_seq FROM rooms WHERE id = $1`, [roomId])) as { last_seq: string }[];
+    return this.db.transaction(async (tx) => {
+      const room = await tx.one<{ last_seq: string }>(`SELECT last_seq FROM rooms WHERE id = $1`, [roomId]);
       if (!room) throw AppError.notFound('Room');
-      const rows = (await manager.query(
+      const rows = await tx.rows<MessageRow>(
         `${MESSAGE_SELECT} WHERE m.room_id = $1 AND m.updated_seq > $2 ORDER BY m.updated_seq ASC LIMIT $3`,
         [roomId, afterSeq, limit + 1],
-      )) as MessageRow[];
+      );
       return { messages: rows.slice(0, limit).map(toMessage), hasMore: rows.length > limit, lastSeq: Number(room.last_seq) };
-    });
+    }, 'REPEATABLE READ');
   }
 }

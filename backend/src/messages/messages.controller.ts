@@ -4,7 +4,7 @@ import { HistoryPage } from '@chat/contracts';
 import { HistoryQuery } from '@chat/contracts/validation';
 import { CurrentUser } from '../common/route-access';
 import { UuidParam } from '../common/uuid-param';
-import { UserEntity } from '../users/user.entity';
+import type { Actor } from '../auth/actor';
 import { MessagesService } from './messages.service';
 
 @ApiTags('messages')
@@ -15,7 +15,7 @@ export class MessagesController {
 
   /** Newest-first page of the room's timeline; `before` pages back through history. */
   @Get()
-  history(@CurrentUser() user: UserEntity, @UuidParam('id') roomId: string, @Query() query: HistoryQuery): Promise<HistoryPage> {
-    return this.messages.history(user, roomId, query.before, query.limit);
+  history(@CurrentUser() actor: Actor, @UuidParam('id') roomId: string, @Query() query: HistoryQuery): Promise<HistoryPage> {
+    return this.messages.history(actor, roomId, query.before, query.limit);
   }
 }

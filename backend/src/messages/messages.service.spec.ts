@@ -1,13 +1,22 @@
 import { Test } from '@nestjs/testing';
 import { ErrorCode, type MemberRole, type Message } from '@chat/contracts';
+import type { Actor } from '../auth/actor';
 import { AppError } from '../common/app-error';
 import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { Broadcaster } from '../realtime/broadcaster';
+import { RoomAccess, RoomRules } from '../rooms/room-rules';
 import { RoomRepository } from '../rooms/room.repository';
-import { EventContext, MessageRepository, PendingSend, SendOutcome } from './message.repository';
+import { MessageRepository, PendingSend, SendOutcome } from './message.repository';
 import { MessageWriter } from './message-writer';
-import { Actor, MessagesService } from './messages.service';
+import { MessagesService } from './messages.service';
+
+/** What the repository reads under the room's lock before an edit or delete. */
+interface EventContext {
+  current: Message;
+  roomArchived: boolean;
+  actorMembership: MemberRole | null;
+}
 
 const alice: Actor = { id: 'alice', username: 'alice', displayName: 'Alice', role: 'user' };
 const bob: Actor = { id: 'bob', username: 'bob', displayName: 'Bob', role: 'user' };
@@ -35,7 +44,7 @@ interface Emitted {
 
 /**
  * The service with its real group-commit writer and metrics; the repositories and the broadcaster are
- * fakes. `applyEvent` judges the given context like the repository does: authorize first, then a
+ * fakes. `applyEvent` judges the given context like the repository does: the room rules first, then a
  * deleted message is a no-op for delete and a conflict for edit.
  */
 async function setUp(
@@ -56,32 +65,37 @@ async function setUp(
         },
     ),
   );
-  const applyEvent = jest.fn(
-    async (
-      _id: string,
-      _actorId: string,
-      change: { kind: 'edit'; body: string } | { kind: 'delete' },
-      authorize: (context: EventContext) => void,
-    ) => {
-      const context: EventContext = { current: message(), roomArchived: false, actorMembership: 'member', ...options.context };
-      authorize(context);
-      if (context.current.deletedAt) {
-        if (change.kind === 'delete') return null;
-        throw new AppError(ErrorCode.CONFLICT, 'This message was deleted');
-      }
-      return change.kind === 'edit'
-        ? { ...context.current, body: change.body, editedAt: 'now', updatedSeq: 9 }
-        : { ...context.current, body: null, deletedAt: 'now', updatedSeq: 9 };
-    },
-  );
+  const applyEvent = jest.fn(async (_id: string, actor: Actor, change: { kind: 'edit'; body: string } | { kind: 'delete' }) => {
+    const context: EventContext = { current: message(), roomArchived: false, actorMembership: 'member', ...options.context };
+    const access: RoomAccess = {
+      kind: 'channel',
+      visibility: 'private',
+      archived: context.roomArchived,
+      membership: context.actorMembership,
+    };
+    const target = { senderId: context.current.sender.id };
+    const refusal = change.kind === 'edit' ? RoomRules.canEdit(actor, access, target) : RoomRules.canDelete(actor, access, target);
+    if (refusal) throw refusal;
+    if (context.current.deletedAt) {
+      if (change.kind === 'delete') return null;
+      throw new AppError(ErrorCode.CONFLICT, 'This message was deleted');
+    }
+    return change.kind === 'edit'
+      ? { ...context.current, body: change.body, editedAt: 'now', updatedSeq: 9 }
+      : { ...context.current, body: null, deletedAt: 'now', updatedSeq: 9 };
+  });
   const history = jest.fn(async () => ({ messages: [message()], hasMore: false }));
   const changesSince = jest.fn(async () => ({ messages: [], hasMore: false, lastSeq: 5 }));
-  const membership = jest.fn(async () =>
-    options.membership === undefined
-      ? { role: 'member' as const, lastReadSeq: 0 }
-      : options.membership && { role: options.membership, lastReadSeq: 0 },
+  const access = jest.fn(async (): Promise<RoomAccess | null> =>
+    options.roomExists === false
+      ? null
+      : {
+          kind: 'channel',
+          visibility: 'private',
+          archived: false,
+          membership: options.membership === undefined ? 'member' : options.membership,
+        },
   );
-  const findRoom = jest.fn(async () => (options.roomExists === false ? null : { id: 'r1' }));
 
   const moduleRef = await Test.createTestingModule({
     providers: [
@@ -90,7 +104,7 @@ async function setUp(
       MetricsService,
       { provide: AppConfig, useValue: { writeBatch: { windowMs: 0, max: 10, concurrency: 1, deadlineMs: 5_000 } } },
       { provide: MessageRepository, useValue: { writeBatch, applyEvent, history, changesSince } },
-      { provide: RoomRepository, useValue: { membership, findRoom } },
+      { provide: RoomRepository, useValue: { access } },
       {
         provide: Broadcaster,
         useValue: { toRoom: (to: string) => ({ emit: (event: string, payload: unknown) => emitted.push({ to, event, payload }) }) },
@@ -128,7 +142,7 @@ describe('MessagesService', () => {
     });
 
     it('passes on the store’s refusal (not a member) and broadcasts nothing', async () => {
-      const { service, emitted } = await setUp({ outcome: () => ({ error: AppError.forbidden('You are not a member of this room') }) });
+      const { service, emitted } = await setUp({ outcome: () => ({ error: AppError.notMember() }) });
       await expect(service.send(bob, { roomId: 'r1', clientMsgId: 'c1', body: 'hello' })).rejects.toMatchObject({
         code: ErrorCode.FORBIDDEN,
       });

@@ -5,7 +5,7 @@ import { Member, MyRoom, Room } from '@chat/contracts';
 import { AddMemberRequest, CreateDmRequest, CreateRoomRequest, PublicRoomsQuery } from '@chat/contracts/validation';
 import { CurrentUser } from '../common/route-access';
 import { UuidParam } from '../common/uuid-param';
-import { UserEntity } from '../users/user.entity';
+import type { Actor } from '../auth/actor';
 import { RoomsService } from './rooms.service';
 
 const RoomId = () => UuidParam('id');
@@ -17,13 +17,13 @@ export class RoomsController {
   constructor(private readonly rooms: RoomsService) {}
 
   @Post('rooms')
-  create(@CurrentUser() user: UserEntity, @Body() body: CreateRoomRequest): Promise<MyRoom> {
-    return this.rooms.create(user, body);
+  create(@CurrentUser() actor: Actor, @Body() body: CreateRoomRequest): Promise<MyRoom> {
+    return this.rooms.create(actor, body);
   }
 
   @Get('rooms')
-  mine(@CurrentUser() user: UserEntity): Promise<MyRoom[]> {
-    return this.rooms.listMine(user);
+  mine(@CurrentUser() actor: Actor): Promise<MyRoom[]> {
+    return this.rooms.listMine(actor);
   }
 
   @Get('rooms/public')
@@ -32,40 +32,36 @@ export class RoomsController {
   }
 
   @Get('rooms/:id')
-  get(@CurrentUser() user: UserEntity, @RoomId() id: string): Promise<MyRoom> {
-    return this.rooms.get(user, id);
+  get(@CurrentUser() actor: Actor, @RoomId() id: string): Promise<MyRoom> {
+    return this.rooms.get(actor, id);
   }
 
   @Post('rooms/:id/join')
   @HttpCode(200)
-  join(@CurrentUser() user: UserEntity, @RoomId() id: string): Promise<MyRoom> {
-    return this.rooms.join(user, id);
+  join(@CurrentUser() actor: Actor, @RoomId() id: string): Promise<MyRoom> {
+    return this.rooms.join(actor, id);
   }
 
   @Post('rooms/:id/leave')
   @HttpCode(204)
-  leave(@CurrentUser() user: UserEntity, @RoomId() id: string): Promise<void> {
-    return this.rooms.leave(user, id);
+  leave(@CurrentUser() actor: Actor, @RoomId() id: string): Promise<void> {
+    return this.rooms.leave(actor, id);
   }
 
   @Post('rooms/:id/members')
-  addMember(@CurrentUser() user: UserEntity, @RoomId() id: string, @Body() body: AddMemberRequest): Promise<Member> {
-    return this.rooms.addMember(user, id, body.userId);
+  addMember(@CurrentUser() actor: Actor, @RoomId() id: string, @Body() body: AddMemberRequest): Promise<Member> {
+    return this.rooms.addMember(actor, id, body.userId);
   }
 
   @Get('rooms/:id/members')
-  members(@CurrentUser() user: UserEntity, @RoomId() id: string): Promise<Member[]> {
-    return this.rooms.members(user, id);
+  members(@CurrentUser() actor: Actor, @RoomId() id: string): Promise<Member[]> {
+    return this.rooms.members(actor, id);
   }
 
   /** 201 when the DM room was created now, 200 when it already existed; the same room either way. */
   @Post('dms')
-  async dm(
-    @CurrentUser() user: UserEntity,
-    @Body() body: CreateDmRequest,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<MyRoom> {
-    const { room, created } = await this.rooms.openDm(user, body.userId);
+  async dm(@CurrentUser() actor: Actor, @Body() body: CreateDmRequest, @Res({ passthrough: true }) response: Response): Promise<MyRoom> {
+    const { room, created } = await this.rooms.openDm(actor, body.userId);
     response.status(created ? 201 : 200);
     return room;
   }

@@ -1,8 +1,8 @@
 import { Test } from '@nestjs/testing';
 import { ErrorCode, type MemberRole, type MyRoom, type Room } from '@chat/contracts';
 import { Broadcaster } from '../realtime/broadcaster';
-import { UserEntity } from '../users/user.entity';
-import { UserRepository } from '../users/user.repository';
+import type { Actor } from '../auth/actor';
+import { UserRecord, UserRepository } from '../users/user.repository';
 import { OnlineUsers } from './online-users';
 import { RoomRepository } from './room.repository';
 import { RoomsService } from './rooms.service';
@@ -12,7 +12,7 @@ describe('RoomsService.markRead', () => {
     const emitted: { except: string; event: string; payload: unknown }[] = [];
     const rooms = {
       markRead: jest.fn(async () => mark),
-      findRoom: jest.fn(async () => (roomExists ? { id: 'room-1' } : null)),
+      access: jest.fn(async () => (roomExists ? { kind: 'channel', visibility: 'public', archived: false, membership: null } : null)),
     } as unknown as RoomRepository;
     const broadcaster = {
       toUser: () => ({
@@ -23,24 +23,26 @@ describe('RoomsService.markRead', () => {
     return { service, rooms, emitted };
   }
 
+  const actor: Actor = { id: 'user-1', username: 'user-1', displayName: 'User 1', role: 'user' };
+
   it('stores the mark and tells the user’s other sockets the stored value', async () => {
     const { service, rooms, emitted } = setUp(7, true);
-    await service.markRead('user-1', 'room-1', 9, 'socket-1');
+    await service.markRead(actor, 'room-1', 9, 'socket-1');
     expect(rooms.markRead).toHaveBeenCalledWith('room-1', 'user-1', 9);
     expect(emitted).toEqual([{ except: 'socket-1', event: 'room:read', payload: { roomId: 'room-1', seq: 7 } }]);
   });
 
   it('refuses a non-member with FORBIDDEN and a missing room with NOT_FOUND, telling nobody', async () => {
     const notMember = setUp(null, true);
-    await expect(notMember.service.markRead('user-1', 'room-1', 1, 's')).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+    await expect(notMember.service.markRead(actor, 'room-1', 1, 's')).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
     const missing = setUp(null, false);
-    await expect(missing.service.markRead('user-1', 'room-1', 1, 's')).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+    await expect(missing.service.markRead(actor, 'room-1', 1, 's')).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
     expect([...notMember.emitted, ...missing.emitted]).toEqual([]);
   });
 });
 
-const user = (id: string, over: Partial<UserEntity> = {}): UserEntity =>
-  ({ id, username: id, displayName: id, role: 'user', bannedAt: null, ...over }) as UserEntity;
+const user = (id: string, over: Partial<UserRecord> = {}): UserRecord =>
+  ({ id, username: id, displayName: id, role: 'user', bannedAt: null, ...over }) as UserRecord;
 const room = (id: string, over: Partial<Room> = {}): Room => ({
   id,
   name: id,
@@ -92,10 +94,18 @@ describe('RoomsService (membership rules)', () => {
     const repository = {
       findRoom: jest.fn(async (roomId: string) => rooms.get(roomId) ?? null),
       findMyRoom: jest.fn(async (roomId: string, userId: string) => myRoom(roomId, userId)),
-      membership: jest.fn(async (roomId: string, userId: string) => {
-        const role = members.get(roomId)?.get(userId);
-        return role ? { role, lastReadSeq: 0 } : null;
+      access: jest.fn(async (roomId: string, userId: string) => {
+        const found = rooms.get(roomId);
+        return found
+          ? {
+              kind: found.kind,
+              visibility: found.visibility,
+              archived: found.archivedAt !== null,
+              membership: members.get(roomId)?.get(userId) ?? null,
+            }
+          : null;
       }),
+      isMember: jest.fn(async (roomId: string, userId: string) => members.get(roomId)?.has(userId) ?? false),
       addMember: jest.fn(async (roomId: string, userId: string) => {
         members.get(roomId)?.set(userId, 'member');
         return true;
@@ -141,7 +151,7 @@ describe('RoomsService (membership rules)', () => {
   describe('join', () => {
     it('adds a user to a public channel and tells their sockets on every pod', async () => {
       const { service, repository, broadcaster, users } = await setUp();
-      const joined = await service.join(users.get('bob') as UserEntity, 'pub');
+      const joined = await service.join(users.get('bob') as Actor, 'pub');
       expect(joined).toMatchObject({ id: 'pub', myRole: 'member' });
       expect(repository.addMember).toHaveBeenCalledWith('pub', 'bob');
       expect(broadcaster.memberAdded).toHaveBeenCalledWith('bob', joined);
@@ -154,7 +164,7 @@ describe('RoomsService (membership rules)', () => {
       ['a missing room', 'nope', ErrorCode.NOT_FOUND],
     ])('refuses to join %s with %s and adds no one', async (_what, roomId, code) => {
       const { service, repository, broadcaster, users } = await setUp();
-      await expect(service.join(users.get('carol') as UserEntity, roomId)).rejects.toMatchObject({ code });
+      await expect(service.join(users.get('carol') as Actor, roomId)).rejects.toMatchObject({ code });
       expect(repository.addMember).not.toHaveBeenCalled();
       expect(broadcaster.memberAdded).not.toHaveBeenCalled();
     });
@@ -163,15 +173,15 @@ describe('RoomsService (membership rules)', () => {
   describe('leave', () => {
     it('removes the member and takes their sockets out of the room', async () => {
       const { service, broadcaster, users, members } = await setUp();
-      await service.leave(users.get('alice') as UserEntity, 'pub');
+      await service.leave(users.get('alice') as Actor, 'pub');
       expect(members.get('pub')?.has('alice')).toBe(false);
       expect(broadcaster.memberRemoved).toHaveBeenCalledWith('alice', 'pub');
     });
 
     it('refuses to leave a DM (FORBIDDEN) and a room one is not in (NOT_FOUND), telling nobody', async () => {
       const { service, broadcaster, users } = await setUp();
-      await expect(service.leave(users.get('alice') as UserEntity, 'dm')).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
-      await expect(service.leave(users.get('carol') as UserEntity, 'pub')).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+      await expect(service.leave(users.get('alice') as Actor, 'dm')).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+      await expect(service.leave(users.get('carol') as Actor, 'pub')).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
       expect(broadcaster.memberRemoved).not.toHaveBeenCalled();
     });
   });
@@ -179,7 +189,7 @@ describe('RoomsService (membership rules)', () => {
   describe('addMember', () => {
     it.each(['alice', 'root'])('lets %s (owner or admin) add a user, who learns of the room, and answers the member', async (actorId) => {
       const { service, broadcaster, users } = await setUp();
-      const member = await service.addMember(users.get(actorId) as UserEntity, 'priv', 'bob');
+      const member = await service.addMember(users.get(actorId) as Actor, 'priv', 'bob');
       expect(member).toMatchObject({ id: 'bob', memberRole: 'member', online: true });
       expect(broadcaster.memberAdded).toHaveBeenCalledWith('bob', expect.objectContaining({ id: 'priv', myRole: 'member' }));
     });
@@ -194,7 +204,7 @@ describe('RoomsService (membership rules)', () => {
     ])('refuses %s adding (%s in %s, %s) with %s', async (_what, actorId, roomId, targetId, code) => {
       const { service, repository, broadcaster, users, members } = await setUp();
       if (actorId === 'bob') members.get('pub')?.set('bob', 'member');
-      await expect(service.addMember(users.get(actorId) as UserEntity, roomId, targetId)).rejects.toMatchObject({ code });
+      await expect(service.addMember(users.get(actorId) as Actor, roomId, targetId)).rejects.toMatchObject({ code });
       expect(repository.addMember).not.toHaveBeenCalled();
       expect(broadcaster.memberAdded).not.toHaveBeenCalled();
     });
@@ -203,8 +213,8 @@ describe('RoomsService (membership rules)', () => {
   describe('members and get', () => {
     it('lists a public room for anyone, with online flags from presence', async () => {
       const { service, users } = await setUp();
-      await service.join(users.get('bob') as UserEntity, 'pub');
-      const list = await service.members(users.get('carol') as UserEntity, 'pub');
+      await service.join(users.get('bob') as Actor, 'pub');
+      const list = await service.members(users.get('carol') as Actor, 'pub');
       expect(list.map((m) => [m.id, m.online])).toEqual([
         ['alice', false],
         ['bob', true],
@@ -213,10 +223,10 @@ describe('RoomsService (membership rules)', () => {
 
     it('hides a private room from non-members (FORBIDDEN) but not from admins', async () => {
       const { service, users } = await setUp();
-      await expect(service.members(users.get('carol') as UserEntity, 'priv')).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
-      await expect(service.get(users.get('carol') as UserEntity, 'priv')).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
-      await expect(service.members(users.get('root') as UserEntity, 'priv')).resolves.toHaveLength(1);
-      await expect(service.get(users.get('root') as UserEntity, 'priv')).resolves.toMatchObject({
+      await expect(service.members(users.get('carol') as Actor, 'priv')).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+      await expect(service.get(users.get('carol') as Actor, 'priv')).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+      await expect(service.members(users.get('root') as Actor, 'priv')).resolves.toHaveLength(1);
+      await expect(service.get(users.get('root') as Actor, 'priv')).resolves.toMatchObject({
         id: 'priv',
         myRole: 'member',
         unread: 0,
@@ -225,39 +235,39 @@ describe('RoomsService (membership rules)', () => {
 
     it('shows a public room to a non-member as a plain member view', async () => {
       const { service, users } = await setUp();
-      await expect(service.get(users.get('carol') as UserEntity, 'pub')).resolves.toMatchObject({
+      await expect(service.get(users.get('carol') as Actor, 'pub')).resolves.toMatchObject({
         id: 'pub',
         myRole: 'member',
         lastReadSeq: 0,
       });
-      await expect(service.get(users.get('carol') as UserEntity, 'nope')).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+      await expect(service.get(users.get('carol') as Actor, 'nope')).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
     });
   });
 
   describe('create and openDm', () => {
     it('refuses a blank room name with VALIDATION_FAILED', async () => {
       const { service, users } = await setUp();
-      await expect(service.create(users.get('alice') as UserEntity, { name: '   ', visibility: 'public' })).rejects.toMatchObject({
+      await expect(service.create(users.get('alice') as Actor, { name: '   ', visibility: 'public' })).rejects.toMatchObject({
         code: ErrorCode.VALIDATION_FAILED,
       });
     });
 
     it('opens a new DM and tells both users; an existing DM is answered without telling anyone', async () => {
       const { service, broadcaster, users } = await setUp();
-      await expect(service.openDm(users.get('alice') as UserEntity, 'carol')).resolves.toMatchObject({
+      await expect(service.openDm(users.get('alice') as Actor, 'carol')).resolves.toMatchObject({
         created: true,
         room: { id: 'dm2' },
       });
       expect(broadcaster.memberAdded.mock.calls.map(([userId]) => userId)).toEqual(['alice', 'carol']);
       broadcaster.memberAdded.mockClear();
-      await expect(service.openDm(users.get('alice') as UserEntity, 'bob')).resolves.toMatchObject({ created: false, room: { id: 'dm' } });
+      await expect(service.openDm(users.get('alice') as Actor, 'bob')).resolves.toMatchObject({ created: false, room: { id: 'dm' } });
       expect(broadcaster.memberAdded).not.toHaveBeenCalled();
     });
 
     it('refuses a DM with oneself (VALIDATION_FAILED) and with a banned user (NOT_FOUND)', async () => {
       const { service, repository, users } = await setUp();
-      await expect(service.openDm(users.get('alice') as UserEntity, 'alice')).rejects.toMatchObject({ code: ErrorCode.VALIDATION_FAILED });
-      await expect(service.openDm(users.get('alice') as UserEntity, 'mallory')).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+      await expect(service.openDm(users.get('alice') as Actor, 'alice')).rejects.toMatchObject({ code: ErrorCode.VALIDATION_FAILED });
+      await expect(service.openDm(users.get('alice') as Actor, 'mallory')).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
       expect(repository.findOrCreateDm).not.toHaveBeenCalled();
     });
   });

@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { CreateRoomRequest, ErrorCode, LIMITS, Member, MyRoom, Room } from '@chat/contracts';
+import { CreateRoomRequest, LIMITS, Member, MyRoom, Room } from '@chat/contracts';
+import type { Actor } from '../auth/actor';
 import { AppError } from '../common/app-error';
 import { Broadcaster } from '../realtime/broadcaster';
-import { UserEntity } from '../users/user.entity';
 import { UserRepository } from '../users/user.repository';
 import { OnlineUsers } from './online-users';
+import { RoomAccess, RoomRules, enforce } from './room-rules';
 import { RoomRepository } from './room.repository';
 
-/** Room life cycle and membership rules; membership changes reach live sockets on every pod. */
+/** Room life cycle and membership; membership changes reach live sockets on every pod. */
 @Injectable()
 export class RoomsService {
   constructor(
@@ -17,7 +18,7 @@ export class RoomsService {
     private readonly onlineUsers: OnlineUsers,
   ) {}
 
-  async create(owner: UserEntity, request: CreateRoomRequest): Promise<MyRoom> {
+  async create(owner: Actor, request: CreateRoomRequest): Promise<MyRoom> {
     const name = request.name.trim();
     if (!name) throw AppError.validation([{ field: 'name', message: 'name must not be blank' }]);
     const roomId = await this.rooms.createChannel(name, request.visibility, owner.id);
@@ -26,87 +27,73 @@ export class RoomsService {
     return room;
   }
 
-  listMine(user: UserEntity): Promise<MyRoom[]> {
-    return this.rooms.listMyRooms(user.id);
+  listMine(actor: Actor): Promise<MyRoom[]> {
+    return this.rooms.listMyRooms(actor.id);
   }
 
   listPublic(query: string | undefined): Promise<Room[]> {
     return this.rooms.listPublic(query ?? '', LIMITS.adminPageMax);
   }
 
-  async get(user: UserEntity, roomId: string): Promise<MyRoom> {
-    const mine = await this.rooms.findMyRoom(roomId, user.id);
+  async get(actor: Actor, roomId: string): Promise<MyRoom> {
+    const mine = await this.rooms.findMyRoom(roomId, actor.id);
     if (mine) return mine;
-    const room = await this.requireRoom(roomId);
-    if (room.visibility === 'public' || user.role === 'admin') {
-      return { ...room, lastReadSeq: 0, unread: 0, myRole: 'member' };
-    }
-    throw AppError.forbidden('You are not a member of this room');
+    enforce(RoomRules.canView(actor, await this.requireAccess(roomId, actor)));
+    const room = await this.rooms.findRoom(roomId);
+    if (!room) throw AppError.notFound('Room');
+    return { ...room, lastReadSeq: 0, unread: 0, myRole: 'member' };
   }
 
-  async join(user: UserEntity, roomId: string): Promise<MyRoom> {
-    const room = await this.requireRoom(roomId);
-    if (room.kind !== 'channel' || room.visibility !== 'public') throw AppError.forbidden('Only public rooms can be joined');
-    if (room.archivedAt) throw AppError.forbidden('This room is archived');
-    return this.addAndAnnounce(roomId, user.id);
+  async join(actor: Actor, roomId: string): Promise<MyRoom> {
+    enforce(RoomRules.canJoin(await this.requireAccess(roomId, actor)));
+    return this.addAndAnnounce(roomId, actor.id);
   }
 
-  async leave(user: UserEntity, roomId: string): Promise<void> {
-    const room = await this.requireRoom(roomId);
-    if (room.kind === 'dm') throw AppError.forbidden('Direct messages cannot be left');
-    if (!(await this.rooms.removeMember(roomId, user.id))) throw AppError.notFound('Membership');
-    this.broadcaster.memberRemoved(user.id, roomId);
+  async leave(actor: Actor, roomId: string): Promise<void> {
+    enforce(RoomRules.canLeave(await this.requireAccess(roomId, actor)));
+    if (!(await this.rooms.removeMember(roomId, actor.id))) throw AppError.notFound('Membership');
+    this.broadcaster.memberRemoved(actor.id, roomId);
   }
 
-  async addMember(actor: UserEntity, roomId: string, userId: string): Promise<Member> {
-    const room = await this.requireRoom(roomId);
-    if (room.kind !== 'channel') throw AppError.forbidden('Members cannot be added to a direct message');
-    if (room.archivedAt) throw AppError.forbidden('This room is archived');
-    const actorMembership = await this.rooms.membership(roomId, actor.id);
-    if (actorMembership?.role !== 'owner' && actor.role !== 'admin') {
-      throw AppError.forbidden('Only the room owner or an admin can add members');
-    }
+  async addMember(actor: Actor, roomId: string, userId: string): Promise<Member> {
+    enforce(RoomRules.canAddMember(actor, await this.requireAccess(roomId, actor)));
     const target = await this.users.findById(userId);
     if (!target || target.bannedAt) throw AppError.notFound('User');
-    if (await this.rooms.membership(roomId, userId)) throw new AppError(ErrorCode.CONFLICT, 'Already a member');
+    if (await this.rooms.isMember(roomId, userId)) throw AppError.conflict('Already a member');
     await this.addAndAnnounce(roomId, userId);
     const member = (await this.members(actor, roomId)).find((m) => m.id === userId);
     if (!member) throw AppError.notFound('Member');
     return member;
   }
 
-  async members(viewer: UserEntity, roomId: string): Promise<Member[]> {
-    const room = await this.requireRoom(roomId);
-    const isMember = (await this.rooms.membership(roomId, viewer.id)) !== null;
-    if (!isMember && room.visibility !== 'public' && viewer.role !== 'admin') {
-      throw AppError.forbidden('You are not a member of this room');
-    }
+  async members(actor: Actor, roomId: string): Promise<Member[]> {
+    enforce(RoomRules.canView(actor, await this.requireAccess(roomId, actor)));
     const members = await this.rooms.members(roomId);
     const online = await this.onlineUsers.online(members.map((m) => m.id));
     return members.map((member) => ({ ...member, online: online.has(member.id) }));
   }
 
-  async openDm(user: UserEntity, peerId: string): Promise<{ room: MyRoom; created: boolean }> {
-    if (peerId === user.id) throw AppError.validation([{ field: 'userId', message: 'userId must be another user' }]);
+  async openDm(actor: Actor, peerId: string): Promise<{ room: MyRoom; created: boolean }> {
+    if (peerId === actor.id) throw AppError.validation([{ field: 'userId', message: 'userId must be another user' }]);
     const peer = await this.users.findById(peerId);
     if (!peer || peer.bannedAt) throw AppError.notFound('User');
-    const { roomId, created } = await this.rooms.findOrCreateDm(user.id, peerId);
-    const room = await this.requireMyRoom(roomId, user.id);
+    const { roomId, created } = await this.rooms.findOrCreateDm(actor.id, peerId);
+    const room = await this.requireMyRoom(roomId, actor.id);
     if (created) {
-      this.broadcaster.memberAdded(user.id, room);
+      this.broadcaster.memberAdded(actor.id, room);
       this.broadcaster.memberAdded(peerId, await this.requireMyRoom(roomId, peerId));
     }
     return { room, created };
   }
 
-  /** Moves the user's read mark (never back, never past the room's head) and tells the user's other sockets. */
-  async markRead(userId: string, roomId: string, seq: number, fromSocketId: string): Promise<void> {
-    const mark = await this.rooms.markRead(roomId, userId, seq);
+  /** Moves the actor's read mark (never back, never past the room's head) and tells their other sockets. */
+  async markRead(actor: Actor, roomId: string, seq: number, fromSocketId: string): Promise<void> {
+    const mark = await this.rooms.markRead(roomId, actor.id, seq);
     if (mark === null) {
-      await this.requireRoom(roomId);
-      throw AppError.forbidden('You are not a member of this room');
+      await this.requireAccess(roomId, actor);
+      throw AppError.notMember();
     }
-    this.broadcaster.toUser(userId).except(fromSocketId).emit('room:read', { roomId, seq: mark });
+    this.broadcaster.toUser(actor.id).except(fromSocketId).emit('room:read', { roomId, seq: mark });
   }
 
   private async addAndAnnounce(roomId: string, userId: string): Promise<MyRoom> {
@@ -116,10 +103,10 @@ export class RoomsService {
     return room;
   }
 
-  private async requireRoom(roomId: string): Promise<Room> {
-    const room = await this.rooms.findRoom(roomId);
-    if (!room) throw AppError.notFound('Room');
-    return room;
+  private async requireAccess(roomId: string, actor: Actor): Promise<RoomAccess> {
+    const access = await this.rooms.access(roomId, actor.id);
+    if (!access) throw AppError.notFound('Room');
+    return access;
   }
 
   private async requireMyRoom(roomId: string, userId: string): Promise<MyRoom> {
