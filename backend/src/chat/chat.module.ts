@@ -4,10 +4,11 @@ import { RoomsModule } from '../rooms/rooms.module';
 import { ChatGateway } from './chat.gateway';
 import { DrainService } from './drain.service';
 import { SlowConsumerWatchdog } from './slow-consumer.watchdog';
+import { SocketSessions } from './socket-sessions';
 
 /** The socket endpoint, on top of every feature; Redis, realtime transport and presence come from their global modules. */
 @Module({
   imports: [MessagesModule, RoomsModule],
-  providers: [ChatGateway, DrainService, SlowConsumerWatchdog],
+  providers: [ChatGateway, SocketSessions, DrainService, SlowConsumerWatchdog],
 })
 export class ChatModule {}

@@ -9,21 +9,15 @@ import {
   bodyProblem,
   normalizeBody,
 } from '@chat/contracts';
+import type { Actor } from '../auth/actor';
 import { AppError } from '../common/app-error';
 import { MetricsService } from '../metrics/metrics.service';
 import { Broadcaster } from '../realtime/broadcaster';
+import { RoomRules, enforce } from '../rooms/room-rules';
 import { RoomRepository } from '../rooms/room.repository';
 import { toSender } from '../users/user.mapper';
 import { MessageRepository } from './message.repository';
 import { MessageWriter } from './message-writer';
-
-/** Who is acting: enough to authorise without another lookup. */
-export interface Actor {
-  id: string;
-  username: string;
-  displayName: string;
-  role: 'user' | 'admin';
-}
 
 function checkBody(body: unknown): string {
   const problem = bodyProblem(body);
@@ -50,37 +44,35 @@ export class MessagesService {
     this.broadcaster.toRoom(message.roomId).emit('message:new', { message });
   }
 
+  /** Stores a new message (ack after commit) and broadcasts it; a resend returns the stored original. */
   async send(actor: Actor, request: SendMessageRequest): Promise<Message> {
-    const body = checkBody(request.body);
-    const outcome = await this.writer.write({ roomId: request.roomId, sender: toSender(actor), clientMsgId: request.clientMsgId, body });
-    if ('error' in outcome) throw outcome.error;
-    // A resend returns the original without a second broadcast.
-    if (outcome.created) this.published(outcome.message);
-    return outcome.message;
+    this.metrics.messagesReceived.inc();
+    const timer = this.metrics.sendAck.startTimer();
+    try {
+      const body = checkBody(request.body);
+      const outcome = await this.writer.write({ roomId: request.roomId, sender: toSender(actor), clientMsgId: request.clientMsgId, body });
+      if ('error' in outcome) throw outcome.error;
+      // A resend returns the original without a second broadcast.
+      if (outcome.created) this.published(outcome.message);
+      timer({ outcome: 'ok' });
+      return outcome.message;
+    } catch (error) {
+      timer({ outcome: 'error' });
+      throw error;
+    }
   }
 
   async edit(actor: Actor, request: EditMessageRequest): Promise<Message> {
     const body = checkBody(request.body);
-    const updated = await this.messages.applyEvent(request.messageId, actor.id, { kind: 'edit', body }, (context) => {
-      if (context.current.sender.id !== actor.id) throw AppError.forbidden('Only the sender can edit a message');
-      if (!context.actorMembership) throw AppError.forbidden('You are not a member of this room');
-      if (context.roomArchived) throw AppError.forbidden('This room is archived');
-    });
+    const updated = await this.messages.applyEvent(request.messageId, actor, { kind: 'edit', body });
     if (!updated) throw AppError.notFound('Message');
     this.broadcaster.toRoom(updated.roomId).emit('message:updated', { message: updated });
     return updated;
   }
 
-  /** Sender, room owner or admin. Deleting a deleted message succeeds without a new event. */
+  /** Deleting a deleted message succeeds without a new event (RoomRules.canDelete says who may). */
   async delete(actor: Actor, messageId: string): Promise<Message | null> {
-    const deleted = await this.messages.applyEvent(messageId, actor.id, { kind: 'delete' }, (context) => {
-      if (actor.role === 'admin') return;
-      if (!context.actorMembership) throw AppError.forbidden('You are not a member of this room');
-      if (context.current.sender.id !== actor.id && context.actorMembership !== 'owner') {
-        throw AppError.forbidden('Only the sender, the room owner or an admin can delete a message');
-      }
-      if (context.roomArchived) throw AppError.forbidden('This room is archived');
-    });
+    const deleted = await this.messages.applyEvent(messageId, actor, { kind: 'delete' });
     if (deleted) {
       this.broadcaster.toRoom(deleted.roomId).emit('message:deleted', {
         roomId: deleted.roomId,
@@ -103,9 +95,8 @@ export class MessagesService {
   }
 
   private async assertCanRead(actor: Actor, roomId: string): Promise<void> {
-    if (await this.rooms.membership(roomId, actor.id)) return;
-    const room = await this.rooms.findRoom(roomId);
-    if (!room) throw AppError.notFound('Room');
-    if (actor.role !== 'admin') throw AppError.forbidden('You are not a member of this room');
+    const access = await this.rooms.access(roomId, actor.id);
+    if (!access) throw AppError.notFound('Room');
+    enforce(RoomRules.canRead(actor, access));
   }
 }

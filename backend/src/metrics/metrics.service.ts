@@ -35,7 +35,7 @@ export class MetricsService {
   });
   readonly sendAck = new Histogram({
     name: 'chat_send_ack_seconds',
-    help: 'Time from receiving message:send to its ack',
+    help: 'Time from a message:send to its answer (stored, or refused)',
     labelNames: ['outcome'],
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],

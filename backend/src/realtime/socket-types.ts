@@ -1,9 +1,10 @@
 import type { Server, Socket } from 'socket.io';
-import type { ClientToServerEvents, ServerToClientEvents } from '@chat/contracts';
+import type { ClientToServerEvents, ServerToClientEvents, User } from '@chat/contracts';
 
 /** What the server keeps on each socket after the handshake. */
 export interface SocketData {
-  user: { id: string; username: string; displayName: string; role: 'user' | 'admin' };
+  /** The socket's authenticated user: an auth/ Actor (the contract's User), set by the handshake. */
+  user: Readonly<User>;
 }
 
 /** Pod-to-pod events (Socket.IO serverSideEmit through the adapter). */

@@ -1,0 +1,91 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ConnectErrorData, ErrorCode } from '@chat/contracts';
+import { AuthService } from '../auth/auth.service';
+import { AppError } from '../common/app-error';
+import { DrainState } from '../health/draining';
+import { MetricsService } from '../metrics/metrics.service';
+import { PresenceService } from '../presence/presence.service';
+import { Broadcaster } from '../realtime/broadcaster';
+import { userChannel } from '../realtime/channels';
+import { refuseNewSessionsWhile } from '../realtime/drain-gate';
+import type { ChatServer, ServerSocket } from '../realtime/socket-types';
+import { RedisClients } from '../redis/redis-clients';
+import { SessionAnnouncer } from '../rooms/session-announcer';
+import { SlowConsumerWatchdog } from './slow-consumer.watchdog';
+
+/** A refused handshake: the client's connect_error carries `data: { code, message }`. */
+function refusal(error: AppError): Error {
+  const data: ConnectErrorData = { code: error.code, message: error.message };
+  return Object.assign(new Error(error.message), { data });
+}
+
+/**
+ * The life of a socket session: who may open one (bearer token, not while draining), what a new
+ * socket is told (session:ready) and joined to, presence on connect and disconnect, and the
+ * re-announcement to every socket after fan-out may have dropped events.
+ */
+@Injectable()
+export class SocketSessions {
+  private readonly logger = new Logger(SocketSessions.name);
+
+  constructor(
+    private readonly auth: AuthService,
+    private readonly redis: RedisClients,
+    private readonly announcer: SessionAnnouncer,
+    private readonly presence: PresenceService,
+    private readonly broadcaster: Broadcaster,
+    private readonly drainState: DrainState,
+    private readonly metrics: MetricsService,
+    private readonly slowConsumers: SlowConsumerWatchdog,
+  ) {}
+
+  /** Wires the pod's Socket.IO server: handshake rules, fan-out recovery, the slow-consumer watchdog. */
+  attach(server: ChatServer): void {
+    this.broadcaster.attach(server);
+    // A draining pod refuses new sessions over HTTP (503), where clients and balancers retry elsewhere.
+    refuseNewSessionsWhile(server.engine, () => this.drainState.draining);
+    server.use((socket, next) => {
+      const token: unknown = socket.handshake.auth?.['token'];
+      this.auth
+        .authenticate(typeof token === 'string' ? token : undefined)
+        .then((actor) => {
+          socket.data.user = actor;
+          next();
+        })
+        .catch((failure: unknown) => {
+          next(refusal(failure instanceof AppError ? failure : new AppError(ErrorCode.UNAVAILABLE, 'Try again shortly')));
+        });
+    });
+    // After a fan-out outage this pod may have missed events, and other pods may have missed this
+    // pod's: every socket everywhere re-checks its rooms (session:ready) and syncs those that moved.
+    this.redis.onRecovered(() => {
+      this.logger.warn('Fan-out recovered; re-announcing room heads to every socket');
+      this.broadcaster.resyncOtherPods();
+      void this.announcer.announceToAll();
+    });
+    this.broadcaster.onResyncRequest(() => void this.announcer.announceToAll());
+    this.slowConsumers.watch();
+  }
+
+  async opened(socket: ServerSocket): Promise<void> {
+    const user = socket.data.user;
+    socket.onAnyOutgoing((event: string) => {
+      if (event === 'message:new') this.metrics.messagesDelivered.inc();
+    });
+    // Join the user channel first: membership changes from now on reach this socket even while
+    // the room list below is being read.
+    await socket.join(userChannel(user.id));
+    try {
+      const roomIds = await this.announcer.announce(socket);
+      await this.presence.userConnected(user.id, roomIds);
+    } catch (error) {
+      this.logger.warn(`session setup failed for a socket: ${(error as Error).message}`);
+      socket.disconnect(true);
+    }
+  }
+
+  async closed(socket: ServerSocket): Promise<void> {
+    const user = socket.data.user;
+    if (user) await this.presence.userDisconnected(user.id);
+  }
+}
