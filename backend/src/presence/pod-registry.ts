@@ -3,22 +3,13 @@ import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { Broadcaster } from '../realtime/broadcaster';
 import { RedisClients } from '../redis/redis-clients';
+import { LocalPodDirectory, PodDirectory, PodInfo, RedisPodDirectory } from './pod-directory';
 
-/** A pod that has not beaten its heart for this long is dead. */
-export const POD_TTL_MS = 15_000;
-export const HEARTBEAT_MS = 5_000;
-
-export interface PodInfo {
-  podId: string;
-  connections: number;
-  startedAt: string;
-  /** New messages the pod committed in the last minute. */
-  messagesLastMinute: number;
-}
+const HEARTBEAT_MS = 5_000;
 
 /**
- * Each pod registers itself in Redis and beats every few seconds with its numbers; an entry that stops
- * beating expires. Embedded mode has one pod: this one.
+ * Each pod registers itself in the pod directory and beats every few seconds with its numbers; an
+ * entry that stops beating expires. Embedded mode has one pod: this one.
  */
 @Injectable()
 export class PodRegistry implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -26,22 +17,19 @@ export class PodRegistry implements OnApplicationBootstrap, BeforeApplicationShu
   private readonly startedAt = new Date().toISOString();
   private timer?: NodeJS.Timeout;
   private readonly beatListeners: (() => Promise<void>)[] = [];
+  private readonly directory: PodDirectory;
+  /** The Redis directory, which presence shares (null in embedded mode). */
+  readonly redisDirectory: RedisPodDirectory | null;
 
   constructor(
     private readonly config: AppConfig,
-    private readonly redis: RedisClients,
+    redis: RedisClients,
     private readonly broadcaster: Broadcaster,
     private readonly metrics: MetricsService,
   ) {
     metrics.countConnectionsWith(() => broadcaster.localConnections);
-  }
-
-  get podsKey(): string {
-    return `${this.config.redisKeyPrefix}pods`;
-  }
-
-  private podKey(podId: string): string {
-    return `${this.config.redisKeyPrefix}pod:${podId}`;
+    this.redisDirectory = redis.command ? new RedisPodDirectory(redis.command, config.redisKeyPrefix) : null;
+    this.directory = this.redisDirectory ?? new LocalPodDirectory();
   }
 
   /** Runs after every heartbeat (e.g. presence sweeps dead pods). */
@@ -55,17 +43,10 @@ export class PodRegistry implements OnApplicationBootstrap, BeforeApplicationShu
     this.timer.unref();
   }
 
-  /** Leaves the registry while Redis is still open (it closes in the shutdown hooks after this). */
+  /** Leaves the directory while Redis is still open (it closes in the shutdown hooks after this). */
   async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    const redis = this.redis.command;
-    if (!redis) return;
-    await redis
-      .multi()
-      .zrem(this.podsKey, this.config.podId)
-      .del(this.podKey(this.config.podId))
-      .exec()
-      .catch(() => undefined);
+    await this.directory.leave(this.config.podId).catch(() => undefined);
   }
 
   self(): PodInfo {
@@ -77,54 +58,17 @@ export class PodRegistry implements OnApplicationBootstrap, BeforeApplicationShu
     };
   }
 
+  /** Every live pod with the numbers of its last heartbeat. */
+  live(): Promise<PodInfo[]> {
+    return this.directory.live(this.self());
+  }
+
   private async beat(): Promise<void> {
-    const redis = this.redis.command;
-    if (redis) {
-      const me = this.self();
-      try {
-        await redis
-          .multi()
-          .zadd(this.podsKey, Date.now(), me.podId)
-          .hset(this.podKey(me.podId), {
-            connections: me.connections,
-            startedAt: me.startedAt,
-            messagesLastMinute: me.messagesLastMinute,
-          })
-          .pexpire(this.podKey(me.podId), POD_TTL_MS)
-          .exec();
-      } catch (error) {
-        this.logger.warn(`heartbeat failed: ${(error as Error).message}`);
-      }
+    try {
+      await this.directory.beat(this.self());
+    } catch (error) {
+      this.logger.warn(`heartbeat failed: ${(error as Error).message}`);
     }
     for (const listener of this.beatListeners) await listener().catch(() => undefined);
-  }
-
-  /** Ids of pods with a recent heartbeat. */
-  async liveIds(): Promise<Set<string>> {
-    const redis = this.redis.command;
-    if (!redis) return new Set([this.config.podId]);
-    return new Set(await redis.zrangebyscore(this.podsKey, Date.now() - POD_TTL_MS, '+inf'));
-  }
-
-  /** Every live pod with the numbers of its last heartbeat. */
-  async live(): Promise<PodInfo[]> {
-    const redis = this.redis.command;
-    if (!redis) return [this.self()];
-    const ids = [...(await this.liveIds())].sort();
-    const pipeline = redis.pipeline();
-    for (const id of ids) pipeline.hgetall(this.podKey(id));
-    const results = (await pipeline.exec()) ?? [];
-    return ids.flatMap((podId, index) => {
-      const hash = (results[index]?.[1] ?? {}) as Record<string, string>;
-      if (!hash['startedAt']) return [];
-      return [
-        {
-          podId,
-          connections: Number(hash['connections'] ?? 0),
-          startedAt: hash['startedAt'],
-          messagesLastMinute: Number(hash['messagesLastMinute'] ?? 0),
-        },
-      ];
-    });
   }
 }

@@ -17,7 +17,7 @@ async function setUp(roomIdsForUser: (userId: string) => Promise<string[]> = asy
       { provide: RedisClients, useValue: { command: null } },
       { provide: AppConfig, useValue: { redisKeyPrefix: 'test:', podId: 'pod-a' } },
       { provide: RoomRepository, useValue: rooms },
-      { provide: PodRegistry, useValue: { podsKey: 'test:pods', onBeat: jest.fn() } },
+      { provide: PodRegistry, useValue: { redisDirectory: { podsKey: 'test:pods' }, onBeat: jest.fn() } },
       {
         provide: Broadcaster,
         useValue: { toRooms: (to: string[]) => ({ emit: (event: string, payload: unknown) => emitted.push({ to, event, payload }) }) },

@@ -25,7 +25,9 @@ export class PresenceService implements OnlineUsers, OnApplicationBootstrap, Bef
     private readonly rooms: RoomRepository,
     private readonly pods: PodRegistry,
   ) {
-    this.redisStore = redis.command ? new RedisPresenceStore(redis.command, config.redisKeyPrefix, config.podId, pods.podsKey) : null;
+    const directory = pods.redisDirectory;
+    this.redisStore =
+      redis.command && directory ? new RedisPresenceStore(redis.command, config.redisKeyPrefix, config.podId, directory.podsKey) : null;
     this.store = this.redisStore ?? new MemoryPresenceStore();
   }
 

@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { POD_TTL_MS } from './pod-registry';
+import { POD_TTL_MS } from './pod-directory';
 import { PresenceStore } from './presence.store';
 
 /**
