@@ -1,6 +1,7 @@
 import { RegisterRequest, SendMessageRequest, SyncRequest } from '@chat/contracts/validation';
 import { AppError } from './app-error';
 import { validatePayload } from './validation';
+import { ContractValidationPipe } from './validation.pipe';
 
 function failure(run: () => unknown): AppError {
   try {
@@ -46,5 +47,25 @@ describe('validatePayload', () => {
   it('applies the username rule of the contract', () => {
     const error = failure(() => validatePayload(RegisterRequest, { username: 'Bad Name', password: 'longenough' }));
     expect(error.fields?.map((f) => f.field)).toContain('username');
+  });
+});
+
+describe('ContractValidationPipe', () => {
+  const pipe = new ContractValidationPipe();
+
+  it('validates a DTO-typed body and a socket payload (Nest passes the payload kind as a number)', () => {
+    expect(failure(() => pipe.transform({ roomId: 'x' }, { type: 'body', metatype: SendMessageRequest })).code).toBe('VALIDATION_FAILED');
+    expect(failure(() => pipe.transform({}, { type: 3 as unknown as 'body', metatype: SyncRequest })).code).toBe('VALIDATION_FAILED');
+  });
+
+  it('refuses a whole body or query typed with an interface (metatype Object) instead of passing it unvalidated', () => {
+    expect(() => pipe.transform({ anything: 1 }, { type: 'body', metatype: Object })).toThrow(/DTO class/);
+    expect(() => pipe.transform({}, { type: 'query', metatype: undefined })).toThrow(/DTO class/);
+  });
+
+  it('leaves route params, custom decorators and single named values alone', () => {
+    expect(pipe.transform('abc', { type: 'param', metatype: String, data: 'id' })).toBe('abc');
+    expect(pipe.transform({ id: 'u' }, { type: 'custom', metatype: Object })).toEqual({ id: 'u' });
+    expect(pipe.transform('5', { type: 'query', metatype: String, data: 'before' })).toBe('5');
   });
 });
