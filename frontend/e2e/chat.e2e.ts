@@ -1,8 +1,9 @@
 import type { Locator, Page } from 'playwright-core';
 import { ApiClient, type SeedSocket } from './support/api';
+import { eventually } from '@chat/test-harness';
 import {
+  UI_TIMEOUT_MS,
   count,
-  eventually,
   gone,
   loginViaUi,
   messageLog,
@@ -53,7 +54,7 @@ describe('chat in the browser, across two pods', () => {
       const byPod = new Map(stats.pods.map((p) => [p.podId, p.connections]));
       expect(byPod.get(world.cluster.pods[0]?.podId ?? '')).toBeGreaterThanOrEqual(1);
       expect(byPod.get(world.cluster.pods[1]?.podId ?? '')).toBeGreaterThanOrEqual(1);
-    });
+    }, UI_TIMEOUT_MS);
   });
 
   it('sends a stale or invalid session back to the login page with a message', async () => {
@@ -182,7 +183,7 @@ describe('chat in the browser, across two pods', () => {
         await log.evaluate((el) => el.scrollTo({ top: 0 }));
         // Its bottom edge (its text) must stay put; its header may fold into the group above.
         const before = await messageWith(alice.page, anchorText).evaluate((el) => el.getBoundingClientRect().bottom);
-        await eventually(async () => expect(await log.getByRole('article').count()).toBeGreaterThan(loaded));
+        await eventually(async () => expect(await log.getByRole('article').count()).toBeGreaterThan(loaded), UI_TIMEOUT_MS);
         await alice.page.waitForTimeout(100);
         const after = await messageWith(alice.page, anchorText).evaluate((el) => el.getBoundingClientRect().bottom);
         expect(Math.abs(after - before)).toBeLessThanOrEqual(2);
@@ -204,7 +205,7 @@ describe('chat in the browser, across two pods', () => {
         const box = await messageWith(alice.page, 'history live 121').boundingBox();
         const view = await log.boundingBox();
         expect(box && view && box.y + box.height <= view.y + view.height + 1).toBe(true);
-      });
+      }, UI_TIMEOUT_MS);
     } finally {
       socket.close();
       await alice.context.unrouteAll();

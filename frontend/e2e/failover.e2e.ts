@@ -62,7 +62,7 @@ describe('reconnect and catch-up when a pod dies', () => {
     const [podA] = world.cluster.pods;
     // Hold Alice's reconnects back until Bob has written, so the catch-up path is what is tested.
     world.viaA.pause();
-    await podA?.process.kill();
+    await podA?.kill();
     await visible(alice.page.getByText(/Connection lost\. Reconnecting/));
 
     await sendMessage(alice.page, 'written while offline');

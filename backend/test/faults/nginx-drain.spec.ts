@@ -1,9 +1,8 @@
 import { BalancedClient } from '../support/faults/balanced-client';
-import { nth, useFaultHarness } from '../support/faults/harness';
+import { FAULT_POD_ENV, nth, useFaultHarness } from '../support/faults/harness';
 import { KeepAliveLoad } from '../support/faults/keep-alive-load';
 import { LocalNginx } from '../support/faults/nginx';
-import { FAULT_POD_ENV, metricValue } from '../support/faults/pods';
-import { sleep } from '@chat/test-harness';
+import { metricValue, sleep } from '@chat/test-harness';
 
 const GRACE_MS = Number(FAULT_POD_ENV['SHUTDOWN_GRACE_MS']);
 const WEBSOCKET_CLIENTS = 12;

@@ -1,10 +1,9 @@
 import { waitForConvergence } from '../support/faults/convergence';
 import { engineHandshakeStatus, tryHandshake, type HandshakeOutcome } from '../support/faults/handshake';
-import { allReady, clientStats, nth, useFaultHarness } from '../support/faults/harness';
-import { FAULT_POD_ENV, probe } from '../support/faults/pods';
+import { FAULT_POD_ENV, allReady, clientStats, nth, useFaultHarness } from '../support/faults/harness';
 import type { ResilientClient } from '../support/faults/resilient-client';
 import { sendMany } from '../support/faults/traffic';
-import { sleep } from '@chat/test-harness';
+import { probe, sleep } from '@chat/test-harness';
 
 const GRACE_MS = Number(FAULT_POD_ENV['SHUTDOWN_GRACE_MS']);
 

@@ -1,9 +1,8 @@
 import { waitForConvergence } from '../support/faults/convergence';
-import { allReady, clientStats, type FaultHarness, nth, useFaultHarness } from '../support/faults/harness';
-import { FAULT_POD_ENV, probe, waitForStatus } from '../support/faults/pods';
+import { FAULT_POD_ENV, allReady, clientStats, type FaultHarness, nth, useFaultHarness } from '../support/faults/harness';
 import type { ResilientClient } from '../support/faults/resilient-client';
 import { sendMany } from '../support/faults/traffic';
-import { sleep } from '@chat/test-harness';
+import { probe, sleep, waitForStatus } from '@chat/test-harness';
 
 const STATEMENT_TIMEOUT_MS = Number(FAULT_POD_ENV['DB_STATEMENT_TIMEOUT_MS']);
 /** An answer to a send must come within this while the database is gone (no hang). */

@@ -1,8 +1,7 @@
 import { waitForConvergence } from '../support/faults/convergence';
 import { allReady, clientStats, nth, useFaultHarness } from '../support/faults/harness';
-import { probe, waitForStatus } from '../support/faults/pods';
 import { sendMany } from '../support/faults/traffic';
-import { sleep } from '@chat/test-harness';
+import { probe, sleep, waitForStatus } from '@chat/test-harness';
 
 const OUTAGE_MS = 4_000;
 

@@ -1,9 +1,8 @@
 import { waitForConvergence } from '../support/faults/convergence';
 import { allReady, clientStats, nth, useFaultHarness } from '../support/faults/harness';
-import { metricValue, residentBytes } from '../support/faults/pods';
 import type { ResilientClient } from '../support/faults/resilient-client';
 import { sendMany } from '../support/faults/traffic';
-import { sleep } from '@chat/test-harness';
+import { metricValue, residentBytes, sleep } from '@chat/test-harness';
 
 const BACKLOG_BYTES = 64 * 1024;
 const BACKLOG_PACKETS = 100;

@@ -639,7 +639,7 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
       for (let i = 1; i <= 3; i += 1) acked.push(await send(aliceC, room.id, `before crash ${i}`));
       await bobA.waitFor('message:new', (e) => e.message.id === acked[2]?.id);
 
-      await podC.process.kill();
+      await podC.kill();
 
       const aliceA = await connect(podA, alice, 'alice@A');
       expect(aliceA.sessions[0]?.rooms.find((r) => r.id === room.id)).toMatchObject({ lastSeq: 3 });

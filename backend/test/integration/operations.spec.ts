@@ -3,21 +3,13 @@ import { ErrorCode } from '@chat/contracts';
 import { createRoom, joinRoom, send } from '../support/chat';
 import { Api, errorOf, login, registerUser, type TestUser } from '../support/http';
 import { connectClient, expectRefusedHandshake, type ChatClient } from '../support/sockets';
-import { ADMIN_PASSWORD, ADMIN_USERNAME, randomId, sleep, useFreshCluster } from '@chat/test-harness';
+import { ADMIN_PASSWORD, ADMIN_USERNAME, pollUntil, randomId, sleep, useFreshCluster } from '@chat/test-harness';
 
 const METRICS_TOKEN = `metrics-${randomId(12)}`;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
-/** Polls until `check` passes (pod heartbeats reach other pods every few seconds). */
-async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 12_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!check(value) && Date.now() < deadline) {
-    await sleep(250);
-    value = await read();
-  }
-  return value;
-}
+/** Pod heartbeats reach other pods every few seconds. */
+const HEARTBEAT_WAIT_MS = 12_000;
 
 describe('operating the service: admin API, OpenAPI, metrics, logs', () => {
   // Info-level JSON logs so the log test sees request lines.
@@ -61,9 +53,11 @@ describe('operating the service: admin API, OpenAPI, metrics, logs', () => {
     await connect(podA, alice, 'stats-a');
     const onB = await connect(podB, alice, 'stats-b');
     for (let i = 0; i < 6; i += 1) await send(onB, room.id, `rate ${i}`);
-    const stats = await eventually(
+    const stats = await pollUntil(
       async () => (await podA.expectStatus<AdminStats>(200, 'GET', '/api/admin/stats', { token: admin })) as AdminStats,
       (s) => s.pods.every((pod) => pod.connections >= 1) && s.messagesPerSecond > 0,
+      HEARTBEAT_WAIT_MS,
+      250,
     );
     expect(stats.pods.map((pod) => pod.podId).sort()).toEqual(
       cluster()
@@ -252,7 +246,7 @@ describe('operating the service: admin API, OpenAPI, metrics, logs', () => {
     expect(response.headers.get('x-request-id')).toBe(requestId);
     await sleep(300);
     const pod = cluster().pods[1];
-    const lines = pod?.process.tail(2000).split('\n') ?? [];
+    const lines = pod?.tail(2000).split('\n') ?? [];
     const json = lines.map((line) => line.replace(/^\[[^\]]*\] /, '')).filter((line) => line.startsWith('{'));
     const requestLine = json
       .map((line) => JSON.parse(line) as { req?: { id?: string; path?: string } })

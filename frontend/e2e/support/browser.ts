@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { REPO_ROOT } from '@chat/test-harness';
+import { REPO_ROOT, eventually } from '@chat/test-harness';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 export const SCREENSHOT_DIR = resolve(REPO_ROOT, 'docs/screenshots');
@@ -10,20 +10,6 @@ export const PHONE = { width: 390, height: 844 } as const;
 
 /** Generous: two cores shared with other work. */
 export const UI_TIMEOUT_MS = 15_000;
-
-/** Retries an assertion until it passes or the time is up (then throws its last failure). */
-export async function eventually(check: () => Promise<void> | void, timeoutMs = UI_TIMEOUT_MS): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((done) => setTimeout(done, 100));
-    }
-  }
-}
 
 export function visible(locator: Locator, timeout = UI_TIMEOUT_MS): Promise<void> {
   return locator.first().waitFor({ state: 'visible', timeout });

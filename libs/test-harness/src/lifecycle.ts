@@ -1,34 +1,27 @@
 import { createTestDatabase, type TestDatabase } from './database';
 import { startCluster, type Cluster, type ClusterOptions } from './pods';
 
-export type FreshClusterOptions = Omit<ClusterOptions, 'databaseUrl'>;
+/** The admin account that fresh clusters seed (ADMIN_USERNAME / ADMIN_PASSWORD; `env` may override it). */
+export const ADMIN_USERNAME = 'it-admin';
+export const ADMIN_PASSWORD = 'it-admin-password';
+
+export type FreshClusterOptions = Omit<ClusterOptions, 'databaseUrl' | 'redisUrl'>;
 
 /** A cluster that owns its database: stop() stops the pods, deletes their Redis keys and drops the database. */
-export interface FreshCluster extends Cluster {
-  database: TestDatabase;
-}
+export type FreshCluster = Cluster & { database: TestDatabase };
 
-/** A fresh, empty database and `options.pods` pods on it (see startCluster). */
+/** A fresh, empty database on the shared PostgreSQL and `options.pods` pods on it and the shared Redis (see startCluster). */
 export async function startFreshCluster(options: FreshClusterOptions): Promise<FreshCluster> {
   const database = await createTestDatabase();
   let cluster: Cluster;
   try {
-    cluster = await startCluster({ ...options, databaseUrl: database.url });
+    cluster = await startCluster({ ...options, env: { ADMIN_USERNAME, ADMIN_PASSWORD, ...options.env }, databaseUrl: database.url });
   } catch (err) {
     await database.drop();
     throw err;
   }
-  return {
-    ...cluster,
-    database,
-    stop: async () => {
-      try {
-        await cluster.stop();
-      } finally {
-        await database.drop();
-      }
-    },
-  };
+  cluster.onStop(() => database.drop());
+  return Object.assign(cluster, { database });
 }
 
 export const START_TIMEOUT_MS = 120_000;

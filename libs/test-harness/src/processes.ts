@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { createServer } from 'node:net';
-import { READY_TIMEOUT_MS, sleep } from './env';
+import { sleep } from './env';
 
 const LOG_LIMIT = 2_000;
 
@@ -31,7 +31,8 @@ export interface ExitInfo {
 
 /**
  * A child process started by the tests in its own process group (so `npm start` and the node
- * process under it are stopped together), with its output kept for diagnostics.
+ * process under it are stopped together), with its output kept for diagnostics. Killed (SIGKILL to
+ * the group) if the test process exits while it still runs.
  */
 export class ManagedProcess {
   readonly logs: string[] = [];
@@ -56,8 +57,10 @@ export class ManagedProcess {
     };
     this.child.stdout?.on('data', keep('out'));
     this.child.stderr?.on('data', keep('err'));
+    const forget = onProcessExit(() => this.killSync());
     this.exited = new Promise((resolveExit) => {
       this.child.once('exit', (code, signal) => {
+        forget();
         this.exitInfo = { code, signal, at: Date.now() };
         if (!this.expectingExit) {
           this.logs.push(`[${this.name}] exited unexpectedly (code ${code}, signal ${signal})`);
@@ -65,6 +68,7 @@ export class ManagedProcess {
         resolveExit(this.exitInfo);
       });
       this.child.once('error', (err) => {
+        forget();
         this.logs.push(`[${this.name}] failed to start: ${err.message}`);
         this.exitInfo = { code: -1, signal: null, at: Date.now() };
         resolveExit(this.exitInfo);
@@ -162,25 +166,4 @@ export function freePort(): Promise<number> {
       server.close(() => resolvePort(address.port));
     });
   });
-}
-
-/** Polls GET {baseUrl}/health/ready until it answers 200; fails early if the process exits. */
-export async function waitUntilReady(baseUrl: string, proc: ManagedProcess, timeoutMs = READY_TIMEOUT_MS): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = 'no answer yet';
-  while (Date.now() < deadline) {
-    if (proc.hasExited) {
-      throw new Error(`${proc.name} exited before it was ready.\n${proc.tail()}`);
-    }
-    try {
-      const res = await fetch(`${baseUrl}/health/ready`, { signal: AbortSignal.timeout(2_000) });
-      const text = await res.text();
-      if (res.status === 200) return;
-      last = `HTTP ${res.status} ${text.slice(0, 300)}`;
-    } catch (err) {
-      last = err instanceof Error ? err.message : String(err);
-    }
-    await sleep(250);
-  }
-  throw new Error(`${proc.name} not ready after ${timeoutMs} ms (last: ${last}).\n${proc.tail()}`);
 }

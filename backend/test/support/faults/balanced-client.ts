@@ -1,6 +1,7 @@
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import type { ClientToServerEvents, ConnectErrorData, Message, SendMessageAck, ServerToClientEvents, SyncAck } from '@chat/contracts';
 import { newClientMsgId } from './resilient-client';
+import { sleep } from '@chat/test-harness';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -66,7 +67,7 @@ export class BalancedClient {
     while (!check()) {
       if (this.closed) throw new Error(`${this.label}: closed while waiting until ${what}`);
       if (Date.now() > deadline) throw new Error(`${this.label}: not ${what} within ${timeoutMs} ms (${this.describe()})`);
-      await new Promise((done) => setTimeout(done, 50));
+      await sleep(50);
     }
   }
 
@@ -91,7 +92,7 @@ export class BalancedClient {
         this.refusedSends.push(`${clientMsgId}: ${JSON.stringify(ack.error)}`);
         throw new Error(`${this.label}: send refused: ${JSON.stringify(ack.error)}`);
       }
-      await new Promise((done) => setTimeout(done, 100));
+      await sleep(100);
     }
   }
 

@@ -1,5 +1,6 @@
 import { Pool } from 'pg';
 import type { ResilientClient, TimelineEntry } from './resilient-client';
+import { sleep } from '@chat/test-harness';
 
 /** Read-only view of the suite's own database, for checking what was really stored. */
 export class TimelineStore {
@@ -198,7 +199,7 @@ export async function waitForConvergence(
         `room ${roomId} (head ${lastSeq}): ${lagging.length} clients not caught up, ${sendersBusy.length} senders with unacked sends after ${timeoutMs} ms\n  ${sample.join('\n  ')}`,
       );
     }
-    await new Promise((done) => setTimeout(done, 100));
+    await sleep(100);
     lastSeq = await store.lastSeq(roomId);
   }
   return assertConverged(store, clients, roomId, senders);

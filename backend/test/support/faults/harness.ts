@@ -2,9 +2,18 @@ import { addMember, createRoom } from '../chat';
 import { Api, registerUser, type TestUser } from '../http';
 import { TimelineStore } from './convergence';
 import { PostgresServer, RedisServer } from './infra';
-import { PodFleet, type FaultPod } from './pods';
 import { ResilientClient, type ResilientClientOptions } from './resilient-client';
-import { randomId } from '@chat/test-harness';
+import { failedSoFar, randomId, startCluster, type Cluster, type Pod } from '@chat/test-harness';
+
+/** Defaults of the fault suite's pods: short bounds so outages show within seconds. */
+export const FAULT_POD_ENV: Readonly<Record<string, string>> = {
+  NODE_ENV: 'production',
+  LOG_LEVEL: 'warn',
+  LOG_FORMAT: 'json',
+  SHUTDOWN_GRACE_MS: '10000',
+  DRAIN_SPREAD_MS: '1500',
+  DB_STATEMENT_TIMEOUT_MS: '1500',
+};
 
 export interface HarnessOptions {
   pods: number;
@@ -24,48 +33,50 @@ export type ClientOptions = Omit<ResilientClientOptions, 'token' | 'urls' | 'lab
  */
 export class FaultHarness {
   readonly clients: ResilientClient[] = [];
+  private reported = false;
 
   private constructor(
     readonly postgres: PostgresServer,
     readonly redis: RedisServer,
-    readonly fleet: PodFleet,
+    readonly cluster: Cluster,
     readonly store: TimelineStore,
   ) {}
 
   static async start(options: HarnessOptions): Promise<FaultHarness> {
     let postgres: PostgresServer | undefined;
     let redis: RedisServer | undefined;
-    let fleet: PodFleet | undefined;
+    let cluster: Cluster | undefined;
     let store: TimelineStore | undefined;
     try {
       [postgres, redis] = await Promise.all([PostgresServer.create(), RedisServer.start()]);
-      fleet = new PodFleet({
+      // One after the other: the first pod runs the migrations. startCluster stops them if one fails.
+      cluster = await startCluster({
         databaseUrl: postgres.url,
         redisUrl: redis.url,
-        redisKeyPrefix: `faults-${randomId(3)}:`,
-        jwtSecret: `faults-secret-${randomId(24)}`,
-        env: options.podEnv,
+        name: `fault-${randomId(2)}`,
+        pods: options.pods,
+        env: { ...FAULT_POD_ENV, ...options.podEnv },
+        oneByOne: true,
+        readyTimeoutMs: 60_000,
+        stopGraceMs: 3_000,
       });
-      await fleet.add(options.pods);
       store = new TimelineStore(postgres.url);
-      return new FaultHarness(postgres, redis, fleet, store);
+      return new FaultHarness(postgres, redis, cluster, store);
     } catch (error) {
       await store?.close().catch(() => undefined);
-      await fleet?.dispose().catch(() => undefined);
+      await cluster?.stop().catch(() => undefined);
       await redis?.dispose().catch(() => undefined);
       await postgres?.dispose().catch(() => undefined);
       throw error;
     }
   }
 
-  get pods(): FaultPod[] {
-    return this.fleet.pods;
+  get pods(): Pod[] {
+    return this.cluster.pods;
   }
 
-  pod(index: number): FaultPod {
-    const pod = this.fleet.pods[index];
-    if (!pod) throw new Error(`no pod ${index}`);
-    return pod;
+  pod(index: number): Pod {
+    return this.cluster.pod(index);
   }
 
   /** REST client of a pod (default: the first). */
@@ -106,24 +117,16 @@ export class FaultHarness {
       ...options,
       label: options.label ?? `${user.username}#${this.clients.length}`,
       token: user.token,
-      urls: options.urls ?? this.fleet.urls,
+      urls: options.urls ?? this.cluster.urls,
     });
     this.clients.push(client);
     client.start();
     return client;
   }
 
-  /** Error-level log lines of every pod and the tails of their logs, for a failure report. */
+  /** Error-level log lines of every pod, the tails of their logs and of PostgreSQL's, for a failure report. */
   diagnostics(): string {
-    const parts: string[] = [];
-    const problems = this.pods.flatMap((pod) => pod.problems());
-    if (problems.length) parts.push(`----- error-level pod log lines -----\n${problems.slice(-40).join('\n')}`);
-    for (const pod of this.pods) {
-      const logs = pod.logs();
-      parts.push(`----- ${pod.podId} (${pod.baseUrl}): ${logs.length} log lines, last 60 -----\n${logs.slice(-60).join('\n')}`);
-    }
-    parts.push(`----- postgres log tail -----\n${this.postgres.logTail(20)}`);
-    return parts.join('\n');
+    return `${this.cluster.logReport(60)}\n${this.postgresTail()}`;
   }
 
   /** Runs a scenario; on failure prints the pods' logs before rethrowing. */
@@ -131,14 +134,27 @@ export class FaultHarness {
     try {
       await scenario();
     } catch (error) {
-      process.stderr.write(`\n${this.diagnostics()}\n`);
+      this.report();
       throw error;
     }
   }
 
+  /** Prints diagnostics() once (a failed run() prints them at once, a failed test or hook at teardown). */
+  private report(): void {
+    if (this.reported) return;
+    this.reported = true;
+    this.cluster.printLogs(60);
+    process.stderr.write(`${this.postgresTail()}\n`);
+  }
+
+  private postgresTail(): string {
+    return `----- postgres log tail -----\n${this.postgres.logTail(20)}`;
+  }
+
   async dispose(): Promise<void> {
     for (const client of this.clients) client.stop();
-    const steps = [() => this.store.close(), () => this.fleet.dispose(), () => this.redis.dispose(), () => this.postgres.dispose()];
+    if (failedSoFar()) this.report();
+    const steps = [() => this.store.close(), () => this.cluster.stop(), () => this.redis.dispose(), () => this.postgres.dispose()];
     const failures: unknown[] = [];
     for (const step of steps) {
       try {

@@ -24,11 +24,8 @@ function run(command: string, args: string[], timeoutMs = 60_000): Promise<strin
 
 export class RedisServer {
   private proc: ManagedProcess | null = null;
-  private readonly forget: () => void;
 
-  private constructor(readonly port: number) {
-    this.forget = onProcessExit(() => this.killSync());
-  }
+  private constructor(readonly port: number) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
@@ -83,11 +80,6 @@ export class RedisServer {
 
   async dispose(): Promise<void> {
     await this.kill();
-    this.forget();
-  }
-
-  private killSync(): void {
-    this.proc?.killSync();
   }
 }
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ManagedProcess, onProcessExit } from '@chat/test-harness';
+import { ManagedProcess } from '@chat/test-harness';
 
 export interface KeepAliveCounts {
   responses: number;
@@ -12,11 +12,7 @@ export interface KeepAliveCounts {
 
 /** keep-alive-load.mjs against one URL: back-to-back GETs over `connections` keep-alive connections. */
 export class KeepAliveLoad {
-  private readonly forget: () => void;
-
-  private constructor(private readonly proc: ManagedProcess) {
-    this.forget = onProcessExit(() => proc.killSync());
-  }
+  private constructor(private readonly proc: ManagedProcess) {}
 
   static start(url: string, connections: number): KeepAliveLoad {
     const script = join(__dirname, 'keep-alive-load.mjs');
@@ -30,7 +26,6 @@ export class KeepAliveLoad {
 
   async stop(): Promise<KeepAliveCounts> {
     await this.proc.stop(5_000);
-    this.forget();
     const line = this.proc.logs.filter((entry) => entry.startsWith('[keep-alive out] ')).at(-1);
     if (!line) throw new Error(`the keep-alive load reported nothing:\n${this.proc.tail()}`);
     return JSON.parse(line.slice('[keep-alive out] '.length)) as KeepAliveCounts;

@@ -2,19 +2,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NGINX, NGINX_CONF, localNginxConfig, nginxArgs } from '../nginx';
-import { ManagedProcess, freePort, onProcessExit, sleep } from '@chat/test-harness';
+import { ManagedProcess, freePort, sleep } from '@chat/test-harness';
 
 /** Debian's nginx running docker/nginx.conf (rewritten by localNginxConfig) in front of test pods. */
 export class LocalNginx {
-  private readonly forget: () => void;
-
   private constructor(
     readonly port: number,
     private readonly dir: string,
     private readonly proc: ManagedProcess,
-  ) {
-    this.forget = onProcessExit(() => proc.killSync());
-  }
+  ) {}
 
   static async start(servers: string[]): Promise<LocalNginx> {
     const port = await freePort();
@@ -53,7 +49,6 @@ export class LocalNginx {
 
   async stop(): Promise<void> {
     await this.proc.stop(5_000);
-    this.forget();
     rmSync(this.dir, { recursive: true, force: true });
   }
 

@@ -10,6 +10,7 @@ import type {
   SessionReadyEvent,
   SyncAck,
 } from '@chat/contracts';
+import { sleep } from '@chat/test-harness';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -334,7 +335,7 @@ export class ResilientClient {
       } catch (error) {
         if (Date.now() > deadline || !/no ack|disconnected|not connected|timed out|session:ready/.test(String(error))) throw error;
       }
-      await sleepMs(200);
+      await sleep(200);
     }
   }
 
@@ -696,8 +697,4 @@ export class ResilientClient {
   private notify(): void {
     for (const waiter of [...this.waiters]) waiter.wake();
   }
-}
-
-function sleepMs(ms: number): Promise<void> {
-  return new Promise((done) => setTimeout(done, ms));
 }

@@ -1,5 +1,6 @@
 import type { Message } from '@chat/contracts';
 import type { ResilientClient } from './resilient-client';
+import { sleep } from '@chat/test-harness';
 
 export interface SendManyOptions {
   /** Sends outstanding at once (1 = each waits for the previous ack). */
@@ -30,7 +31,7 @@ export async function sendMany(client: ResilientClient, roomId: string, count: n
     while (next < count) {
       const index = next;
       next += 1;
-      if (options.gapMs) await new Promise((done) => setTimeout(done, options.gapMs));
+      if (options.gapMs) await sleep(options.gapMs);
       results[index] = await client.send(roomId, body(prefix, index, options.bodyLength));
     }
   });
