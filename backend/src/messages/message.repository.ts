@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { ErrorCode, MemberRole, Message, MessageSender, RoomKind, RoomVisibility } from '@chat/contracts';
+import { ErrorCode, Message, MessageSender } from '@chat/contracts';
 import type { Actor } from '../auth/actor';
 import { AppError } from '../common/app-error';
-import { Database, Sql } from '../database/sql';
+import { Database } from '../database/sql';
 import { RoomRules } from '../rooms/room-rules';
 import { readRoomAccess } from '../rooms/room.repository';
 import { MessageRow, toMessage, withSender } from './message.mapper';
@@ -31,13 +31,45 @@ const MESSAGE_SELECT = `
 
 const RETURNING = `RETURNING id, room_id, seq, updated_seq, client_msg_id, sender_id, body, created_at, edited_at, deleted_at`;
 
-const accessOf = (row: { kind: RoomKind; visibility: RoomVisibility; archived_at: Date | null }) => ({
-  kind: row.kind,
-  visibility: row.visibility,
-  archived: row.archived_at !== null,
-});
+/** One row of `chat_write_batch`, per send in input order. */
+interface BatchRow {
+  o_ord: string;
+  o_outcome: 'created' | 'existing' | 'repeated' | 'not_found' | 'not_member' | 'archived';
+  o_id: string | null;
+  o_seq: string | null;
+  o_updated_seq: string | null;
+  o_body: string | null;
+  o_created_at: Date | null;
+  o_edited_at: Date | null;
+  o_deleted_at: Date | null;
+}
 
-const sendKey = (roomId: string, senderId: string, clientMsgId: string) => `${roomId}|${senderId}|${clientMsgId}`;
+function outcomeOf(row: BatchRow, { roomId, clientMsgId, sender }: PendingSend): SendOutcome {
+  switch (row.o_outcome) {
+    case 'not_found':
+      return { error: AppError.notFound('Room') };
+    case 'not_member':
+      return { error: AppError.notMember() };
+    case 'archived':
+      return { error: AppError.roomArchived() };
+  }
+  if (!row.o_id || !row.o_created_at) return { error: new AppError(ErrorCode.INTERNAL, 'Message was not stored') };
+  const message = toMessage({
+    id: row.o_id,
+    room_id: roomId,
+    seq: row.o_seq ?? 0,
+    updated_seq: row.o_updated_seq ?? 0,
+    client_msg_id: clientMsgId,
+    sender_id: sender.id,
+    body: row.o_body,
+    created_at: row.o_created_at,
+    edited_at: row.o_edited_at,
+    deleted_at: row.o_deleted_at,
+    username: sender.username,
+    display_name: sender.displayName,
+  });
+  return { message, created: row.o_outcome === 'created' };
+}
 
 /**
  * The timeline store. Every event (create, edit, delete) takes the room's next seq under the room row's
@@ -48,107 +80,22 @@ export class MessageRepository {
   constructor(private readonly db: Database) {}
 
   /**
-   * Group commit: writes many sends in one transaction and a handful of statements. Rooms are locked in
-   * id order (no deadlocks between concurrent batches); resends are found under the lock, so a
-   * clientMsgId is stored once even when retried through another pod.
+   * Group commit: many sends in one statement and one round trip (the `chat_write_batch` function,
+   * see its migration), which locks the batch's rooms in id order for that statement and its commit.
+   * Resends are found under the lock, so a clientMsgId is stored once even when retried through
+   * another pod.
    */
-  writeBatch(sends: PendingSend[]): Promise<SendOutcome[]> {
-    return this.db.transaction((tx) => this.writeBatchIn(tx, sends));
-  }
-
-  private async writeBatchIn(tx: Sql, sends: PendingSend[]): Promise<SendOutcome[]> {
-    const roomIds = [...new Set(sends.map((s) => s.roomId))].sort();
-    const rooms = await tx.rows<{ id: string; kind: RoomKind; visibility: RoomVisibility; last_seq: string; archived_at: Date | null }>(
-      `SELECT id, kind, visibility, last_seq, archived_at FROM rooms WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
-      [roomIds],
-    );
-    const roomState = new Map(rooms.map((r) => [r.id, { row: r, lastSeq: Number(r.last_seq) }]));
-
-    const members = await tx.rows<{ room_id: string; user_id: string; role: MemberRole }>(
-      `SELECT room_id, user_id, role FROM room_members
-       WHERE (room_id, user_id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))`,
-      [sends.map((s) => s.roomId), sends.map((s) => s.sender.id)],
-    );
-    const membership = new Map(members.map((m) => [`${m.room_id}|${m.user_id}`, m.role]));
-
-    const existing = await tx.rows<MessageRow>(
-      `${MESSAGE_SELECT}
-       WHERE (m.room_id, m.sender_id, m.client_msg_id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]))`,
-      [sends.map((s) => s.roomId), sends.map((s) => s.sender.id), sends.map((s) => s.clientMsgId)],
-    );
-    const stored = new Map(existing.map((row) => [sendKey(row.room_id, row.sender_id, row.client_msg_id), toMessage(row)]));
-
-    const outcomes: (SendOutcome | { pendingIndex: number } | { sameAs: string })[] = [];
-    const toInsert: (PendingSend & { seq: number })[] = [];
-    const claimed = new Set<string>();
-    for (const send of sends) {
-      const key = sendKey(send.roomId, send.sender.id, send.clientMsgId);
-      const room = roomState.get(send.roomId);
-      const role = membership.get(`${send.roomId}|${send.sender.id}`) ?? null;
-      const refusal = room && RoomRules.canPost({ ...accessOf(room.row), membership: role });
-      if (!room) outcomes.push({ error: AppError.notFound('Room') });
-      // A retry gets its original while the sender is a member, even once the room was archived.
-      else if (role && stored.has(key)) outcomes.push({ message: stored.get(key) as Message, created: false });
-      else if (claimed.has(key)) outcomes.push({ sameAs: key });
-      else if (refusal) outcomes.push({ error: refusal });
-      else {
-        room.lastSeq += 1;
-        claimed.add(key);
-        outcomes.push({ pendingIndex: toInsert.length });
-        toInsert.push({ ...send, seq: room.lastSeq });
-      }
-    }
-
-    const inserted = new Map<string, Message>();
-    if (toInsert.length) {
-      const rows = await tx.rows<Omit<MessageRow, 'username' | 'display_name'>>(
-        `INSERT INTO messages (room_id, seq, updated_seq, client_msg_id, sender_id, body)
-         SELECT r, s, s, c, u, b FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::uuid[], $5::text[]) AS t(r, s, c, u, b)
-         ${RETURNING}`,
-        [
-          toInsert.map((s) => s.roomId),
-          toInsert.map((s) => s.seq),
-          toInsert.map((s) => s.clientMsgId),
-          toInsert.map((s) => s.sender.id),
-          toInsert.map((s) => s.body),
-        ],
-      );
-      const senders = new Map(toInsert.map((s) => [sendKey(s.roomId, s.sender.id, s.clientMsgId), s.sender]));
-      for (const row of rows) {
-        const key = sendKey(row.room_id, row.sender_id, row.client_msg_id);
-        inserted.set(key, toMessage(withSender(row, senders.get(key) as MessageSender)));
-      }
-      // A sender has read everything up to their own message.
-      const readUpTo = new Map<string, { roomId: string; userId: string; seq: number }>();
-      for (const sent of toInsert)
-        readUpTo.set(`${sent.roomId}|${sent.sender.id}`, { roomId: sent.roomId, userId: sent.sender.id, seq: sent.seq });
-      const marks = [...readUpTo.values()];
-      await tx.affected(
-        `UPDATE room_members m SET last_read_seq = GREATEST(m.last_read_seq, v.seq)
-         FROM unnest($1::uuid[], $2::uuid[], $3::bigint[]) AS v(room_id, user_id, seq)
-         WHERE m.room_id = v.room_id AND m.user_id = v.user_id`,
-        [marks.map((mark) => mark.roomId), marks.map((mark) => mark.userId), marks.map((mark) => mark.seq)],
-      );
-      const heads = [...roomState.entries()].filter(([id]) => toInsert.some((s) => s.roomId === id));
-      await tx.affected(
-        `UPDATE rooms r SET last_seq = v.last_seq, last_activity_at = now()
-         FROM unnest($1::uuid[], $2::bigint[]) AS v(id, last_seq) WHERE r.id = v.id`,
-        [heads.map(([id]) => id), heads.map(([, state]) => state.lastSeq)],
-      );
-    }
-
-    return outcomes.map((outcome) => {
-      if ('pendingIndex' in outcome) {
-        const send = toInsert[outcome.pendingIndex];
-        const message = inserted.get(sendKey(send.roomId, send.sender.id, send.clientMsgId));
-        if (!message) return { error: new AppError(ErrorCode.INTERNAL, 'Message was not stored') };
-        return { message, created: true };
-      }
-      if ('sameAs' in outcome) {
-        const message = inserted.get(outcome.sameAs);
-        return message ? { message, created: false } : { error: new AppError(ErrorCode.INTERNAL, 'Message was not stored') };
-      }
-      return outcome;
+  async writeBatch(sends: PendingSend[]): Promise<SendOutcome[]> {
+    const rows = await this.db.rows<BatchRow>(`SELECT * FROM chat_write_batch($1::uuid[], $2::uuid[], $3::text[], $4::text[])`, [
+      sends.map((s) => s.roomId),
+      sends.map((s) => s.sender.id),
+      sends.map((s) => s.clientMsgId),
+      sends.map((s) => s.body),
+    ]);
+    return sends.map((send, index) => {
+      const row = rows[index];
+      if (!row || Number(row.o_ord) !== index + 1) return { error: new AppError(ErrorCode.INTERNAL, 'Message was not stored') };
+      return outcomeOf(row, send);
     });
   }
 
