@@ -53,6 +53,12 @@ export class MetricsService {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [this.registry],
   });
+  readonly fanoutReceived = new Counter({
+    name: 'chat_fanout_received_total',
+    help: 'Fan-out messages this pod received from Redis, by channel: room (events of a room with a socket here), user (of a user connected here), cluster (membership changes, multi-room broadcasts, pod-to-pod requests)',
+    labelNames: ['channel'],
+    registers: [this.registry],
+  });
   readonly redisReconnects = new Counter({
     name: 'chat_redis_reconnects_total',
     help: 'Redis reconnection attempts',

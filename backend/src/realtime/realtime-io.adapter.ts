@@ -1,16 +1,22 @@
-import { INestApplicationContext } from '@nestjs/common';
+import { INestApplicationContext, Logger, WsMessageHandler } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
-import { createAdapter } from '@socket.io/redis-adapter';
-import type { Server, ServerOptions } from 'socket.io';
+import { createShardedAdapter } from '@socket.io/redis-adapter';
+import type { Observable } from 'rxjs';
+import type { Server, ServerOptions, Socket } from 'socket.io';
 import { AppConfig } from '../config/app-config';
 import { RedisClients } from '../redis/redis-clients';
 
 /**
- * Socket.IO server options for every pod, and in scaled mode Socket.IO's Redis adapter, which carries room
- * fan-out, membership changes and disconnects between pods (embedded mode keeps the in-memory default).
- * The sharded adapter is not used: it does not work with ioredis (ioredis#1759).
+ * Socket.IO server options for every pod, and in scaled mode Socket.IO's sharded Redis adapter in
+ * `dynamic` subscription mode: each room (and each user channel) has its own shard channel, which a pod
+ * subscribes to only while one of its sockets is in that room. A pod therefore receives from Redis the
+ * events of the rooms and users it hosts, not every event of the fleet; membership changes, disconnects
+ * and pod-to-pod requests go over the namespace's shared channel, which every pod hears. Embedded mode
+ * keeps the in-memory default.
  */
 export class RealtimeIoAdapter extends IoAdapter {
+  private readonly handlerLogger = new Logger('SocketHandlers');
+
   constructor(
     app: INestApplicationContext,
     private readonly config: AppConfig,
@@ -31,7 +37,43 @@ export class RealtimeIoAdapter extends IoAdapter {
       connectTimeout: 10_000,
     });
     const fanout = this.redis.fanout;
-    if (fanout) server.adapter(createAdapter(fanout.pub, fanout.sub, { key: `${this.config.redisKeyPrefix}socket.io` }));
+    if (fanout) {
+      server.adapter(
+        createShardedAdapter(fanout.pub, fanout.sub, {
+          channelPrefix: `${this.config.redisKeyPrefix}socket.io`,
+          subscriptionMode: 'dynamic',
+        }),
+      );
+    }
     return server;
+  }
+
+  /**
+   * One plain listener per event and socket. Nest's default builds an RxJS pipeline per event and
+   * socket (fromEvent, mergeMap, takeUntil and a subscription, kept for the socket's life), which is most
+   * of what an idle socket costs; here the pipeline exists only while a request is being answered.
+   */
+  override bindMessageHandlers(socket: Socket, handlers: WsMessageHandler[], transform: (data: unknown) => Observable<unknown>): void {
+    for (const { message, callback, isAckHandledManually } of handlers) {
+      socket.on(message, (...args: unknown[]) => {
+        const { data, ack } = this.mapPayload(args.length === 1 ? args[0] : args);
+        let answer: Observable<unknown>;
+        try {
+          answer = transform(callback(data, ack));
+        } catch (error) {
+          this.handlerLogger.error(error);
+          return;
+        }
+        answer.subscribe({
+          next: (response) => {
+            if (response === undefined || response === null) return;
+            const event = response as { event?: string; data?: unknown };
+            if (event.event) socket.emit(event.event, event.data);
+            else if (!isAckHandledManually && typeof ack === 'function') (ack as (value: unknown) => void)(response);
+          },
+          error: (error: unknown) => this.handlerLogger.error(error),
+        });
+      });
+    }
   }
 }

@@ -4,6 +4,10 @@ import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { RedisConnections } from './redis-connections';
 
+/** How the sharded adapter names a room's or a user's channel (`<prefix>socket.io#/#room:<id>#`). */
+const ROOM_CHANNEL = Buffer.from('#/#room:');
+const USER_CHANNEL = Buffer.from('#/#user:');
+
 /** The publish and subscribe connections Socket.IO's Redis adapter fans out through. */
 export interface FanoutConnections {
   pub: Redis;
@@ -19,9 +23,18 @@ export class RedisClients implements OnApplicationShutdown {
   private readonly connections: RedisConnections | null;
 
   constructor(config: AppConfig, metrics: MetricsService) {
+    const received = {
+      room: metrics.fanoutReceived.labels('room'),
+      user: metrics.fanoutReceived.labels('user'),
+      cluster: metrics.fanoutReceived.labels('cluster'),
+    };
     this.connections = config.redisUrl
-      ? new RedisConnections(config.redisUrl, `${config.redisKeyPrefix}probe:${config.podId}`, (connection) =>
-          metrics.redisReconnects.inc({ connection }),
+      ? new RedisConnections(
+          config.redisUrl,
+          `${config.redisKeyPrefix}probe:${config.podId}`,
+          (connection) => metrics.redisReconnects.inc({ connection }),
+          (channel) =>
+            (channel.includes(ROOM_CHANNEL) ? received.room : channel.includes(USER_CHANNEL) ? received.user : received.cluster).inc(),
         )
       : null;
   }

@@ -7,13 +7,14 @@ const PROBE_TIMEOUT_MS = 3_000;
 
 /**
  * The pod's Redis connections: one for commands, one to publish, one to subscribe (a subscribed
- * connection can do nothing else). Errors are logged, never thrown; ioredis reconnects with backoff and
- * re-subscribes. `recovered` fires when the subscriber is back after an outage, so callers can repair
- * what was missed while fan-out was down.
+ * connection can do nothing else). Fan-out uses sharded pub/sub (SPUBLISH / SSUBSCRIBE, Redis 7).
+ * Errors are logged, never thrown; ioredis reconnects with backoff and re-subscribes. `recovered` fires
+ * when the subscriber is back after an outage, so callers can repair what was missed while fan-out was
+ * down.
  *
  * A subscriber can also look connected while no longer subscribed (e.g. a proxy or failover dropped
- * its subscriptions). A probe publishes to this pod's own channel every few seconds; when it does not
- * come back, the subscriber is reconnected, which re-subscribes and counts as a recovery.
+ * its subscriptions). A probe publishes to this pod's own shard channel every few seconds; when it does
+ * not come back, the subscriber is reconnected, which re-subscribes and counts as a recovery.
  */
 export class RedisConnections {
   readonly command: Redis;
@@ -31,8 +32,11 @@ export class RedisConnections {
     url: string,
     probeChannel: string,
     private readonly onReconnect: (role: string) => void = () => undefined,
+    /** Every shard-channel message the subscriber receives (the probe's excepted), by channel name. */
+    onMessage: (channel: Buffer) => void = () => undefined,
   ) {
     this.probeChannel = probeChannel;
+    const probeBytes = Buffer.from(probeChannel);
     const options: RedisOptions = {
       // Commands fail fast during an outage instead of piling up; fan-out is repaired by re-sync.
       maxRetriesPerRequest: 2,
@@ -52,10 +56,11 @@ export class RedisConnections {
       // ioredis re-subscribes on 'ready'; let that land before announcing recovery.
       setTimeout(() => this.events.emit('recovered'), 250);
     });
-    this.sub.on('message', (channel: string) => {
-      if (channel === this.probeChannel) this.probeReceived = Date.now();
+    this.sub.on('smessageBuffer', (channel: Buffer) => {
+      if (channel.equals(probeBytes)) this.probeReceived = Date.now();
+      else onMessage(channel);
     });
-    this.sub.subscribe(this.probeChannel).catch((error: Error) => this.logger.warn(`probe subscribe failed: ${error.message}`));
+    this.sub.ssubscribe(this.probeChannel).catch((error: Error) => this.logger.warn(`probe subscribe failed: ${error.message}`));
     this.probeTimer = setInterval(() => this.probe(), PROBE_INTERVAL_MS);
     this.probeTimer.unref();
   }
@@ -71,7 +76,7 @@ export class RedisConnections {
       return;
     }
     this.probeSent = Date.now();
-    this.pub.publish(this.probeChannel, String(this.probeSent)).catch(() => undefined);
+    this.pub.spublish(this.probeChannel, String(this.probeSent)).catch(() => undefined);
   }
 
   private connect(url: string, role: string, options: RedisOptions): Redis {
