@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ConnectErrorData, ErrorCode } from '@chat/contracts';
+import { ConnectErrorData, ErrorCode, ServerEvent } from '@chat/contracts';
 import { AuthService } from '../auth/auth.service';
 import { AppError } from '../common/app-error';
 import { DrainState } from '../health/draining';
@@ -7,6 +7,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { PresenceService } from '../presence/presence.service';
 import { Broadcaster } from '../realtime/broadcaster';
 import { userChannel } from '../realtime/channels';
+import { countBroadcastDeliveries } from '../realtime/delivery-counter';
 import { refuseNewSessionsWhile } from '../realtime/drain-gate';
 import type { ChatServer, ServerSocket } from '../realtime/socket-types';
 import { RedisClients } from '../redis/redis-clients';
@@ -42,6 +43,7 @@ export class SocketSessions {
   /** Wires the pod's Socket.IO server: handshake rules, fan-out recovery, the slow-consumer watchdog. */
   attach(server: ChatServer): void {
     this.broadcaster.attach(server);
+    countBroadcastDeliveries(server.of('/').adapter, ServerEvent.MessageNew, (sockets) => this.metrics.messagesDelivered.inc(sockets));
     // A draining pod refuses new sessions over HTTP (503), where clients and balancers retry elsewhere.
     refuseNewSessionsWhile(server.engine, () => this.drainState.draining);
     server.use((socket, next) => {
@@ -69,9 +71,6 @@ export class SocketSessions {
 
   async opened(socket: ServerSocket): Promise<void> {
     const user = socket.data.user;
-    socket.onAnyOutgoing((event: string) => {
-      if (event === 'message:new') this.metrics.messagesDelivered.inc();
-    });
     // Join the user channel first: membership changes from now on reach this socket even while
     // the room list below is being read.
     await socket.join(userChannel(user.id));
