@@ -85,7 +85,7 @@ export class EnvironmentVariables {
   @Min(100)
   DB_STATEMENT_TIMEOUT_MS: number = 5000;
 
-  /** Group commit: how long the first send of a batch waits for company. */
+  /** Group commit: while a batch is being written, how long the next one waits for company (an idle pod writes at once). */
   @IsInt()
   @Min(0)
   @Max(50)

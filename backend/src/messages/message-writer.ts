@@ -33,7 +33,7 @@ export class MessageWriter {
   private readonly logger = new Logger(MessageWriter.name);
   private readonly queue: Waiting[] = [];
   private inFlight = 0;
-  private timer: NodeJS.Timeout | null = null;
+  private flushScheduled = false;
   private readonly settings: { windowMs: number; max: number; concurrency: number; deadlineMs: number };
   private readonly lateCommitListeners: ((message: Message) => void)[] = [];
 
@@ -87,13 +87,17 @@ export class MessageWriter {
   }
 
   private schedule(): void {
-    if (this.timer || this.inFlight >= this.settings.concurrency || !this.queue.length) return;
-    // A full batch goes at once; otherwise wait a moment for company.
-    const delay = this.queue.length >= this.settings.max ? 0 : this.settings.windowMs;
-    this.timer = setTimeout(() => {
-      this.timer = null;
+    if (this.flushScheduled || this.inFlight >= this.settings.concurrency || !this.queue.length) return;
+    this.flushScheduled = true;
+    const flush = () => {
+      this.flushScheduled = false;
       void this.flush();
-    }, delay);
+    };
+    // Nothing being written, or a full batch: go once this turn of the event loop is done (sends that
+    // arrived together still share the batch), so an idle pod adds no wait to the commit. While a batch
+    // is being written, wait a moment for company.
+    if (this.inFlight === 0 || this.queue.length >= this.settings.max) setImmediate(flush);
+    else setTimeout(flush, this.settings.windowMs);
   }
 
   private async flush(): Promise<void> {
