@@ -1,0 +1,93 @@
+// 7. reconnect-storm: N sockets (reconnection on) on one pod of 2; the pod is SIGKILLed, and its clients reconnect
+// to the surviving pod (their manager's URL is switched to it). While they are away a message is sent into every
+// room; each client re-syncs on session:ready (room:sync per room that moved). Measures the time from the kill
+// until all N are reconnected and until all N caught up. Target < 10 s. Peer: the same, its sync is empty.
+import { sleep } from '../lib/cluster.mjs';
+import { closeAll, connectAll, now, Client, Tracker } from '../lib/load.mjs';
+import { insertWorld, makeWorld } from '../lib/seed.mjs';
+
+export const name = 'reconnect-storm';
+
+export async function run({ bench, report, smoke }) {
+  const count = smoke ? 300 : 5000;
+  const roomCount = count / 10; // each user in 2 rooms of about 20
+  const limitMs = smoke ? 30_000 : 60_000;
+  const roomMembers = Array.from({ length: roomCount }, () => []);
+  for (let i = 0; i < count; i += 1) {
+    roomMembers[i % roomCount].push(i);
+    roomMembers[(i + Math.floor(roomCount / 2)) % roomCount].push(i);
+  }
+  // One more user, member of every room, sends while the others are away.
+  for (const members of roomMembers) members.push(count);
+  const world = makeWorld(bench.jwtSecret, count + 1, roomMembers);
+  await insertWorld(bench.db, world);
+  const results = {};
+  for (const kind of ['ours', 'peer']) {
+    const fleet = bench.fleet(kind);
+    const procs = await fleet.ensure(2);
+    const [victim, survivor] = procs;
+    const label = `reconnect-storm ${kind}`;
+    const clients = await connectAll(world.users.slice(0, count), () => victim.url, { label, reconnection: true, concurrency: 50 });
+    const sender = new Client(survivor.url, world.users[count], { tracker: new Tracker(new Map()) });
+    await sender.ready();
+    try {
+      for (const client of clients) client.socket.io.uri = survivor.url;
+      const readyBefore = clients.map((client) => client.readyCount);
+      console.log(`  ${label}: SIGKILL ${victim.name} with ${count} sockets`);
+      const t0 = now();
+      await fleet.kill(0);
+      // A message into every room while the clients are away: they have to catch up on it.
+      const heads = new Map();
+      await Promise.all(
+        world.rooms.map(async (room) => {
+          const ack = await sender.tracker.send(sender, room.id);
+          if (ack?.ok) heads.set(room.id, ack.message.seq);
+        }),
+      );
+      let reconnectedAt = 0;
+      let caughtUpAt = 0;
+      let lastPrint = now();
+      while (now() - t0 < limitMs) {
+        const reconnected = clients.filter((client, i) => client.readyCount > readyBefore[i]).length;
+        const caughtUp = clients.filter(
+          (client, i) =>
+            client.readyCount > readyBefore[i] &&
+            client.caughtUpAt > t0 &&
+            client.user.rooms.every((id) => (client.lastSeq.get(id) ?? 0) >= (heads.get(id) ?? 0)),
+        ).length;
+        if (reconnected === count && !reconnectedAt) reconnectedAt = now();
+        if (caughtUp === count) {
+          caughtUpAt = now();
+          break;
+        }
+        if (now() - lastPrint > 2000) {
+          lastPrint = now();
+          console.log(
+            `  ${label}: ${((now() - t0) / 1000).toFixed(1)} s: ${reconnected}/${count} reconnected, ${caughtUp}/${count} caught up`,
+          );
+        }
+        await sleep(50);
+      }
+      const synced = clients.reduce((sum, client) => sum + client.synced, 0);
+      const result = {
+        reconnect: reconnectedAt ? (reconnectedAt - t0) / 1000 : null,
+        caughtUp: caughtUpAt ? (caughtUpAt - t0) / 1000 : null,
+        synced,
+      };
+      console.log(
+        `  ${label}: all reconnected after ${result.reconnect?.toFixed(2) ?? `> ${limitMs / 1000}`} s, caught up after ${result.caughtUp?.toFixed(2) ?? `> ${limitMs / 1000}`} s (${synced} messages synced)`,
+      );
+      results[kind] = result;
+    } finally {
+      sender.close();
+      closeAll(clients);
+      await sleep(1000);
+    }
+  }
+  const { ours, peer } = results;
+  report.absolute(name, `all ${count} reconnected (s after SIGKILL)`, ours.reconnect, peer.reconnect, 's', { max: 10 });
+  report.absolute(name, `all ${count} reconnected and caught up (s)`, ours.caughtUp, peer.caughtUp, 's', { max: 10 });
+  // Restore the 2-pod fleets for any scenario that follows.
+  await bench.ours.ensure(2);
+  await bench.peer.ensure(2);
+}
