@@ -116,6 +116,23 @@ export class Client {
       this.tracker?.onDelivery(message);
     });
     this.socket.on('session:ready', (session) => void this.catchUp(session));
+    if (reconnection) {
+      // As the web client does (frontend/src/app/core/socket-client.ts): socket.io does not retry a hang-up by the
+      // server or a refusal by its middleware by itself.
+      this.socket.on('disconnect', (reason) => {
+        if (reason === 'io server disconnect') this.retryLater(500);
+      });
+      this.socket.on('connect_error', (error) => {
+        if (error.data?.code !== 'UNAUTHORIZED' && !this.socket.active) this.retryLater(5000);
+      });
+    }
+  }
+
+  retryLater(delayMs) {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      if (!this.closed && !this.socket.connected) this.socket.connect();
+    }, delayMs);
   }
 
   /** The contract's recovery: sync every room whose head moved past what this client applied. */
@@ -156,6 +173,8 @@ export class Client {
   }
 
   close() {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
     this.socket.io.reconnection(false);
     this.socket.close();
   }
@@ -219,7 +238,9 @@ export async function paced(tracker, rate, durationMs, pick, label) {
     }
     await sleep(2);
   }
-  return (now() - start) / 1000;
+  const seconds = (now() - start) / 1000;
+  tracker.offeredPerSecond = sent / seconds;
+  return seconds;
 }
 
 /** Closed loop: every sender keeps `inFlight` sends outstanding until durationMs passed. */

@@ -48,7 +48,8 @@ export class Report {
 
   /** An absolute target: ours ≤ max or ≥ min; the baseline is shown for comparison. */
   absolute(scenario, metric, ours, base, unit, { max, min }) {
-    const ok = known(ours) ? (max !== undefined ? ours <= max : ours >= min) : null;
+    // A string (e.g. "> 60 s") means the value was not reached within the scenario's limit.
+    const ok = known(ours) ? (max !== undefined ? ours <= max : ours >= min) : typeof ours === 'string' ? false : null;
     const target = max !== undefined ? `≤ ${fmt(max, unit)}` : `≥ ${fmt(min, unit)}`;
     this.add({
       scenario,

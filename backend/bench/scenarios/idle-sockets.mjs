@@ -9,7 +9,7 @@ export const name = 'idle-sockets';
 
 export async function run({ bench, report, smoke }) {
   const count = smoke ? 500 : 5000;
-  const settleMs = smoke ? 2000 : 8000;
+  const settleMs = smoke ? 1000 : 8000;
   const roomCount = count / 5; // 3 memberships per user: rooms of about 15
   const roomMembers = Array.from({ length: roomCount }, () => []);
   for (let i = 0; i < count; i += 1) {

@@ -39,7 +39,7 @@ async function measure(bench, world, senders, inFlight, durationMs, label) {
 }
 
 export async function run({ bench, report, smoke }) {
-  const durationMs = smoke ? 2000 : 10_000;
+  const durationMs = smoke ? 1500 : 10_000;
   // Many rooms: 100 rooms of 2 members (one on each pod); all 200 users send, 10 in flight each.
   const pairs = smoke ? 20 : 100;
   const many = makeWorld(
