@@ -135,17 +135,30 @@ export class Client {
     }, delayMs);
   }
 
-  /** The contract's recovery: sync every room whose head moved past what this client applied. */
+  /**
+   * The contract's recovery: sync every room whose head moved past what this client applied. A failed sync is
+   * retried up to 3 times after 1, 2, 3 s, as the web client's timeline store does.
+   */
   async catchUp(session) {
     this.readyCount += 1;
     const generation = this.readyCount;
     try {
       for (const room of session.rooms) {
-        let after = this.lastSeq.get(room.id) ?? 0;
-        if (room.lastSeq <= after) continue;
+        if (room.lastSeq > (this.lastSeq.get(room.id) ?? 0)) await this.syncRoom(room.id);
+      }
+      if (generation === this.readyCount) this.caughtUpAt = now();
+    } catch (error) {
+      this.syncError = error.message;
+    }
+  }
+
+  async syncRoom(roomId) {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        let after = this.lastSeq.get(roomId) ?? 0;
         for (;;) {
-          const result = await this.socket.timeout(30_000).emitWithAck('room:sync', { roomId: room.id, afterSeq: after, limit: 500 });
-          if (!result.ok) throw new Error(result.error?.message ?? 'sync refused');
+          const result = await this.socket.timeout(30_000).emitWithAck('room:sync', { roomId, afterSeq: after, limit: 500 });
+          if (!result.ok) throw new Error(`${result.error?.code}: ${result.error?.message}`);
           this.synced += result.messages.length;
           for (const message of result.messages) after = Math.max(after, message.updatedSeq ?? message.seq);
           if (!result.hasMore) {
@@ -153,11 +166,13 @@ export class Client {
             break;
           }
         }
-        this.lastSeq.set(room.id, after);
+        if (after > (this.lastSeq.get(roomId) ?? 0)) this.lastSeq.set(roomId, after);
+        return;
+      } catch (error) {
+        this.syncFailures = (this.syncFailures ?? 0) + 1;
+        if (attempt > 3 || this.closed) throw error;
+        await sleep(1000 * attempt);
       }
-      if (generation === this.readyCount) this.caughtUpAt = now();
-    } catch (error) {
-      this.syncError = error.message;
     }
   }
 

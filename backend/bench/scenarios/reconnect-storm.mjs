@@ -72,6 +72,18 @@ export async function run({ bench, report, smoke }) {
         await sleep(50);
       }
       const synced = clients.reduce((sum, client) => sum + client.synced, 0);
+      // Why clients are not caught up: their sync failed for good, or they finished catching up (per the
+      // session:ready they got) and yet miss a room's head, i.e. a live message:new never reached them.
+      const behind = (client) => client.user.rooms.some((id) => (client.lastSeq.get(id) ?? 0) < (heads.get(id) ?? 0));
+      const failedSync = clients.filter((client) => client.syncError).length;
+      const missedLive = clients.filter((client) => !client.syncError && client.caughtUpAt > t0 && behind(client)).length;
+      const retried = clients.reduce((sum, client) => sum + (client.syncFailures ?? 0), 0);
+      if (failedSync || missedLive || retried) {
+        console.log(
+          `  ${label}: ${failedSync} clients' sync failed for good (e.g. ${clients.find((c) => c.syncError)?.syncError ?? '–'}),` +
+            ` ${missedLive} finished their catch-up yet miss a head (a live message:new never arrived), ${retried} sync retries`,
+        );
+      }
       const result = {
         reconnect: reconnectedAt ? (reconnectedAt - t0) / 1000 : null,
         caughtUp: caughtUpAt ? (caughtUpAt - t0) / 1000 : null,
