@@ -55,10 +55,11 @@ export function rssBytes(pid) {
   return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)[1]) * 1024;
 }
 
+/** The sum of every series of a metric on a process's /metrics, or null when it has none. */
 export async function metricValue(url, name) {
   const text = await (await fetch(`${url}/metrics`)).text();
-  const match = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'm').exec(text);
-  return match ? Number(match[1]) : null;
+  const series = [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'gm'))];
+  return series.length ? series.reduce((sum, match) => sum + Number(match[1]), 0) : null;
 }
 
 /**

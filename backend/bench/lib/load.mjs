@@ -170,6 +170,7 @@ export class Client {
         return;
       } catch (error) {
         this.syncFailures = (this.syncFailures ?? 0) + 1;
+        this.lastSyncFailure = error.message;
         if (attempt > 3 || this.closed) throw error;
         await sleep(1000 * attempt);
       }

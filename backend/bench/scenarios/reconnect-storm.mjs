@@ -81,7 +81,7 @@ export async function run({ bench, report, smoke }) {
       if (failedSync || missedLive || retried) {
         console.log(
           `  ${label}: ${failedSync} clients' sync failed for good (e.g. ${clients.find((c) => c.syncError)?.syncError ?? '–'}),` +
-            ` ${missedLive} finished their catch-up yet miss a head (a live message:new never arrived), ${retried} sync retries`,
+            ` ${missedLive} finished their catch-up yet miss a head (a live message:new never arrived), ${retried} sync retries (e.g. ${clients.find((c) => c.lastSyncFailure)?.lastSyncFailure ?? '–'})`,
         );
       }
       const result = {
