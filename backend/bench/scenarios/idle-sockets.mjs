@@ -1,5 +1,6 @@
 // 5. idle-sockets: N authenticated sockets on one pod, each user in 3 rooms; RSS per idle socket =
-// (RSS after − RSS before) / N, both read from /proc after the process settled. Same for the peer.
+// (RSS after − RSS before) / N, both read from /proc after the process settled, on freshly started processes.
+// Same for the peer.
 import { rssBytes, sleep } from '../lib/cluster.mjs';
 import { forBoth } from '../lib/both.mjs';
 import { closeAll, connectAll } from '../lib/load.mjs';
@@ -9,19 +10,24 @@ export const name = 'idle-sockets';
 
 export async function run({ bench, report, smoke }) {
   const count = smoke ? 500 : 5000;
+  const warmUp = 200; // connected (and kept) before the first reading, so start-up allocations are not counted
   const settleMs = smoke ? 1000 : 8000;
-  const roomCount = count / 5; // 3 memberships per user: rooms of about 15
+  const total = count + warmUp;
+  const roomCount = total / 5; // 3 memberships per user: rooms of about 15
   const roomMembers = Array.from({ length: roomCount }, () => []);
-  for (let i = 0; i < count; i += 1) {
+  for (let i = 0; i < total; i += 1) {
     for (const r of new Set([i % roomCount, (i * 7 + 1) % roomCount, (i * 13 + 2) % roomCount])) roomMembers[r].push(i);
   }
-  const world = makeWorld(bench.jwtSecret, count, roomMembers);
+  const world = makeWorld(bench.jwtSecret, total, roomMembers);
   await insertWorld(bench.db, world);
+  // Fresh processes, so that earlier scenarios' heaps do not blur the difference.
+  await Promise.all([bench.ours.ensure(0), bench.peer.ensure(0)]);
   const results = await forBoth(bench, 2, async (kind, procs) => {
     const pod = procs[0];
+    const warm = await connectAll(world.users.slice(count), () => pod.url, { label: `idle-sockets ${kind} warm-up` });
     await sleep(settleMs);
     const before = rssBytes(pod.pid);
-    const clients = await connectAll(world.users, () => pod.url, { label: `idle-sockets ${kind}` });
+    const clients = await connectAll(world.users.slice(0, count), () => pod.url, { label: `idle-sockets ${kind}` });
     try {
       console.log(`  idle-sockets ${kind}: settling ${settleMs / 1000} s`);
       await sleep(settleMs);
@@ -33,6 +39,7 @@ export async function run({ bench, report, smoke }) {
       return perSocket;
     } finally {
       closeAll(clients);
+      closeAll(warm);
       await sleep(1000);
     }
   });
