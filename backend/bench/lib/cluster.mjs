@@ -73,6 +73,7 @@ class Fleet {
     this.prefix = `bench-${randomBytes(4).toString('hex')}:`;
     this.procs = [];
     this.started = 0;
+    this.inspect = false;
   }
 
   async ensure(count) {
@@ -106,6 +107,7 @@ class Fleet {
     };
     if (this.kind === 'ours') env.DATABASE_URL = this.bench.databaseUrl;
     const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    if (this.inspect) nodeArgs.push('--inspect=127.0.0.1:0');
     const script = this.kind === 'ours' ? MAIN : PEER;
     const child = spawn(process.execPath, [...nodeArgs, script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out = createWriteStream(log);
@@ -123,6 +125,29 @@ class Fleet {
     const timer = setTimeout(() => proc.child.kill('SIGKILL'), 8000);
     await gone;
     clearTimeout(timer);
+  }
+
+  /**
+   * A full garbage collection in the process, through the inspector (processes started while `inspect` was set);
+   * false when that is not possible.
+   */
+  async collectGarbage(proc) {
+    const url = /ws:\/\/127\.0\.0\.1:\d+\/[\w-]+/.exec(readFileSync(proc.log, 'utf8'))?.[0];
+    if (!url) return false;
+    const ws = new WebSocket(url);
+    try {
+      await new Promise((resolve, reject) => {
+        ws.onopen = resolve;
+        ws.onerror = () => reject(new Error(`inspector of ${proc.name} refused`));
+      });
+      await new Promise((resolve) => {
+        ws.onmessage = (event) => JSON.parse(event.data).id === 1 && resolve();
+        ws.send(JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' }));
+      });
+      return true;
+    } finally {
+      ws.close();
+    }
   }
 
   /** SIGKILL process i and forget it. */

@@ -20,17 +20,24 @@ export async function run({ bench, report, smoke }) {
   }
   const world = makeWorld(bench.jwtSecret, total, roomMembers);
   await insertWorld(bench.db, world);
-  // Fresh processes, so that earlier scenarios' heaps do not blur the difference.
+  // Fresh processes with the inspector on, so that both readings follow a full garbage collection.
   await Promise.all([bench.ours.ensure(0), bench.peer.ensure(0)]);
+  bench.ours.inspect = bench.peer.inspect = true;
+  let collected = true;
+  const settle = async (fleet, pod) => {
+    await sleep(settleMs);
+    collected = (await fleet.collectGarbage(pod)) && collected;
+    await sleep(500);
+  };
   const results = await forBoth(bench, 2, async (kind, procs) => {
     const pod = procs[0];
     const warm = await connectAll(world.users.slice(count), () => pod.url, { label: `idle-sockets ${kind} warm-up` });
-    await sleep(settleMs);
+    await settle(bench.fleet(kind), pod);
     const before = rssBytes(pod.pid);
     const clients = await connectAll(world.users.slice(0, count), () => pod.url, { label: `idle-sockets ${kind}` });
     try {
-      console.log(`  idle-sockets ${kind}: settling ${settleMs / 1000} s`);
-      await sleep(settleMs);
+      console.log(`  idle-sockets ${kind}: settling ${settleMs / 1000} s, then a full GC`);
+      await settle(bench.fleet(kind), pod);
       const after = rssBytes(pod.pid);
       const perSocket = (after - before) / count / 1024;
       console.log(
@@ -43,5 +50,9 @@ export async function run({ bench, report, smoke }) {
       await sleep(1000);
     }
   });
+  // Later scenarios get processes without the inspector.
+  bench.ours.inspect = bench.peer.inspect = false;
+  await Promise.all([bench.ours.ensure(0), bench.peer.ensure(0)]);
+  if (!collected) console.log('  idle-sockets: could not trigger a GC through the inspector; readings are after settling only');
   report.absolute(name, `RSS per idle socket (${count} sockets, 1 pod)`, results.ours, results.peer, 'KiB', { max: 15 });
 }
