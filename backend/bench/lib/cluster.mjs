@@ -1,0 +1,228 @@
+// Processes under test: our pods (dist/backend/main.js on one fresh bench database) and the peer processes
+// (peer-server.mjs), each fleet on its own Redis key prefix. Tracks everything it starts so cleanup() can kill the
+// processes, drop the database and delete the Redis keys, also after a failure or Ctrl-C.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Redis from 'ioredis';
+import pg from 'pg';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..', '..');
+export const MAIN = join(root, 'dist', 'backend', 'main.js');
+const PEER = join(here, '..', 'peer-server.mjs');
+export const ADMIN_URL = process.env.BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const REDIS_URL = process.env.BENCH_REDIS ?? 'redis://127.0.0.1:6379';
+const CLOCK_TICK_MS = 10; // USER_HZ is 100 on Linux
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+
+async function waitReady(proc) {
+  for (let i = 0; i < 300; i += 1) {
+    if (proc.exited) throw new Error(`${proc.name} exited during start-up (log: ${proc.log})`);
+    try {
+      if ((await fetch(`${proc.url}/health/ready`)).ok) return;
+    } catch {
+      /* not yet */
+    }
+    await sleep(100);
+  }
+  throw new Error(`${proc.name} did not become ready (log: ${proc.log})`);
+}
+
+/** utime + stime of a process in milliseconds. */
+export function cpuMs(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS;
+}
+
+/** Resident set size of a process in bytes. */
+export function rssBytes(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)[1]) * 1024;
+}
+
+/** The sum of every series of a metric on a process's /metrics, or null when it has none. */
+export async function metricValue(url, name) {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const series = [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'gm'))];
+  return series.length ? series.reduce((sum, match) => sum + Number(match[1]), 0) : null;
+}
+
+/**
+ * One fleet of server processes. kind 'ours' runs the product's pods on the bench database, 'peer' the peer server.
+ * ensure(n) starts or stops processes until exactly n run; kill(i) SIGKILLs one (reconnect storm).
+ */
+class Fleet {
+  constructor(kind, bench) {
+    this.kind = kind;
+    this.bench = bench;
+    this.prefix = `bench-${randomBytes(4).toString('hex')}:`;
+    this.procs = [];
+    this.started = 0;
+    this.inspect = false;
+  }
+
+  async ensure(count) {
+    this.procs = this.procs.filter((proc) => !proc.exited);
+    while (this.procs.length > count) await this.stop(this.procs.pop());
+    const fresh = [];
+    while (this.procs.length < count) {
+      const proc = await this.spawn();
+      this.procs.push(proc);
+      fresh.push(proc);
+    }
+    await Promise.all(fresh.map(waitReady));
+    return this.procs;
+  }
+
+  async spawn() {
+    const port = await freePort();
+    const index = this.started++;
+    const name = `${this.kind}-${index}`;
+    const log = join(this.bench.logDir, `${name}.log`);
+    const env = {
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      REDIS_URL,
+      REDIS_KEY_PREFIX: this.prefix,
+      JWT_SECRET: this.bench.jwtSecret,
+      POD_ID: `bench-${index}`,
+      LOG_LEVEL: 'warn',
+      LOG_FORMAT: 'json',
+    };
+    if (this.kind === 'ours') env.DATABASE_URL = this.bench.databaseUrl;
+    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    if (this.inspect) nodeArgs.push('--inspect=127.0.0.1:0');
+    const script = this.kind === 'ours' ? MAIN : PEER;
+    const child = spawn(process.execPath, [...nodeArgs, script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = createWriteStream(log);
+    child.stdout.pipe(out);
+    child.stderr.pipe(out);
+    const proc = { name, child, pid: child.pid, url: `http://127.0.0.1:${port}`, log, exited: false };
+    child.on('exit', () => (proc.exited = true));
+    return proc;
+  }
+
+  async stop(proc, signal = 'SIGTERM') {
+    if (proc.exited) return;
+    const gone = new Promise((resolve) => proc.child.once('exit', resolve));
+    proc.child.kill(signal);
+    const timer = setTimeout(() => proc.child.kill('SIGKILL'), 8000);
+    await gone;
+    clearTimeout(timer);
+  }
+
+  /**
+   * A full garbage collection in the process, through the inspector (processes started while `inspect` was set);
+   * false when that is not possible.
+   */
+  async collectGarbage(proc) {
+    const url = /ws:\/\/127\.0\.0\.1:\d+\/[\w-]+/.exec(readFileSync(proc.log, 'utf8'))?.[0];
+    if (!url) return false;
+    const ws = new WebSocket(url);
+    try {
+      await new Promise((resolve, reject) => {
+        ws.onopen = resolve;
+        ws.onerror = () => reject(new Error(`inspector of ${proc.name} refused`));
+      });
+      await new Promise((resolve) => {
+        ws.onmessage = (event) => JSON.parse(event.data).id === 1 && resolve();
+        ws.send(JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' }));
+      });
+      return true;
+    } finally {
+      ws.close();
+    }
+  }
+
+  /** SIGKILL process i and forget it. */
+  async kill(i) {
+    const [proc] = this.procs.splice(i, 1);
+    await this.stop(proc, 'SIGKILL');
+  }
+
+  async stopAll() {
+    await Promise.all(this.procs.map((proc) => this.stop(proc)));
+    this.procs = [];
+  }
+}
+
+/** One bench run's resources: the database, both fleets, and cleanup of all of it. */
+export class Bench {
+  constructor() {
+    const id = randomBytes(4).toString('hex');
+    this.dbName = `bench_${id}`;
+    this.databaseUrl = ADMIN_URL.replace(/\/[^/]*$/, `/${this.dbName}`);
+    this.jwtSecret = randomBytes(24).toString('hex');
+    this.logDir = join(tmpdir(), `chat-bench-${id}`);
+    mkdirSync(this.logDir, { recursive: true });
+    this.ours = new Fleet('ours', this);
+    this.peer = new Fleet('peer', this);
+    this.dbCreated = false;
+  }
+
+  async init() {
+    const admin = new pg.Client({ connectionString: ADMIN_URL });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE DATABASE ${this.dbName}`);
+      this.dbCreated = true;
+    } finally {
+      await admin.end();
+    }
+    this.db = new pg.Pool({ connectionString: this.databaseUrl, max: 4 });
+    this.db.on('error', () => {});
+  }
+
+  fleet(kind) {
+    return kind === 'ours' ? this.ours : this.peer;
+  }
+
+  async cleanup() {
+    await Promise.allSettled([this.ours.stopAll(), this.peer.stopAll()]);
+    await this.db?.end().catch(() => {});
+    if (this.dbCreated) {
+      const admin = new pg.Client({ connectionString: ADMIN_URL });
+      try {
+        await admin.connect();
+        await admin.query(`DROP DATABASE IF EXISTS ${this.dbName} WITH (FORCE)`);
+        this.dbCreated = false;
+      } catch (error) {
+        console.error(`could not drop ${this.dbName}: ${error.message}`);
+      } finally {
+        await admin.end().catch(() => {});
+      }
+    }
+    const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    try {
+      await redis.connect();
+      for (const prefix of [this.ours.prefix, this.peer.prefix]) {
+        let cursor = '0';
+        do {
+          const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+          cursor = next;
+          if (keys.length) await redis.unlink(...keys);
+        } while (cursor !== '0');
+      }
+    } catch (error) {
+      console.error(`could not delete bench Redis keys: ${error.message}`);
+    } finally {
+      redis.disconnect();
+    }
+  }
+}
