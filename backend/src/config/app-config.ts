@@ -82,9 +82,8 @@ export class AppConfig {
     return { maxBytes: this.get('SOCKET_MAX_BACKLOG_BYTES'), maxPackets: this.get('SOCKET_MAX_BACKLOG_PACKETS') };
   }
   /** Group commit settings; `deadlineMs` bounds how long a send waits for its answer. */
-  get writeBatch(): { windowMs: number; max: number; concurrency: number; deadlineMs: number } {
+  get writeBatch(): { max: number; concurrency: number; deadlineMs: number } {
     return {
-      windowMs: this.get('WRITE_BATCH_WINDOW_MS'),
       max: this.get('WRITE_BATCH_MAX'),
       concurrency: this.get('WRITE_CONCURRENCY'),
       deadlineMs: this.get('DB_STATEMENT_TIMEOUT_MS') + 1000,

@@ -85,12 +85,6 @@ export class EnvironmentVariables {
   @Min(100)
   DB_STATEMENT_TIMEOUT_MS: number = 5000;
 
-  /** Group commit: while a batch is being written, how long the next one waits for company (an idle pod writes at once). */
-  @IsInt()
-  @Min(0)
-  @Max(50)
-  WRITE_BATCH_WINDOW_MS: number = 1;
-
   @IsInt()
   @Min(1)
   @Max(5000)
@@ -123,11 +117,11 @@ export class EnvironmentVariables {
   @Min(100)
   SOCKET_MAX_BACKLOG_PACKETS: number = 5_000;
 
-  /** Batches written at once (each holds one pooled connection). */
+  /** Group-commit lanes: batches written at once, rooms spread over them (each holds one pooled connection). */
   @IsInt()
   @Min(1)
   @Max(32)
-  WRITE_CONCURRENCY: number = 2;
+  WRITE_CONCURRENCY: number = 4;
 }
 
 function describe(errors: ValidationError[]): string {

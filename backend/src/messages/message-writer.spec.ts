@@ -22,7 +22,7 @@ const stored = (s: PendingSend, seq: number): SendOutcome => ({
   },
 });
 
-function writerWith(writeBatch: jest.Mock, settings = { windowMs: 1, max: 100, concurrency: 1, deadlineMs: 5_000 }): MessageWriter {
+function writerWith(writeBatch: jest.Mock, settings = { max: 100, concurrency: 1, deadlineMs: 5_000 }): MessageWriter {
   const repository = { writeBatch } as unknown as MessageRepository;
   const config = { writeBatch: settings } as AppConfig;
   return new MessageWriter(repository, config, new MetricsService());
@@ -39,7 +39,7 @@ describe('MessageWriter (group commit)', () => {
 
   it('caps the batch size and writes the rest in the next batch', async () => {
     const writeBatch = jest.fn(async (sends: PendingSend[]) => sends.map((s, i) => stored(s, i + 1)));
-    const writer = writerWith(writeBatch, { windowMs: 1, max: 2, concurrency: 1, deadlineMs: 5_000 });
+    const writer = writerWith(writeBatch, { max: 2, concurrency: 1, deadlineMs: 5_000 });
     await Promise.all([1, 2, 3, 4, 5].map((n) => writer.write(send(n))));
     expect(writeBatch.mock.calls.map(([sends]) => sends.length)).toEqual([2, 2, 1]);
   });
@@ -65,19 +65,25 @@ describe('MessageWriter (group commit)', () => {
     expect(outcomes.map((o) => ('error' in o ? o.error.code : 'ok'))).toEqual(['ok', 'FORBIDDEN', 'ok']);
   });
 
-  it('keeps at most `concurrency` batches in flight', async () => {
+  it('writes one batch at a time per lane, rooms spread over `concurrency` lanes, a room always on the same lane', async () => {
     let inFlight = 0;
     let peak = 0;
+    const batches: string[][] = [];
     const writeBatch = jest.fn(async (sends: PendingSend[]) => {
       inFlight += 1;
       peak = Math.max(peak, inFlight);
+      batches.push(sends.map((s) => s.roomId));
       await new Promise((resolve) => setTimeout(resolve, 5));
       inFlight -= 1;
       return sends.map((s, i) => stored(s, i + 1));
     });
-    const writer = writerWith(writeBatch, { windowMs: 0, max: 1, concurrency: 2, deadlineMs: 5_000 });
-    await Promise.all([1, 2, 3, 4, 5, 6].map((n) => writer.write(send(n))));
+    const writer = writerWith(writeBatch, { max: 2, concurrency: 2, deadlineMs: 5_000 });
+    // Rooms 0000000a (lane 0 of 2) and 0000000b (lane 1): three sends each.
+    const inRoom = (room: string, n: number) => ({ ...send(n), roomId: `${room}-0000-4000-8000-000000000000` });
+    await Promise.all([1, 2, 3].flatMap((n) => [writer.write(inRoom('0000000a', n)), writer.write(inRoom('0000000b', n))]));
     expect(peak).toBe(2);
+    expect(batches.every((rooms) => new Set(rooms).size === 1)).toBe(true);
+    expect(batches.map((rooms) => rooms.length)).toEqual([2, 2, 1, 1]);
     expect(writer.pending).toBe(0);
   });
 
@@ -86,7 +92,7 @@ describe('MessageWriter (group commit)', () => {
     const writeBatch = jest.fn(
       (sends: PendingSend[]) => new Promise<SendOutcome[]>((resolve) => (finish = () => resolve(sends.map((s, i) => stored(s, i + 1))))),
     );
-    const writer = writerWith(writeBatch, { windowMs: 0, max: 10, concurrency: 1, deadlineMs: 30 });
+    const writer = writerWith(writeBatch, { max: 10, concurrency: 1, deadlineMs: 30 });
     const late: string[] = [];
     writer.onLateCommit((message) => late.push(message.clientMsgId));
     const started = Date.now();
@@ -100,7 +106,7 @@ describe('MessageWriter (group commit)', () => {
 
   it('refuses new sends at once when far too many are waiting', async () => {
     const writeBatch = jest.fn(() => new Promise<SendOutcome[]>(() => undefined));
-    const writer = writerWith(writeBatch, { windowMs: 0, max: 1, concurrency: 1, deadlineMs: 100 });
+    const writer = writerWith(writeBatch, { max: 1, concurrency: 1, deadlineMs: 100 });
     for (let n = 0; n < 10_001; n += 1) void writer.write(send(n));
     const outcome = await writer.write(send(99));
     expect('error' in outcome && outcome.error.message).toMatch(/Too many messages/);

@@ -17,11 +17,23 @@ interface Waiting {
 /** Most sends waiting for a batch before new ones are refused at once (bounds memory when the database stalls). */
 const QUEUE_LIMIT = 10_000;
 
+/** One writer of the pod: its queue and whether a batch of it is being written. */
+interface Lane {
+  queue: Waiting[];
+  writing: boolean;
+  scheduled: boolean;
+}
+
 /**
- * Group commit for sends: requests arriving together share one transaction, so the hot path costs a
- * few statements per batch instead of a round trip per message. Each caller is answered only after
+ * Group commit for sends: requests arriving together share one statement and transaction, so the hot
+ * path costs one round trip per batch instead of one per message. Each caller is answered only after
  * the batch committed (ack-after-commit). A batch that fails as a whole is retried one send at a time,
  * so one bad send cannot fail its neighbours.
+ *
+ * Sends go to WRITE_CONCURRENCY lanes by room (the same room always to the same lane, on every pod),
+ * each writing one batch at a time: a batch locks only its lane's rooms, so the pod's lanes never wait
+ * on each other's locks, and a pod's lane k can only meet lane k of another pod. A lane writes as soon
+ * as it is free; whatever arrived while it was writing forms the next batch.
  *
  * Every send is answered within its deadline (DB_STATEMENT_TIMEOUT_MS + 1 s) even when the database
  * hangs: past it the caller gets UNAVAILABLE, and should the transaction still commit later, the stored
@@ -31,10 +43,9 @@ const QUEUE_LIMIT = 10_000;
 @Injectable()
 export class MessageWriter {
   private readonly logger = new Logger(MessageWriter.name);
-  private readonly queue: Waiting[] = [];
-  private inFlight = 0;
-  private flushScheduled = false;
-  private readonly settings: { windowMs: number; max: number; concurrency: number; deadlineMs: number };
+  private readonly lanes: Lane[];
+  private waiting = 0;
+  private readonly settings: { max: number; concurrency: number; deadlineMs: number };
   private readonly lateCommitListeners: ((message: Message) => void)[] = [];
 
   constructor(
@@ -43,10 +54,18 @@ export class MessageWriter {
     private readonly metrics: MetricsService,
   ) {
     this.settings = config.writeBatch;
+    this.lanes = Array.from({ length: this.settings.concurrency }, () => ({ queue: [], writing: false, scheduled: false }));
+  }
+
+  /** A room's lane, from its id (a UUID: its first 32 bits are as good as a hash). */
+  private laneOf(roomId: string): Lane {
+    const lane = this.lanes[(Number.parseInt(roomId.slice(0, 8), 16) || 0) % this.lanes.length];
+    if (!lane) throw new Error('MessageWriter has no lanes');
+    return lane;
   }
 
   write(send: PendingSend): Promise<SendOutcome> {
-    if (this.queue.length >= QUEUE_LIMIT) {
+    if (this.waiting >= QUEUE_LIMIT) {
       return Promise.resolve({ error: AppError.unavailable('Too many messages are waiting to be stored; try again') });
     }
     return new Promise((resolve) => {
@@ -59,8 +78,10 @@ export class MessageWriter {
           resolve({ error: AppError.unavailable('The database did not answer in time; try again') });
         }, this.settings.deadlineMs),
       };
-      this.queue.push(waiting);
-      this.schedule();
+      const lane = this.laneOf(send.roomId);
+      lane.queue.push(waiting);
+      this.waiting += 1;
+      this.schedule(lane);
     });
   }
 
@@ -83,34 +104,30 @@ export class MessageWriter {
 
   /** Sends accepted but not yet answered (queued or being written). */
   get pending(): number {
-    return this.queue.length + this.inFlight;
+    return this.waiting;
   }
 
-  private schedule(): void {
-    if (this.flushScheduled || this.inFlight >= this.settings.concurrency || !this.queue.length) return;
-    this.flushScheduled = true;
-    const flush = () => {
-      this.flushScheduled = false;
-      void this.flush();
-    };
-    // Nothing being written, or a full batch: go once this turn of the event loop is done (sends that
-    // arrived together still share the batch), so an idle pod adds no wait to the commit. While a batch
-    // is being written, wait a moment for company.
-    if (this.inFlight === 0 || this.queue.length >= this.settings.max) setImmediate(flush);
-    else setTimeout(flush, this.settings.windowMs);
+  /** A free lane writes once this turn of the event loop is done, so sends that arrived together share the batch. */
+  private schedule(lane: Lane): void {
+    if (lane.writing || lane.scheduled || !lane.queue.length) return;
+    lane.scheduled = true;
+    setImmediate(() => {
+      lane.scheduled = false;
+      void this.flush(lane);
+    });
   }
 
-  private async flush(): Promise<void> {
-    const batch = this.queue.splice(0, this.settings.max);
+  private async flush(lane: Lane): Promise<void> {
+    if (lane.writing) return;
+    const batch = lane.queue.splice(0, this.settings.max);
     if (!batch.length) return;
-    this.inFlight += 1;
-    // The next batch may start while this one is being written, up to the concurrency limit.
-    this.schedule();
+    lane.writing = true;
     try {
       await this.writeAll(batch);
     } finally {
-      this.inFlight -= 1;
-      this.schedule();
+      lane.writing = false;
+      this.waiting -= batch.length;
+      this.schedule(lane);
     }
   }
 

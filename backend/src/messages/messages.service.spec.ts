@@ -102,7 +102,7 @@ async function setUp(
       MessagesService,
       MessageWriter,
       MetricsService,
-      { provide: AppConfig, useValue: { writeBatch: { windowMs: 0, max: 10, concurrency: 1, deadlineMs: 5_000 } } },
+      { provide: AppConfig, useValue: { writeBatch: { max: 10, concurrency: 1, deadlineMs: 5_000 } } },
       { provide: MessageRepository, useValue: { writeBatch, applyEvent, history, changesSince } },
       { provide: RoomRepository, useValue: { access } },
       {
