@@ -186,7 +186,7 @@ export class Bench {
       await admin.end();
     }
     this.db = new pg.Pool({ connectionString: this.databaseUrl, max: 4 });
-    this.db.on('error', () => {});
+    this.db.on('error', () => undefined);
   }
 
   fleet(kind) {
@@ -195,7 +195,7 @@ export class Bench {
 
   async cleanup() {
     await Promise.allSettled([this.ours.stopAll(), this.peer.stopAll()]);
-    await this.db?.end().catch(() => {});
+    await this.db?.end().catch(() => undefined);
     if (this.dbCreated) {
       const admin = new pg.Client({ connectionString: ADMIN_URL });
       try {
@@ -205,7 +205,7 @@ export class Bench {
       } catch (error) {
         console.error(`could not drop ${this.dbName}: ${error.message}`);
       } finally {
-        await admin.end().catch(() => {});
+        await admin.end().catch(() => undefined);
       }
     }
     const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
