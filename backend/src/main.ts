@@ -13,6 +13,9 @@ import { ContractValidationPipe } from './common/validation.pipe';
 import { RealtimeIoAdapter } from './realtime/realtime-io.adapter';
 import { RedisClients } from './redis/redis-clients';
 
+/** Pending connections the kernel queues for the pod (capped by net.core.somaxconn, 4096 on current kernels). */
+const LISTEN_BACKLOG = 4096;
+
 function logLevels(level: LogLevelName): LogLevel[] {
   return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1) as LogLevel[];
 }
@@ -56,7 +59,11 @@ async function serve(): Promise<void> {
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 
-  await app.listen(config.port);
+  // A reconnect storm (a pod died and its clients all come here) opens thousands of connections at once;
+  // Node's default accept backlog (511) drops most of them, and each dropped client backs off for seconds.
+  // Nest passes listen's arguments on to http.Server#listen, which takes a backlog after the port.
+  const listen = app.listen.bind(app) as unknown as (port: number, backlog: number) => Promise<unknown>;
+  await listen(config.port, LISTEN_BACKLOG);
   log.log(`Pod ${config.podId} (${config.mode} mode) listening on http://localhost:${config.port}`);
 }
 

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { ErrorCode, Message, MessageSender } from '@chat/contracts';
+import { ErrorCode, MemberRole, Message, MessageSender, RoomKind, RoomVisibility } from '@chat/contracts';
 import type { Actor } from '../auth/actor';
 import { AppError } from '../common/app-error';
 import { Database } from '../database/sql';
-import { RoomRules } from '../rooms/room-rules';
+import { RoomAccess, RoomRules } from '../rooms/room-rules';
 import { readRoomAccess } from '../rooms/room.repository';
 import { MessageRow, toMessage, withSender } from './message.mapper';
 
@@ -22,6 +22,41 @@ export type SendOutcome = { message: Message; created: boolean } | { error: AppE
 export interface TimelinePage {
   messages: Message[];
   hasMore: boolean;
+}
+
+/** A page and the room as its reader may see it (the rules decide); null when the room does not exist. */
+export type Visible<T> = { access: RoomAccess; page: T } | null;
+
+/** A page of a room in one statement: the room's access columns on every row, a message per row (or none). */
+const PAGE_SELECT = `
+  SELECT r.kind AS room_kind, r.visibility AS room_visibility, r.archived_at AS room_archived_at,
+         r.last_seq AS room_last_seq, rm.role AS reader_role, x.*
+  FROM rooms r
+  LEFT JOIN room_members rm ON rm.room_id = r.id AND rm.user_id = $2
+  LEFT JOIN LATERAL (
+    SELECT m.id, m.room_id, m.seq, m.updated_seq, m.client_msg_id, m.sender_id, m.body,
+           m.created_at, m.edited_at, m.deleted_at, u.username, u.display_name
+    FROM messages m JOIN users u ON u.id = m.sender_id`;
+
+type PageRow = {
+  room_kind: RoomKind;
+  room_visibility: RoomVisibility;
+  room_archived_at: Date | null;
+  room_last_seq: string;
+  reader_role: MemberRole | null;
+} & (MessageRow | { [K in keyof MessageRow]: null });
+
+function visiblePage(rows: PageRow[], limit: number): Visible<TimelinePage> {
+  const first = rows[0];
+  if (!first) return null;
+  const access: RoomAccess = {
+    kind: first.room_kind,
+    visibility: first.room_visibility,
+    archived: first.room_archived_at !== null,
+    membership: first.reader_role,
+  };
+  const messages = rows.filter((row): row is PageRow & MessageRow => row.id !== null).map(toMessage);
+  return { access, page: { messages: messages.slice(0, limit), hasMore: messages.length > limit } };
 }
 
 const MESSAGE_SELECT = `
@@ -138,25 +173,39 @@ export class MessageRepository {
     });
   }
 
-  /** Newest first: messages with seq < before (or the newest), with whether older ones exist. */
-  async history(roomId: string, before: number | undefined, limit: number): Promise<TimelinePage> {
-    const rows = await this.db.rows<MessageRow>(
-      `${MESSAGE_SELECT} WHERE m.room_id = $1 AND ($2::bigint IS NULL OR m.seq < $2) ORDER BY m.seq DESC LIMIT $3`,
-      [roomId, before ?? null, limit + 1],
+  /**
+   * Newest first: messages with seq < before (or the newest), with whether older ones exist; and the
+   * room as `reader` may see it (null when the room does not exist), for the caller to apply the rules.
+   */
+  async history(roomId: string, readerId: string, before: number | undefined, limit: number): Promise<Visible<TimelinePage>> {
+    const rows = await this.db.rows<PageRow>(
+      `${PAGE_SELECT}
+         WHERE m.room_id = r.id AND ($3::bigint IS NULL OR m.seq < $3) ORDER BY m.seq DESC LIMIT $4
+       ) x ON true
+       WHERE r.id = $1`,
+      [roomId, readerId, before ?? null, limit + 1],
     );
-    return { messages: rows.slice(0, limit).map(toMessage), hasMore: rows.length > limit };
+    return visiblePage(rows, limit);
   }
 
-  /** Every message changed after `afterSeq`, ascending by updatedSeq, plus the room's head. */
-  async changesSince(roomId: string, afterSeq: number, limit: number): Promise<TimelinePage & { lastSeq: number }> {
-    return this.db.transaction(async (tx) => {
-      const room = await tx.one<{ last_seq: string }>(`SELECT last_seq FROM rooms WHERE id = $1`, [roomId]);
-      if (!room) throw AppError.notFound('Room');
-      const rows = await tx.rows<MessageRow>(
-        `${MESSAGE_SELECT} WHERE m.room_id = $1 AND m.updated_seq > $2 ORDER BY m.updated_seq ASC LIMIT $3`,
-        [roomId, afterSeq, limit + 1],
-      );
-      return { messages: rows.slice(0, limit).map(toMessage), hasMore: rows.length > limit, lastSeq: Number(room.last_seq) };
-    }, 'REPEATABLE READ');
+  /**
+   * Every message changed after `afterSeq`, ascending by updatedSeq, plus the room's head, read in one
+   * statement (one snapshot: the head matches the page); and the room as `reader` may see it.
+   */
+  async changesSince(
+    roomId: string,
+    readerId: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<Visible<TimelinePage & { lastSeq: number }>> {
+    const rows = await this.db.rows<PageRow>(
+      `${PAGE_SELECT}
+         WHERE m.room_id = r.id AND m.updated_seq > $3 ORDER BY m.updated_seq ASC LIMIT $4
+       ) x ON true
+       WHERE r.id = $1`,
+      [roomId, readerId, afterSeq, limit + 1],
+    );
+    const visible = visiblePage(rows, limit);
+    return visible && { ...visible, page: { ...visible.page, lastSeq: Number(rows[0]?.room_last_seq ?? 0) } };
   }
 }

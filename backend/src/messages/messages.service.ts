@@ -14,10 +14,16 @@ import { AppError } from '../common/app-error';
 import { MetricsService } from '../metrics/metrics.service';
 import { Broadcaster } from '../realtime/broadcaster';
 import { RoomRules, enforce } from '../rooms/room-rules';
-import { RoomRepository } from '../rooms/room.repository';
 import { toSender } from '../users/user.mapper';
-import { MessageRepository } from './message.repository';
+import { MessageRepository, Visible } from './message.repository';
 import { MessageWriter } from './message-writer';
+
+/** The page, if the room exists and the actor may read it (the page is read with the access, in one statement). */
+function readable<T>(actor: Actor, visible: Visible<T>): T {
+  if (!visible) throw AppError.notFound('Room');
+  enforce(RoomRules.canRead(actor, visible.access));
+  return visible.page;
+}
 
 function checkBody(body: unknown): string {
   const problem = bodyProblem(body);
@@ -31,7 +37,6 @@ export class MessagesService {
   constructor(
     private readonly writer: MessageWriter,
     private readonly messages: MessageRepository,
-    private readonly rooms: RoomRepository,
     private readonly broadcaster: Broadcaster,
     private readonly metrics: MetricsService,
   ) {
@@ -85,18 +90,10 @@ export class MessagesService {
   }
 
   async history(actor: Actor, roomId: string, before: number | undefined, limit: number | undefined): Promise<HistoryPage> {
-    await this.assertCanRead(actor, roomId);
-    return this.messages.history(roomId, before, limit ?? LIMITS.historyPageDefault);
+    return readable(actor, await this.messages.history(roomId, actor.id, before, limit ?? LIMITS.historyPageDefault));
   }
 
   async sync(actor: Actor, roomId: string, afterSeq: number, limit: number | undefined): Promise<SyncResult> {
-    await this.assertCanRead(actor, roomId);
-    return this.messages.changesSince(roomId, afterSeq, limit ?? LIMITS.syncPageDefault);
-  }
-
-  private async assertCanRead(actor: Actor, roomId: string): Promise<void> {
-    const access = await this.rooms.access(roomId, actor.id);
-    if (!access) throw AppError.notFound('Room');
-    enforce(RoomRules.canRead(actor, access));
+    return readable(actor, await this.messages.changesSince(roomId, actor.id, afterSeq, limit ?? LIMITS.syncPageDefault));
   }
 }

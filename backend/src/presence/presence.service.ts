@@ -38,7 +38,8 @@ export class PresenceService implements OnlineUsers, OnApplicationBootstrap, Bef
     // After each heartbeat, clear out pods that stopped beating and tell rooms their users left.
     this.pods.onBeat(async () => {
       const gone = await this.attempt('sweep', () => store.sweep());
-      for (const userId of gone ?? []) await this.announce(userId, false);
+      // Together, so their room lookups share queries (a dead pod may have had thousands of users).
+      await Promise.all((gone ?? []).map((userId) => this.announce(userId, false)));
     });
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Member, MemberRole, MessageSender, MyRoom, Room, RoomHead, RoomKind, RoomVisibility } from '@chat/contracts';
+import { batchedLookup } from '../database/batched-lookup';
 import { Database, Sql, escapeLike } from '../database/sql';
 import type { RoomAccess } from './room-rules';
 
@@ -180,18 +181,37 @@ export class RoomRepository {
     }));
   }
 
-  async heads(userId: string): Promise<RoomHead[]> {
-    const rows = await this.db.rows<{ id: string; last_seq: string; last_read_seq: string }>(
-      `SELECT r.id, r.last_seq, m.last_read_seq FROM room_members m JOIN rooms r ON r.id = m.room_id WHERE m.user_id = $1`,
-      [userId],
+  /** Where each of the user's rooms stands (session:ready); concurrent calls share one query. */
+  readonly heads: (userId: string) => Promise<RoomHead[]> = batchedLookup(async (userIds) => {
+    const rows = await this.db.rows<{ user_id: string; id: string; last_seq: string; last_read_seq: string }>(
+      `SELECT m.user_id, r.id, r.last_seq, m.last_read_seq FROM room_members m JOIN rooms r ON r.id = m.room_id
+       WHERE m.user_id = ANY($1::uuid[])`,
+      [userIds],
     );
-    return rows.map((row) => ({ id: row.id, lastSeq: Number(row.last_seq), lastReadSeq: Number(row.last_read_seq) }));
-  }
+    const heads = new Map<string, RoomHead[]>();
+    for (const row of rows) {
+      const head = { id: row.id, lastSeq: Number(row.last_seq), lastReadSeq: Number(row.last_read_seq) };
+      const mine = heads.get(row.user_id);
+      if (mine) mine.push(head);
+      else heads.set(row.user_id, [head]);
+    }
+    return heads;
+  }, []);
 
-  async roomIdsForUser(userId: string): Promise<string[]> {
-    const rows = await this.db.rows<{ room_id: string }>(`SELECT room_id FROM room_members WHERE user_id = $1`, [userId]);
-    return rows.map((row) => row.room_id);
-  }
+  /** The rooms of each user (presence announcements); concurrent calls share one query. */
+  readonly roomIdsForUser: (userId: string) => Promise<string[]> = batchedLookup(async (userIds) => {
+    const rows = await this.db.rows<{ user_id: string; room_id: string }>(
+      `SELECT user_id, room_id FROM room_members WHERE user_id = ANY($1::uuid[])`,
+      [userIds],
+    );
+    const rooms = new Map<string, string[]>();
+    for (const row of rows) {
+      const mine = rooms.get(row.user_id);
+      if (mine) mine.push(row.room_id);
+      else rooms.set(row.user_id, [row.room_id]);
+    }
+    return rooms;
+  }, []);
 
   /** Moves the read mark forward (never back, never past the head); returns the mark now stored. */
   async markRead(roomId: string, userId: string, seq: number): Promise<number | null> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Role } from '@chat/contracts';
+import { batchedLookup } from '../database/batched-lookup';
 import { Database, escapeLike } from '../database/sql';
 
 /** A stored account, as the auth and admin code need it (the password hash never leaves the backend). */
@@ -54,11 +55,14 @@ function toRecord(row: UserRow): UserRecord {
 /** Every read and write of the users table. */
 @Injectable()
 export class UserRepository {
-  constructor(private readonly db: Database) {}
+  /** By id; concurrent calls (every handshake authenticates) share one query. */
+  readonly findById: (id: string) => Promise<UserRecord | null>;
 
-  async findById(id: string): Promise<UserRecord | null> {
-    const row = await this.db.one<UserRow>(`${USER_SELECT} WHERE id = $1`, [id]);
-    return row ? toRecord(row) : null;
+  constructor(private readonly db: Database) {
+    this.findById = batchedLookup(async (ids) => {
+      const rows = await db.rows<UserRow>(`${USER_SELECT} WHERE id = ANY($1::uuid[])`, [ids]);
+      return new Map(rows.map((row) => [row.id, toRecord(row)]));
+    }, null);
   }
 
   async findByUsername(username: string): Promise<UserRecord | null> {
