@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
+import { createSecretKey } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
 import { UsersModule } from '../users/users.module';
 import { AdminSeeder } from './admin-seeder';
@@ -18,7 +19,9 @@ import { PasswordHasher } from './password-hasher';
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        secret: resolveJwtSecret(config),
+        // A key object, made once: given a string, jsonwebtoken would first try (and fail) to parse it
+        // as a public key on every verify, which a reconnect storm pays thousands of times.
+        secret: createSecretKey(Buffer.from(resolveJwtSecret(config))),
         signOptions: { expiresIn: config.jwtTtlSeconds, algorithm: 'HS256' },
         verifyOptions: { algorithms: ['HS256'] },
       }),
