@@ -58,7 +58,7 @@ async function bestOf(rounds, measureOnce) {
 
 export async function run({ bench, report, smoke }) {
   const rounds = smoke ? 1 : 2;
-  const durationMs = smoke ? 1500 : 10_000;
+  const durationMs = smoke ? 1000 : 10_000;
   // Many rooms: 100 rooms of 2 members (one on each pod); all 200 users send, 10 in flight each.
   const pairs = smoke ? 20 : 100;
   const many = makeWorld(
