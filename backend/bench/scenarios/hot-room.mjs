@@ -2,7 +2,7 @@
 // 500 and 1,000 sends/s. Deliveries/s, delivery latency p50/p99 and the pods' CPU per 1,000 deliveries, ours vs the
 // peer (2 peer processes on the same Redis).
 import { sleep } from '../lib/cluster.mjs';
-import { fleetCpuMs, forBoth } from '../lib/both.mjs';
+import { fleetCpuMs } from '../lib/both.mjs';
 import { closeAll, connectAll, now, paced, percentile, Tracker } from '../lib/load.mjs';
 import { insertWorld, makeWorld } from '../lib/seed.mjs';
 
@@ -16,11 +16,19 @@ export async function run({ bench, report, smoke }) {
   const world = makeWorld(bench.jwtSecret, members, [Array.from({ length: members }, (_, i) => i)]);
   await insertWorld(bench.db, world);
   const room = world.rooms[0].id;
-  const results = await forBoth(bench, 2, async (kind, procs) => {
-    const clients = await connectAll(world.users, (i) => procs[i % 2].url, { label: `hot-room ${kind}` });
-    const steps = [];
-    try {
-      for (const rate of rates) {
+  // Both sides stay connected and the steps alternate (ours then peer, then peer then ours at the next rate), so
+  // that the two sides of a ratio are measured seconds apart, not minutes, on a machine shared with other work.
+  const sides = {};
+  for (const kind of ['ours', 'peer']) {
+    const procs = await bench.fleet(kind).ensure(2);
+    sides[kind] = { procs, clients: await connectAll(world.users, (i) => procs[i % 2].url, { label: `hot-room ${kind}` }) };
+  }
+  const results = { ours: [], peer: [] };
+  try {
+    for (const [index, rate] of rates.entries()) {
+      for (const kind of index % 2 ? ['peer', 'ours'] : ['ours', 'peer']) {
+        const { procs, clients } = sides[kind];
+        await sleep(1000);
         const tracker = new Tracker(new Map([[room, members]]));
         for (const client of clients) client.tracker = tracker;
         const cpu0 = fleetCpuMs(procs);
@@ -29,29 +37,26 @@ export async function run({ bench, report, smoke }) {
         await paced(tracker, rate, durationMs, (n) => [clients[n % senderCount], room], label);
         await tracker.drain(smoke ? 3000 : 15_000);
         const cpu = fleetCpuMs(procs) - cpu0;
+        for (const client of clients) client.tracker = null;
         const seconds = (Math.max(tracker.lastDeliveryAt, start + durationMs) - start) / 1000;
         const step = {
-          rate,
           perSecond: tracker.delivered / seconds,
           offered: tracker.offeredPerSecond,
           p50: percentile(tracker.deliveryLatencies, 50),
           p99: percentile(tracker.deliveryLatencies, 99),
           cpuPer1k: cpu / (tracker.delivered / 1000),
           missing: tracker.missing(),
-          failed: tracker.failed,
         };
         console.log(
           `  ${label}: ${tracker.sent} sent (${step.offered.toFixed(0)}/s), ${tracker.acked} acked, ${tracker.delivered} delivered (${step.missing} missing)` +
             ` ${step.perSecond.toFixed(0)}/s p50 ${step.p50.toFixed(1)} ms p99 ${step.p99.toFixed(1)} ms cpu ${step.cpuPer1k.toFixed(1)} ms/1k`,
         );
-        steps.push(step);
-        await sleep(1000);
+        results[kind][index] = step;
       }
-    } finally {
-      closeAll(clients);
     }
-    return steps;
-  });
+  } finally {
+    for (const side of Object.values(sides)) closeAll(side.clients);
+  }
   for (let i = 0; i < rates.length; i += 1) {
     const ours = results.ours[i];
     const peer = results.peer[i];

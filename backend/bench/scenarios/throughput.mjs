@@ -1,6 +1,8 @@
 // 4. throughput: persisted sends, each acked after its commit, closed loop with many in flight: across 2 pods into
 // many rooms (target ≥ 20,000 msgs/s) and into one room (target ≥ 5,000 msgs/s). The baseline column is the peer's
-// figure for the same load (it stores nothing). Checks that every acked message is stored.
+// figure for the same load (it stores nothing). Checks that every acked message is stored. Each load runs in two
+// alternating rounds (ours, peer, ours, peer) and the better round of each counts, as outside load on a shared machine
+// only ever slows a round down.
 import { forBoth } from '../lib/both.mjs';
 import { closeAll, closedLoop, connectAll, Tracker } from '../lib/load.mjs';
 import { insertWorld, makeWorld } from '../lib/seed.mjs';
@@ -38,8 +40,25 @@ async function measure(bench, world, senders, inFlight, durationMs, label) {
   });
 }
 
+/** Alternating rounds of measure(); per side the best rate, with acks and failures summed (stored is cumulative). */
+async function bestOf(rounds, measureOnce) {
+  const all = [];
+  for (let i = 0; i < rounds; i += 1) all.push(await measureOnce());
+  const pick = (kind) => {
+    const results = all.map((result) => result[kind]);
+    return {
+      perSecond: Math.max(...results.map((result) => result.perSecond)),
+      acked: results.reduce((sum, result) => sum + result.acked, 0),
+      failed: results.reduce((sum, result) => sum + result.failed, 0),
+      stored: results.at(-1).stored,
+    };
+  };
+  return { ours: pick('ours'), peer: pick('peer') };
+}
+
 export async function run({ bench, report, smoke }) {
-  const durationMs = smoke ? 1500 : 10_000;
+  const rounds = smoke ? 1 : 2;
+  const durationMs = smoke ? 1000 : 10_000;
   // Many rooms: 100 rooms of 2 members (one on each pod); all 200 users send, 10 in flight each.
   const pairs = smoke ? 20 : 100;
   const many = makeWorld(
@@ -48,24 +67,28 @@ export async function run({ bench, report, smoke }) {
     Array.from({ length: pairs }, (_, r) => [2 * r, 2 * r + 1]),
   );
   await insertWorld(bench.db, many);
-  const manyResult = await measure(
-    bench,
-    many,
-    Array.from({ length: pairs * 2 }, (_, i) => i),
-    10,
-    durationMs,
-    'throughput many-rooms',
+  const manyResult = await bestOf(rounds, () =>
+    measure(
+      bench,
+      many,
+      Array.from({ length: pairs * 2 }, (_, i) => i),
+      10,
+      durationMs,
+      'throughput many-rooms',
+    ),
   );
   // One room: 10 members over 2 pods, all sending, 50 in flight each.
   const one = makeWorld(bench.jwtSecret, 10, [Array.from({ length: 10 }, (_, i) => i)]);
   await insertWorld(bench.db, one);
-  const oneResult = await measure(
-    bench,
-    one,
-    Array.from({ length: 10 }, (_, i) => i),
-    50,
-    durationMs,
-    'throughput one-room',
+  const oneResult = await bestOf(rounds, () =>
+    measure(
+      bench,
+      one,
+      Array.from({ length: 10 }, (_, i) => i),
+      50,
+      durationMs,
+      'throughput one-room',
+    ),
   );
   report.absolute(name, `acked msgs/s, ${pairs} rooms, 2 pods`, manyResult.ours.perSecond, manyResult.peer.perSecond, '/s', {
     min: 20_000,
