@@ -17,10 +17,20 @@ export class SessionAnnouncer {
     private readonly broadcaster: Broadcaster,
   ) {}
 
-  /** Joins the socket to its rooms' channels, then sends it session:ready; answers the room ids. */
+  /**
+   * Joins the socket to its rooms' channels, then reads where they stand and sends session:ready;
+   * answers the room ids. In that order, every event of a room is either live on the socket or below
+   * the head it is told (heads read before the join could miss a message committed in between).
+   * Membership changes meanwhile reach the socket through its user channel, joined before this.
+   */
   async announce(socket: ServerSocket): Promise<string[]> {
-    const heads = await this.rooms.heads(socket.data.user.id);
-    await socket.join(heads.map((head) => roomChannel(head.id)));
+    const userId = socket.data.user.id;
+    const joined = (await this.rooms.roomIdsForUser(userId)).map(roomChannel);
+    await socket.join(joined);
+    const heads = await this.rooms.heads(userId);
+    const current = new Set(heads.map((head) => roomChannel(head.id)));
+    // A room left between the two reads: its removal may have reached the pod before the join above.
+    for (const channel of joined) if (!current.has(channel)) await socket.leave(channel);
     socket.emit('session:ready', { user: socket.data.user, rooms: heads });
     return heads.map((head) => head.id);
   }
