@@ -20,7 +20,10 @@ export class WriteBatchFunction1764460800000 implements MigrationInterface {
         o_ord bigint, o_outcome text, o_id uuid, o_seq bigint, o_updated_seq bigint, o_body text,
         o_created_at timestamptz, o_edited_at timestamptz, o_deleted_at timestamptz
       )
-      LANGUAGE plpgsql AS $fn$
+      LANGUAGE plpgsql
+      -- One plan, made once per connection: the statement's shape does not depend on the batch.
+      SET plan_cache_mode = force_generic_plan
+      AS $fn$
       BEGIN
         -- Lock the rooms in id order (concurrent batches cannot deadlock) until commit.
         PERFORM 1 FROM rooms r WHERE r.id = ANY (p_rooms) ORDER BY r.id FOR UPDATE;
