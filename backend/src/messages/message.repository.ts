@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ErrorCode, MemberRole, Message, MessageSender, RoomKind, RoomVisibility } from '@chat/contracts';
 import type { Actor } from '../auth/actor';
 import { AppError } from '../common/app-error';
+import { batchedLookup } from '../database/batched-lookup';
 import { Database } from '../database/sql';
 import { RoomAccess, RoomRules } from '../rooms/room-rules';
 import { readRoomAccess } from '../rooms/room.repository';
@@ -27,16 +28,24 @@ export interface TimelinePage {
 /** A page and the room as its reader may see it (the rules decide); null when the room does not exist. */
 export type Visible<T> = { access: RoomAccess; page: T } | null;
 
-/** A page of a room in one statement: the room's access columns on every row, a message per row (or none). */
-const PAGE_SELECT = `
-  SELECT r.kind AS room_kind, r.visibility AS room_visibility, r.archived_at AS room_archived_at,
-         r.last_seq AS room_last_seq, rm.role AS reader_role, x.*
-  FROM rooms r
-  LEFT JOIN room_members rm ON rm.room_id = r.id AND rm.user_id = $2
-  LEFT JOIN LATERAL (
-    SELECT m.id, m.room_id, m.seq, m.updated_seq, m.client_msg_id, m.sender_id, m.body,
-           m.created_at, m.edited_at, m.deleted_at, u.username, u.display_name
-    FROM messages m JOIN users u ON u.id = m.sender_id`;
+/** The room (r) and the reader's membership (rm) as the room rules judge them. */
+const ROOM_ACCESS_COLUMNS = `r.kind AS room_kind, r.visibility AS room_visibility, r.archived_at AS room_archived_at,
+  r.last_seq AS room_last_seq, rm.role AS reader_role`;
+
+/** Messages of room r with their senders; the caller adds conditions, order and limit. */
+const MESSAGES_OF_ROOM = `
+  SELECT m.id, m.room_id, m.seq, m.updated_seq, m.client_msg_id, m.sender_id, m.body,
+         m.created_at, m.edited_at, m.deleted_at, u.username, u.display_name
+  FROM messages m JOIN users u ON u.id = m.sender_id
+  WHERE m.room_id = r.id`;
+
+/** One room:sync request: a room, who reads it, from where and how much. */
+interface SyncQuery {
+  roomId: string;
+  readerId: string;
+  afterSeq: number;
+  limit: number;
+}
 
 type PageRow = {
   room_kind: RoomKind;
@@ -179,8 +188,11 @@ export class MessageRepository {
    */
   async history(roomId: string, readerId: string, before: number | undefined, limit: number): Promise<Visible<TimelinePage>> {
     const rows = await this.db.rows<PageRow>(
-      `${PAGE_SELECT}
-         WHERE m.room_id = r.id AND ($3::bigint IS NULL OR m.seq < $3) ORDER BY m.seq DESC LIMIT $4
+      `SELECT ${ROOM_ACCESS_COLUMNS}, x.*
+       FROM rooms r
+       LEFT JOIN room_members rm ON rm.room_id = r.id AND rm.user_id = $2
+       LEFT JOIN LATERAL (
+         ${MESSAGES_OF_ROOM} AND ($3::bigint IS NULL OR m.seq < $3) ORDER BY m.seq DESC LIMIT $4
        ) x ON true
        WHERE r.id = $1`,
       [roomId, readerId, before ?? null, limit + 1],
@@ -192,20 +204,36 @@ export class MessageRepository {
    * Every message changed after `afterSeq`, ascending by updatedSeq, plus the room's head, read in one
    * statement (one snapshot: the head matches the page); and the room as `reader` may see it.
    */
-  async changesSince(
-    roomId: string,
-    readerId: string,
-    afterSeq: number,
-    limit: number,
-  ): Promise<Visible<TimelinePage & { lastSeq: number }>> {
-    const rows = await this.db.rows<PageRow>(
-      `${PAGE_SELECT}
-         WHERE m.room_id = r.id AND m.updated_seq > $3 ORDER BY m.updated_seq ASC LIMIT $4
-       ) x ON true
-       WHERE r.id = $1`,
-      [roomId, readerId, afterSeq, limit + 1],
-    );
-    const visible = visiblePage(rows, limit);
-    return visible && { ...visible, page: { ...visible.page, lastSeq: Number(rows[0]?.room_last_seq ?? 0) } };
+  changesSince(roomId: string, readerId: string, afterSeq: number, limit: number): Promise<Visible<TimelinePage & { lastSeq: number }>> {
+    return this.syncs({ roomId, readerId, afterSeq, limit });
   }
+
+  /** room:sync requests of one event-loop turn (a reconnect storm sends thousands) share one statement. */
+  private readonly syncs = batchedLookup<SyncQuery, Visible<TimelinePage & { lastSeq: number }>>(async (queries) => {
+    const rows = await this.db.rows<PageRow & { q_ord: string }>(
+      `SELECT q.ord AS q_ord, ${ROOM_ACCESS_COLUMNS}, x.*
+       FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::int[]) WITH ORDINALITY AS q(room_id, reader_id, after_seq, lim, ord)
+       JOIN rooms r ON r.id = q.room_id
+       LEFT JOIN room_members rm ON rm.room_id = r.id AND rm.user_id = q.reader_id
+       LEFT JOIN LATERAL (
+         ${MESSAGES_OF_ROOM} AND m.updated_seq > q.after_seq ORDER BY m.updated_seq ASC LIMIT q.lim
+       ) x ON true
+       ORDER BY q.ord, x.updated_seq`,
+      [queries.map((q) => q.roomId), queries.map((q) => q.readerId), queries.map((q) => q.afterSeq), queries.map((q) => q.limit + 1)],
+    );
+    const byQuery = new Map<number, PageRow[]>();
+    for (const row of rows) {
+      const ord = Number(row.q_ord);
+      const mine = byQuery.get(ord);
+      if (mine) mine.push(row);
+      else byQuery.set(ord, [row]);
+    }
+    return new Map(
+      queries.map((query, index) => {
+        const mine = byQuery.get(index + 1) ?? [];
+        const visible = visiblePage(mine, query.limit);
+        return [query, visible && { ...visible, page: { ...visible.page, lastSeq: Number(mine[0]?.room_last_seq ?? 0) } }];
+      }),
+    );
+  }, null);
 }
