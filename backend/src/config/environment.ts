@@ -117,11 +117,16 @@ export class EnvironmentVariables {
   @Min(100)
   SOCKET_MAX_BACKLOG_PACKETS: number = 5_000;
 
-  /** Group-commit lanes: batches written at once, rooms spread over them (each holds one pooled connection). */
+  /**
+   * Group-commit lanes: batches written at once, rooms spread over them (each holds one pooled
+   * connection). One lane makes the fewest, largest batches, which is best while PostgreSQL's CPU is
+   * the limit (measured with `npm run bench -- many-rooms` on 2 cores); more lanes suit a database with
+   * cores to spare.
+   */
   @IsInt()
   @Min(1)
   @Max(32)
-  WRITE_CONCURRENCY: number = 4;
+  WRITE_CONCURRENCY: number = 1;
 }
 
 function describe(errors: ValidationError[]): string {
