@@ -155,12 +155,24 @@ describe('KafkaBroker (a real broker for the Kafka suites)', () => {
   });
 });
 
-describe('KafkaBroker.stop()', () => {
-  test('ends the JVM and deletes the log dir; a second stop() is a no-op', async () => {
+describe('KafkaBroker.pause(), resume() and stop()', () => {
+  test('pause() freezes the broker until resume(); stop() ends the JVM and deletes the log dir, twice is a no-op', async () => {
     const broker = await KafkaBroker.start({ partitions: 2 });
     const pid = broker.pid;
     expect(pid).toBeDefined();
-    await broker.stop();
+    const probe = () => {
+      const admin = new Admin({ clientId: 'it-probe', bootstrapBrokers: [broker.bootstrap], retries: 0, requestTimeout: 1_500 });
+      return admin.metadata({ topics: [], forceUpdate: true }).finally(() => admin.close().catch(() => undefined));
+    };
+    try {
+      await expect(probe()).resolves.toBeDefined();
+      broker.pause();
+      await expect(probe()).rejects.toThrow();
+      broker.resume();
+      await eventually(() => expect(probe()).resolves.toBeDefined(), 10_000, 200);
+    } finally {
+      await broker.stop();
+    }
     expect(() => process.kill(pid as number, 0)).toThrow();
     expect(existsSync(broker.dir)).toBe(false);
     await broker.stop();

@@ -281,8 +281,8 @@ export class KafkaBroker {
         clientId: 'harness-ready-probe',
         bootstrapBrokers: [this.bootstrap],
         retries: 0,
-        timeout: 2_000,
         connectTimeout: 1_000,
+        requestTimeout: 2_000,
       });
       try {
         const metadata = await admin.metadata({ topics: [], forceUpdate: true });
