@@ -15,8 +15,23 @@ module.exports = {
     '^@chat/test-harness$': '<rootDir>/../libs/test-harness/src/index.ts',
   },
   transform: {
+    // @platformatic/kafka (the Kafka client of the harness's KafkaBroker and of the Kafka suites) ships ES
+    // modules only; jest's runtime is CommonJS, so it is transpiled as backend/jest.config.cts does for NestJS.
+    '/node_modules/@platformatic/.+\\.js$': [
+      'babel-jest',
+      {
+        babelrc: false,
+        configFile: false,
+        plugins: [
+          '@babel/plugin-transform-export-namespace-from',
+          '@babel/plugin-transform-modules-commonjs',
+          require.resolve('./jest/esm-to-cjs.babel-plugin.cjs'),
+        ],
+      },
+    ],
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }],
   },
+  transformIgnorePatterns: ['/node_modules/(?!@platformatic/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 60_000,
   maxWorkers: 1,

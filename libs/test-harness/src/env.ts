@@ -16,6 +16,12 @@ export const READY_TIMEOUT_MS = 45_000;
 /** Global the jest environment sets when a test or hook of the file failed (see jest-environment.ts). */
 export const FAILURE_FLAG = '__chatTestFailed';
 
+/**
+ * Global the jest environment sets to a function that registers a synchronous cleanup with the real
+ * process (see jest-environment.ts): inside a test file `process` is jest's copy, whose 'exit' never fires.
+ */
+export const HOST_CLEANUP_HOOK = '__chatOnHostExit';
+
 export function randomId(bytes = 6): string {
   return randomBytes(bytes).toString('hex');
 }

@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { createServer } from 'node:net';
-import { sleep } from './env';
+import { HOST_CLEANUP_HOOK, sleep } from './env';
 
 const LOG_LIMIT = 2_000;
 
 // Processes still running are killed if the test process exits without its afterAll.
 const leftovers = new Set<() => void>();
-process.once('exit', () => {
+function cleanUpLeftovers(): void {
   for (const cleanup of leftovers) {
     try {
       cleanup();
@@ -14,7 +14,13 @@ process.once('exit', () => {
       // best effort on the way out
     }
   }
-});
+  leftovers.clear();
+}
+// Inside jest, `process` is the test file's copy: its 'exit' never fires. The harness's jest environment
+// runs the cleanup from the real process instead (on exit, SIGINT/SIGTERM/SIGHUP, and when the file is done).
+const hostCleanup = (globalThis as Record<string, unknown>)[HOST_CLEANUP_HOOK];
+if (typeof hostCleanup === 'function') hostCleanup(cleanUpLeftovers);
+process.once('exit', cleanUpLeftovers);
 
 /** Registers a synchronous last-resort cleanup (e.g. `killSync`); returns its deregistration. */
 export function onProcessExit(cleanup: () => void): () => void {
