@@ -63,6 +63,17 @@ export class Tracker {
     if (entry.received === 1) this.firstDeliveryLatencies.push(t - entry.t0);
   }
 
+  /** Delivery rate and latency of an open-loop run that started at `start` and offered load for `durationMs`. */
+  deliveryStats(start, durationMs) {
+    const seconds = (Math.max(this.lastDeliveryAt, start + durationMs) - start) / 1000;
+    return {
+      perSecond: this.delivered / seconds,
+      offered: this.offeredPerSecond,
+      p50: percentile(this.deliveryLatencies, 50),
+      p99: percentile(this.deliveryLatencies, 99),
+    };
+  }
+
   /** Deliveries still missing for acked messages. */
   missing() {
     let missing = 0;

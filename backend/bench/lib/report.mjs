@@ -35,6 +35,11 @@ export class Report {
   slack(scenario, metric, ours, base, unit, slack) {
     const ok = known(ours, base) ? ours <= base + slack : null;
     const target = slack ? `≤ peer + ${slack} ${unit}` : '≤ peer';
+    this.measured(scenario, metric, ours, base, unit, target, ok);
+  }
+
+  /** A row of figures with a target: ours, the baseline, their ratio and the verdict. */
+  measured(scenario, metric, ours, base, unit, target, ok) {
     this.add({
       scenario,
       metric,
@@ -51,15 +56,7 @@ export class Report {
     // A string (e.g. "> 60 s") means the value was not reached within the scenario's limit.
     const ok = known(ours) ? (max !== undefined ? ours <= max : ours >= min) : typeof ours === 'string' ? false : null;
     const target = max !== undefined ? `≤ ${fmt(max, unit)}` : `≥ ${fmt(min, unit)}`;
-    this.add({
-      scenario,
-      metric,
-      ours: fmt(ours, unit),
-      baseline: fmt(base, unit),
-      ratio: fmtRatio(ratioOf(ours, base)),
-      target,
-      verdict: verdict(ok),
-    });
+    this.measured(scenario, metric, ours, base, unit, target, ok);
   }
 
   /** A correctness check (e.g. nothing lost): FAIL, not MISS, and it makes the run exit non-zero. */

@@ -3,7 +3,7 @@
 // peer (2 peer processes on the same Redis).
 import { sleep } from '../lib/cluster.mjs';
 import { fleetCpuMs } from '../lib/both.mjs';
-import { closeAll, connectAll, now, paced, percentile, Tracker } from '../lib/load.mjs';
+import { closeAll, connectAll, now, paced, Tracker } from '../lib/load.mjs';
 import { insertWorld, makeWorld } from '../lib/seed.mjs';
 
 export const name = 'hot-room';
@@ -38,12 +38,8 @@ export async function run({ bench, report, smoke }) {
         await tracker.drain(smoke ? 3000 : 15_000);
         const cpu = fleetCpuMs(procs) - cpu0;
         for (const client of clients) client.tracker = null;
-        const seconds = (Math.max(tracker.lastDeliveryAt, start + durationMs) - start) / 1000;
         const step = {
-          perSecond: tracker.delivered / seconds,
-          offered: tracker.offeredPerSecond,
-          p50: percentile(tracker.deliveryLatencies, 50),
-          p99: percentile(tracker.deliveryLatencies, 99),
+          ...tracker.deliveryStats(start, durationMs),
           cpuPer1k: cpu / (tracker.delivered / 1000),
           missing: tracker.missing(),
         };

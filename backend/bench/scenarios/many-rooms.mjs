@@ -1,7 +1,7 @@
 // 3. many-rooms: 2,000 users in 200 rooms of 10 over 2 pods, 1,000 sends/s offered (open loop) by random members.
 // Deliveries/s and delivery latency vs the peer, and nothing lost: every acked message reached every member socket.
 import { forBoth } from '../lib/both.mjs';
-import { closeAll, connectAll, now, paced, percentile, Tracker } from '../lib/load.mjs';
+import { closeAll, connectAll, now, paced, Tracker } from '../lib/load.mjs';
 import { insertWorld, makeWorld } from '../lib/seed.mjs';
 
 export const name = 'many-rooms';
@@ -33,12 +33,8 @@ export async function run({ bench, report, smoke }) {
         label,
       );
       await tracker.drain(smoke ? 3000 : 15_000);
-      const seconds = (Math.max(tracker.lastDeliveryAt, start + durationMs) - start) / 1000;
       const result = {
-        perSecond: tracker.delivered / seconds,
-        offered: tracker.offeredPerSecond,
-        p50: percentile(tracker.deliveryLatencies, 50),
-        p99: percentile(tracker.deliveryLatencies, 99),
+        ...tracker.deliveryStats(start, durationMs),
         sent: tracker.sent,
         acked: tracker.acked,
         failed: tracker.failed,
