@@ -18,8 +18,6 @@ export interface Sql {
   affected(text: string, params?: Params): Promise<number>;
 }
 
-export type Isolation = 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABLE';
-
 interface Outcome {
   records: unknown[];
   affected?: number;
@@ -58,9 +56,12 @@ export class Database extends RunnerSql {
     });
   }
 
-  /** Runs `work` in one transaction on one connection; commits when it resolves, rolls back when it throws. */
-  transaction<T>(work: (tx: Sql) => Promise<T>, isolation: Isolation = 'READ COMMITTED'): Promise<T> {
-    return this.dataSource.transaction(isolation, (manager) => {
+  /**
+   * Runs `work` in one READ COMMITTED transaction (the server's default: no isolation statement, so no
+   * extra round trip) on one connection; commits when it resolves, rolls back when it throws.
+   */
+  transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction((manager) => {
       const runner = manager.queryRunner;
       if (!runner) throw new Error('TypeORM gave a transaction without a query runner');
       return work(new RunnerSql((text, params) => structured(runner, text, params)));
