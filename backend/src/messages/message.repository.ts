@@ -154,9 +154,8 @@ export class MessageRepository {
       if (!located) throw AppError.notFound('Message');
       const roomId = located.room_id;
       const access = await readRoomAccess(tx, roomId, actor.id, 'lock');
-      const head = await tx.one<{ last_seq: string }>(`SELECT last_seq FROM rooms WHERE id = $1`, [roomId]);
       const row = await tx.one<MessageRow>(`${MESSAGE_SELECT} WHERE m.id = $1`, [messageId]);
-      if (!access || !head || !row) throw AppError.notFound('Message');
+      if (!access || !row) throw AppError.notFound('Message');
       const current = toMessage(row);
       const target = { senderId: current.sender.id };
       const refusal = change.kind === 'edit' ? RoomRules.canEdit(actor, access, target) : RoomRules.canDelete(actor, access, target);
@@ -165,7 +164,13 @@ export class MessageRepository {
         if (change.kind === 'delete') return null;
         throw AppError.conflict('This message was deleted');
       }
-      const seq = Number(head.last_seq) + 1;
+      // The room's next seq; its row is locked since readRoomAccess, so nobody else takes it.
+      const head = await tx.one<{ last_seq: string }>(
+        `UPDATE rooms SET last_seq = last_seq + 1, last_activity_at = now() WHERE id = $1 RETURNING last_seq`,
+        [roomId],
+      );
+      if (!head) throw AppError.notFound('Room');
+      const seq = Number(head.last_seq);
       const updated =
         change.kind === 'edit'
           ? await tx.one<Omit<MessageRow, 'username' | 'display_name'>>(
@@ -177,7 +182,6 @@ export class MessageRepository {
               [messageId, seq],
             );
       if (!updated) throw AppError.notFound('Message');
-      await tx.affected(`UPDATE rooms SET last_seq = $2, last_activity_at = now() WHERE id = $1`, [roomId, seq]);
       return toMessage(withSender(updated, current.sender));
     });
   }
