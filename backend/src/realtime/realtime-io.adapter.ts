@@ -1,10 +1,20 @@
 import { INestApplicationContext, Logger, WsMessageHandler } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createShardedAdapter } from '@socket.io/redis-adapter';
-import type { Observable } from 'rxjs';
+import { from, isObservable, mergeMap, of, type Observable } from 'rxjs';
 import type { Server, ServerOptions, Socket } from 'socket.io';
 import { AppConfig } from '../config/app-config';
 import { RedisClients } from '../redis/redis-clients';
+
+type MessageCallback = WsMessageHandler['callback'];
+
+/**
+ * A handler's result (a value, a promise or an observable) as the observable that answers it: what the
+ * `transform` Nest passes to bindMessageHandlers does, without keeping Nest's closure for every socket.
+ */
+function answerOf(result: unknown): Observable<unknown> {
+  return from(Promise.resolve(result)).pipe(mergeMap((value) => (isObservable(value) ? value : of(value))));
+}
 
 /**
  * Socket.IO server options for every pod, and in scaled mode Socket.IO's sharded Redis adapter in
@@ -16,6 +26,10 @@ import { RedisClients } from '../redis/redis-clients';
  */
 export class RealtimeIoAdapter extends IoAdapter {
   private readonly handlerLogger = new Logger('SocketHandlers');
+  /** Per socket: the handler callbacks Nest bound to it, by slot. */
+  private readonly bound = new WeakMap<Socket, MessageCallback[]>();
+  /** Per slot: the listener every socket shares. */
+  private readonly listeners: ((this: Socket, ...args: unknown[]) => void)[] = [];
 
   constructor(
     app: INestApplicationContext,
@@ -49,31 +63,52 @@ export class RealtimeIoAdapter extends IoAdapter {
   }
 
   /**
-   * One plain listener per event and socket. Nest's default builds an RxJS pipeline per event and
-   * socket (fromEvent, mergeMap, takeUntil and a subscription, kept for the socket's life), which is most
-   * of what an idle socket costs; here the pipeline exists only while a request is being answered.
+   * One listener per handler, shared by every socket (an EventEmitter calls it with the socket as `this`).
+   * Nest's default builds an RxJS pipeline per event and socket (fromEvent, mergeMap, takeUntil and a
+   * subscription, kept for the socket's life); a closure per event and socket still cost ~100 bytes each.
+   * What stays per socket is what Nest bound to it: one callback per handler. Every socket gets the same
+   * gateways' handlers in the same order, so a handler's slot in that list names its listener.
    */
-  override bindMessageHandlers(socket: Socket, handlers: WsMessageHandler[], transform: (data: unknown) => Observable<unknown>): void {
+  override bindMessageHandlers(socket: Socket, handlers: WsMessageHandler[]): void {
+    let callbacks = this.bound.get(socket);
+    if (!callbacks) this.bound.set(socket, (callbacks = []));
     for (const { message, callback, isAckHandledManually } of handlers) {
-      socket.on(message, (...args: unknown[]) => {
-        const { data, ack } = this.mapPayload(args.length === 1 ? args[0] : args);
-        let answer: Observable<unknown>;
-        try {
-          answer = transform(callback(data, ack));
-        } catch (error) {
-          this.handlerLogger.error(error);
-          return;
-        }
-        answer.subscribe({
-          next: (response) => {
-            if (response === undefined || response === null) return;
-            const event = response as { event?: string; data?: unknown };
-            if (event.event) socket.emit(event.event, event.data);
-            else if (!isAckHandledManually && typeof ack === 'function') (ack as (value: unknown) => void)(response);
-          },
-          error: (error: unknown) => this.handlerLogger.error(error),
-        });
-      });
+      const slot = callbacks.push(callback) - 1;
+      socket.on(message, (this.listeners[slot] ??= this.sharedListener(slot, isAckHandledManually)));
     }
+  }
+
+  /** Nest's disconnect callback itself, without the `once` wrapper and the extra closure of the default. */
+  override bindClientDisconnect(socket: Socket, callback: (reason: unknown) => void): void {
+    socket.on('disconnect', callback);
+  }
+
+  private sharedListener(slot: number, isAckHandledManually: boolean): (this: Socket, ...args: unknown[]) => void {
+    const handle = (socket: Socket, args: unknown[]) => this.handle(socket, slot, isAckHandledManually, args);
+    return function (this: Socket, ...args: unknown[]): void {
+      handle(this, args);
+    };
+  }
+
+  private handle(socket: Socket, slot: number, isAckHandledManually: boolean, args: unknown[]): void {
+    const callback = this.bound.get(socket)?.[slot];
+    if (!callback) return;
+    const { data, ack } = this.mapPayload(args.length === 1 ? args[0] : args);
+    let answer: Observable<unknown>;
+    try {
+      answer = answerOf(callback(data, ack));
+    } catch (error) {
+      this.handlerLogger.error(error);
+      return;
+    }
+    answer.subscribe({
+      next: (response) => {
+        if (response === undefined || response === null) return;
+        const event = response as { event?: string; data?: unknown };
+        if (event.event) socket.emit(event.event, event.data);
+        else if (!isAckHandledManually && typeof ack === 'function') (ack as (value: unknown) => void)(response);
+      },
+      error: (error: unknown) => this.handlerLogger.error(error),
+    });
   }
 }
