@@ -4,8 +4,6 @@ import type { Server } from 'socket.io';
 import { ErrorCode } from '@chat/contracts';
 
 type Engine = Server['engine'];
-/** The part of an Engine.IO socket this needs (its `id` is the session's sid). */
-type EngineSocket = { id: string; once(event: 'close', listener: () => void): unknown };
 
 /** What an Engine.IO request is to this pod: the start of a new session, or part of a session that lives here or not. */
 export type EngineRequestKind = 'handshake' | 'live-session' | 'unknown-session';
@@ -26,13 +24,10 @@ const BODY = JSON.stringify({ error: { code: ErrorCode.UNAVAILABLE, message: 'Th
  * middleware would be final for socket.io-client instead. Requests of sessions that live here go on until the drain closes them.
  */
 export function refuseNewSessionsWhile(engine: Engine, draining: () => boolean): void {
-  const live = new Set<string>();
-  engine.on('connection', (socket: EngineSocket) => {
-    live.add(socket.id);
-    socket.once('close', () => live.delete(socket.id));
-  });
+  // Engine.IO's own table of open sessions by sid (protected in its typings): no set and listener per socket here.
+  const isLive = (sid: string) => Object.hasOwn((engine as unknown as { clients: Record<string, unknown> }).clients, sid);
   engine.use((req: IncomingMessage, res: ServerResponse | object, next: () => void) => {
-    if (!draining() || classifyEngineRequest(req.url ?? '/', (sid) => live.has(sid)) === 'live-session') {
+    if (!draining() || classifyEngineRequest(req.url ?? '/', isLive) === 'live-session') {
       next();
       return;
     }
