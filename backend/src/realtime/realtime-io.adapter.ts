@@ -5,6 +5,7 @@ import { from, isObservable, mergeMap, of, type Observable } from 'rxjs';
 import type { Server, ServerOptions, Socket } from 'socket.io';
 import { AppConfig } from '../config/app-config';
 import { RedisClients } from '../redis/redis-clients';
+import { releaseOpeningRequests } from './release-requests';
 
 type MessageCallback = WsMessageHandler['callback'];
 
@@ -50,6 +51,7 @@ export class RealtimeIoAdapter extends IoAdapter {
       pingTimeout: 20_000,
       connectTimeout: 10_000,
     });
+    releaseOpeningRequests(server);
     const fanout = this.redis.fanout;
     if (fanout) {
       server.adapter(
