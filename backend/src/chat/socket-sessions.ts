@@ -14,6 +14,8 @@ import { RedisClients } from '../redis/redis-clients';
 import { SessionAnnouncer } from '../rooms/session-announcer';
 import { SlowConsumerWatchdog } from './slow-consumer.watchdog';
 
+const NO_AUTH: Readonly<Record<string, never>> = Object.freeze({});
+
 /** A refused handshake: the client's connect_error carries `data: { code, message }`. */
 function refusal(error: AppError): Error {
   const data: ConnectErrorData = { code: error.code, message: error.message };
@@ -52,6 +54,9 @@ export class SocketSessions {
         .authenticate(typeof token === 'string' ? token : undefined)
         .then((actor) => {
           socket.data.user = actor;
+          // The auth payload (the bearer token) served this check only: the socket does not keep it for its
+          // life (a few hundred bytes per socket, and no token in the handshake fetchSockets() would ship).
+          socket.handshake.auth = NO_AUTH;
           next();
         })
         .catch((failure: unknown) => {
