@@ -127,15 +127,24 @@ export class MessageRepository {
    * Group commit: many sends in one statement and one round trip (the `chat_write_batch` function,
    * see its migration), which locks the batch's rooms in id order for that statement and its commit.
    * Resends are found under the lock, so a clientMsgId is stored once even when retried through
-   * another pod.
+   * another pod. A batch of one goes to `chat_write_one`, which answers the same with less work.
    */
   async writeBatch(sends: PendingSend[]): Promise<SendOutcome[]> {
-    const rows = await this.db.rows<BatchRow>(`SELECT * FROM chat_write_batch($1::uuid[], $2::uuid[], $3::text[], $4::text[])`, [
-      sends.map((s) => s.roomId),
-      sends.map((s) => s.sender.id),
-      sends.map((s) => s.clientMsgId),
-      sends.map((s) => s.body),
-    ]);
+    const [single] = sends;
+    const rows =
+      sends.length === 1 && single
+        ? await this.db.rows<BatchRow>(`SELECT * FROM chat_write_one($1::uuid, $2::uuid, $3::text, $4::text)`, [
+            single.roomId,
+            single.sender.id,
+            single.clientMsgId,
+            single.body,
+          ])
+        : await this.db.rows<BatchRow>(`SELECT * FROM chat_write_batch($1::uuid[], $2::uuid[], $3::text[], $4::text[])`, [
+            sends.map((s) => s.roomId),
+            sends.map((s) => s.sender.id),
+            sends.map((s) => s.clientMsgId),
+            sends.map((s) => s.body),
+          ]);
     return sends.map((send, index) => {
       const row = rows[index];
       if (!row || Number(row.o_ord) !== index + 1) return { error: new AppError(ErrorCode.INTERNAL, 'Message was not stored') };
