@@ -2,8 +2,9 @@ import { DataSourceOptions } from 'typeorm';
 import { InitialSchema1763856000000 } from './migrations/1763856000000-initial-schema';
 import { AuditLog1763942400000 } from './migrations/1763942400000-audit-log';
 import { WriteBatchFunction1764460800000 } from './migrations/1764460800000-write-batch-function';
+import { KafkaIngest1765000000000 } from './migrations/1765000000000-kafka-ingest';
 
-export const MIGRATIONS = [InitialSchema1763856000000, AuditLog1763942400000, WriteBatchFunction1764460800000];
+export const MIGRATIONS = [InitialSchema1763856000000, AuditLog1763942400000, WriteBatchFunction1764460800000, KafkaIngest1765000000000];
 
 export interface ConnectionSettings {
   url: string;

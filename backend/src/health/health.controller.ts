@@ -4,6 +4,7 @@ import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorServ
 import { withTimeout } from '../common/with-timeout';
 import { DatabaseHealth } from '../database/database-health';
 import { Public } from '../common/route-access';
+import { KafkaClients } from '../kafka/kafka-clients';
 import { RedisClients } from '../redis/redis-clients';
 import { DrainState } from './draining';
 
@@ -20,6 +21,7 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     private readonly redis: RedisClients,
     private readonly drainState: DrainState,
+    private readonly kafka: KafkaClients,
   ) {}
 
   @Get('live')
@@ -37,6 +39,8 @@ export class HealthController {
         redis
           ? this.probe('redis', () => withTimeout(redis.ping(), PING_TIMEOUT_MS))
           : this.indicators.check('redis').up({ mode: 'embedded' }),
+      // With Kafka on, a send cannot be taken without the broker.
+      ...(this.kafka.enabled ? [() => this.probe('kafka', () => this.kafka.ping(PING_TIMEOUT_MS))] : []),
       () => {
         const indicator = this.indicators.check('lifecycle');
         return this.drainState.draining ? indicator.down({ message: 'draining' }) : indicator.up();
