@@ -278,6 +278,8 @@ export class IngestWriter implements OnApplicationBootstrap, BeforeApplicationSh
       else answers.set(request.replyTo, [reply]);
     });
     for (const [podId, replies] of answers) this.replies.send(podId, replies);
+    // After a rejoin meanwhile, a refusal was this writer's own new claim: the records are fetched again.
+    if (generation !== this.generation) return;
     if (fencedPartitions.size) this.fence(fencedPartitions, valid.filter((taken) => fencedPartitions.has(taken.record.partition)).length);
     this.commit(topic, generation, batch, fencedPartitions);
   }

@@ -139,6 +139,33 @@ describe('Kafka mode: two pods, sends through <prefix>ingest, events out to <pre
     }, 10_000);
   });
 
+  it('writes nothing of a batch whose partition epoch is stale (chat_write_batch_fenced), and the batch of the current epoch', async () => {
+    const owner = await registerUser(podA, 'kf');
+    const room = await createRoom(podA, owner);
+    const pool = new Pool({ connectionString: cluster.database.url, max: 1 });
+    try {
+      const claimed = await pool.query<{ partition: number; epoch: string }>(
+        `SELECT partition, epoch FROM kafka_partition_epochs WHERE topic = $1 ORDER BY partition LIMIT 1`,
+        [`${prefix}ingest`],
+      );
+      const current = claimed.rows[0];
+      if (!current) throw new Error('no partition was claimed');
+      const write = (epoch: number, clientMsgId: string) =>
+        pool.query<{ o_outcome: string; o_seq: string | null }>(
+          `SELECT o_outcome, o_seq FROM chat_write_batch_fenced($1, $2::int[], $3::bigint[], $4::uuid[], $5::uuid[], $6::text[], $7::text[])`,
+          [`${prefix}ingest`, [current.partition], [epoch], [room.id], [owner.user.id], [clientMsgId], ['direct']],
+        );
+      const stale = await write(Number(current.epoch) - 1, 'stale-writer');
+      expect(stale.rows).toEqual([{ o_outcome: 'fenced', o_seq: null }]);
+      const rows = await pool.query(`SELECT 1 FROM messages WHERE room_id = $1`, [room.id]);
+      expect(rows.rowCount).toBe(0);
+      const fresh = await write(Number(current.epoch), 'current-writer');
+      expect(fresh.rows).toEqual([{ o_outcome: 'created', o_seq: '1' }]);
+    } finally {
+      await pool.end();
+    }
+  });
+
   it('puts every committed timeline event on <prefix>timeline: read back in full it equals the database', async () => {
     const pool = new Pool({ connectionString: cluster.database.url, max: 1 });
     try {
