@@ -15,7 +15,9 @@ export type FreshCluster = Cluster & { database: TestDatabase };
 /** Kafka mode (IT_KAFKA_MODE=1): a broker for the cluster and the pods' settings for it. */
 async function kafkaFor(options: FreshClusterOptions): Promise<{ broker: KafkaBroker | null; env: Record<string, string> }> {
   if (!KAFKA_MODE || options.env?.['KAFKA_BROKERS']) return { broker: null, env: {} };
-  const broker = await KafkaBroker.start({ partitions: 4 });
+  // A writer SIGKILLed by a test stalls its partitions until its session times out: keep that well
+  // inside a send's deadline (DB_STATEMENT_TIMEOUT_MS + 1 s).
+  const broker = await KafkaBroker.start({ partitions: 4, properties: { 'group.min.session.timeout.ms': 1_000 } });
   return {
     broker,
     env: {
@@ -24,7 +26,7 @@ async function kafkaFor(options: FreshClusterOptions): Promise<{ broker: KafkaBr
       KAFKA_INGEST_PARTITIONS: '4',
       KAFKA_TIMELINE_PARTITIONS: '2',
       KAFKA_REPLICATION_FACTOR: '1',
-      KAFKA_SESSION_TIMEOUT_MS: '6000',
+      KAFKA_SESSION_TIMEOUT_MS: '2500',
     },
   };
 }
