@@ -6,6 +6,7 @@ import { ClientModule } from './client/client.module';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { KafkaModule } from './kafka/kafka.module';
 import { LoggingModule } from './logging/logging.module';
 import { MessagesModule } from './messages/messages.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -22,6 +23,7 @@ import { UsersModule } from './users/users.module';
     MetricsModule,
     DatabaseModule,
     RedisModule,
+    KafkaModule,
     HealthModule,
     RealtimeModule,
     AuthModule,

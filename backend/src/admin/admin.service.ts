@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AdminRoom, AdminStats, AdminUser, AuditEntry, CursorPage, LIMITS } from '@chat/contracts';
 import { AppError } from '../common/app-error';
+import { KafkaClients } from '../kafka/kafka-clients';
 import { MessagesService } from '../messages/messages.service';
 import { Broadcaster } from '../realtime/broadcaster';
 import { PodRegistry } from '../presence/pod-registry';
@@ -8,6 +9,8 @@ import type { Actor } from '../auth/actor';
 import { UserRepository } from '../users/user.repository';
 import { AdminRepository } from './admin.repository';
 import { decodeCursor, encodeCursor } from './cursor';
+
+const STATS_KAFKA_TIMEOUT_MS = 2_000;
 
 function page<T extends { key: [string, string] }>(rows: T[], limit: number): CursorPage<Omit<T, 'key'>> {
   const items = rows.slice(0, limit).map((row) => {
@@ -34,10 +37,11 @@ export class AdminService {
     private readonly pods: PodRegistry,
     private readonly broadcaster: Broadcaster,
     private readonly messages: MessagesService,
+    private readonly kafka: KafkaClients,
   ) {}
 
   async stats(): Promise<AdminStats> {
-    const [pods, totals] = await Promise.all([this.pods.live(), this.admin.totals()]);
+    const [pods, totals, ingest] = await Promise.all([this.pods.live(), this.admin.totals(), this.ingestLag()]);
     // This pod's own numbers are fresher than its last heartbeat.
     const self = this.pods.self();
     const merged = [...pods.filter((pod) => pod.podId !== self.podId), self].sort((a, b) => a.podId.localeCompare(b.podId));
@@ -47,7 +51,19 @@ export class AdminService {
       pods: merged.map(({ podId, connections: podConnections, startedAt }) => ({ podId, connections: podConnections, startedAt })),
       totals: { connections, ...totals },
       messagesPerSecond: Math.round((lastMinute / 60) * 100) / 100,
+      ...(ingest ? { ingest } : {}),
     };
+  }
+
+  /** The ingest writers' lag with Kafka on (null lag when the broker does not answer); undefined without Kafka. */
+  private async ingestLag(): Promise<AdminStats['ingest']> {
+    if (!this.kafka.enabled) return undefined;
+    try {
+      const lag = await this.kafka.ingestLag(STATS_KAFKA_TIMEOUT_MS);
+      return { lag: lag.total, partitions: lag.partitions };
+    } catch {
+      return { lag: null, partitions: [] };
+    }
   }
 
   async users(query: string | undefined, limit: number | undefined, cursor: string | undefined): Promise<CursorPage<AdminUser>> {

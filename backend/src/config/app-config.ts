@@ -6,6 +6,21 @@ import { EnvironmentVariables, LogLevelName } from './environment';
 
 export type RunMode = 'embedded' | 'scaled';
 
+/** Kafka settings, when KAFKA_BROKERS turns it on. */
+export interface KafkaSettings {
+  brokers: string[];
+  topics: { ingest: string; timeline: string };
+  /** Consumer group of the ingest writers (one per topic prefix). */
+  writerGroup: string;
+  ssl: boolean;
+  sasl: { mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512'; username: string; password: string } | null;
+  partitions: { ingest: number; timeline: number };
+  /** Unset: the broker's default. */
+  replicationFactor: number | undefined;
+  writer: boolean;
+  sessionTimeoutMs: number;
+}
+
 /** Typed, validated settings. Inject this rather than ConfigService. */
 @Injectable()
 export class AppConfig {
@@ -80,6 +95,26 @@ export class AppConfig {
   }
   get socketBacklog(): { maxBytes: number; maxPackets: number } {
     return { maxBytes: this.get('SOCKET_MAX_BACKLOG_BYTES'), maxPackets: this.get('SOCKET_MAX_BACKLOG_PACKETS') };
+  }
+  /** Null unless KAFKA_BROKERS is set. */
+  get kafka(): KafkaSettings | null {
+    const brokers = this.get('KAFKA_BROKERS');
+    if (!brokers) return null;
+    const prefix = this.get('KAFKA_TOPIC_PREFIX');
+    const mechanism = this.get('KAFKA_SASL_MECHANISM');
+    const username = this.get('KAFKA_SASL_USERNAME');
+    const password = this.get('KAFKA_SASL_PASSWORD');
+    return {
+      brokers: brokers.split(',').map((broker) => broker.trim()),
+      topics: { ingest: `${prefix}ingest`, timeline: `${prefix}timeline` },
+      writerGroup: `${prefix}ingest-writers`,
+      ssl: this.get('KAFKA_SSL'),
+      sasl: mechanism && username && password ? { mechanism, username, password } : null,
+      partitions: { ingest: this.get('KAFKA_INGEST_PARTITIONS'), timeline: this.get('KAFKA_TIMELINE_PARTITIONS') },
+      replicationFactor: this.get('KAFKA_REPLICATION_FACTOR'),
+      writer: this.get('KAFKA_WRITER'),
+      sessionTimeoutMs: this.get('KAFKA_SESSION_TIMEOUT_MS'),
+    };
   }
   /** Group commit settings; `deadlineMs` bounds how long a send waits for its answer. */
   get writeBatch(): { max: number; concurrency: number; deadlineMs: number } {

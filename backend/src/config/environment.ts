@@ -1,8 +1,32 @@
 /* eslint-disable @typescript-eslint/no-inferrable-types -- explicit types feed the decorator metadata that converts env strings */
 import 'reflect-metadata';
-import { plainToInstance } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidationError, validateSync } from 'class-validator';
+import { Transform, plainToInstance } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidationError,
+  validateSync,
+} from 'class-validator';
 import { LIMITS, USERNAME_PATTERN } from '@chat/contracts';
+
+/** `true`/`false` (also 1/0, yes/no); anything else stays a string and fails @IsBoolean (implicit conversion would take "false" as true). */
+const Flag = () =>
+  Transform(({ obj, key }: { obj: Record<string, unknown>; key: string }) => {
+    const raw = obj[key];
+    if (typeof raw === 'boolean' || raw === undefined) return raw;
+    const text = String(raw).trim().toLowerCase();
+    if (['true', '1', 'yes'].includes(text)) return true;
+    if (['false', '0', 'no'].includes(text)) return false;
+    return raw;
+  });
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
@@ -127,6 +151,62 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(32)
   WRITE_CONCURRENCY: number = 1;
+
+  /** `host:port,...`: turns Kafka on (scaled mode only): sends go through `<prefix>ingest`, events out to `<prefix>timeline`. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.-]+:\d{1,5}(,[A-Za-z0-9_.-]+:\d{1,5})*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port...]' })
+  KAFKA_BROKERS?: string;
+
+  @IsString()
+  @Matches(/^[A-Za-z0-9_.-]{0,100}$/, { message: 'KAFKA_TOPIC_PREFIX may only contain A-Z a-z 0-9 _ . - (at most 100)' })
+  KAFKA_TOPIC_PREFIX: string = 'chat.';
+
+  /** TLS to the brokers (managed Kafka). */
+  @Flag()
+  @IsBoolean()
+  KAFKA_SSL: boolean = false;
+
+  @IsOptional()
+  @IsIn(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'])
+  KAFKA_SASL_MECHANISM?: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
+
+  @IsOptional()
+  @IsString()
+  KAFKA_SASL_USERNAME?: string;
+
+  @IsOptional()
+  @IsString()
+  KAFKA_SASL_PASSWORD?: string;
+
+  /** Partitions of `<prefix>ingest` when the pods create it: the most writers that can share the load. */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  KAFKA_INGEST_PARTITIONS: number = 12;
+
+  /** Partitions of `<prefix>timeline` when the pods create it. */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  KAFKA_TIMELINE_PARTITIONS: number = 12;
+
+  /** Replicas of the topics the pods create; unset: the broker's default.replication.factor. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(16)
+  KAFKA_REPLICATION_FACTOR?: number;
+
+  /** Whether this pod is one of the ingest writers (the consumer group that stores sends). */
+  @Flag()
+  @IsBoolean()
+  KAFKA_WRITER: boolean = true;
+
+  /** A writer that does not heartbeat for this long loses its partitions to the others. */
+  @IsInt()
+  @Min(1000)
+  @Max(300_000)
+  KAFKA_SESSION_TIMEOUT_MS: number = 10_000;
 }
 
 function describe(errors: ValidationError[]): string {
@@ -136,6 +216,18 @@ function describe(errors: ValidationError[]): string {
       return `  ${error.property}: ${reasons}`;
     })
     .join('\n');
+}
+
+function kafkaProblems(env: EnvironmentVariables): string[] {
+  const problems: string[] = [];
+  if (env.KAFKA_BROKERS && !env.DATABASE_URL) {
+    problems.push('  KAFKA_BROKERS: needs scaled mode (DATABASE_URL and REDIS_URL)');
+  }
+  const sasl = [env.KAFKA_SASL_MECHANISM, env.KAFKA_SASL_USERNAME, env.KAFKA_SASL_PASSWORD];
+  if (sasl.some(Boolean) && !sasl.every(Boolean)) {
+    problems.push('  KAFKA_SASL_MECHANISM / KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD: set all three or none');
+  }
+  return problems;
 }
 
 /** ConfigModule's validate hook: converts, checks, and throws a message naming every bad variable. */
@@ -157,6 +249,7 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
   if (Boolean(env.ADMIN_USERNAME) !== Boolean(env.ADMIN_PASSWORD)) {
     problems.push('  ADMIN_USERNAME / ADMIN_PASSWORD: set both or neither');
   }
+  problems.push(...kafkaProblems(env));
   if (problems.length) {
     throw new Error(`Invalid configuration:\n${problems.join('\n')}`);
   }

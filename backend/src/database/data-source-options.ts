@@ -3,12 +3,14 @@ import { InitialSchema1763856000000 } from './migrations/1763856000000-initial-s
 import { AuditLog1763942400000 } from './migrations/1763942400000-audit-log';
 import { WriteBatchFunction1764460800000 } from './migrations/1764460800000-write-batch-function';
 import { WriteOneFunction1764547200000 } from './migrations/1764547200000-write-one-function';
+import { KafkaIngest1765000000000 } from './migrations/1765000000000-kafka-ingest';
 
 export const MIGRATIONS = [
   InitialSchema1763856000000,
   AuditLog1763942400000,
   WriteBatchFunction1764460800000,
   WriteOneFunction1764547200000,
+  KafkaIngest1765000000000,
 ];
 
 export interface ConnectionSettings {

@@ -94,7 +94,7 @@ describe('MessageWriter (group commit)', () => {
     );
     const writer = writerWith(writeBatch, { max: 10, concurrency: 1, deadlineMs: 30 });
     const late: string[] = [];
-    writer.onLateCommit((message) => late.push(message.clientMsgId));
+    writer.onCommitted((message) => late.push(message.clientMsgId));
     const started = Date.now();
     const outcome = await writer.write(send(1));
     expect('error' in outcome && outcome.error.code).toBe('UNAVAILABLE');

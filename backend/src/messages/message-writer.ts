@@ -5,11 +5,12 @@ import { toAppError } from '../common/to-app-error';
 import { AppError } from '../common/app-error';
 import { Message } from '@chat/contracts';
 import { MessageRepository, PendingSend, SendOutcome } from './message.repository';
+import { SendPipeline } from './send-pipeline';
 
 interface Waiting {
   send: PendingSend;
   resolve: (outcome: SendOutcome) => void;
-  /** Answered UNAVAILABLE at its deadline; a late outcome is then only reported to late-commit listeners. */
+  /** Answered UNAVAILABLE at its deadline; a late commit is still reported to the committed listeners. */
   expired: boolean;
   deadline: NodeJS.Timeout;
 }
@@ -37,22 +38,23 @@ interface Lane {
  *
  * Every send is answered within its deadline (DB_STATEMENT_TIMEOUT_MS + 1 s) even when the database
  * hangs: past it the caller gets UNAVAILABLE, and should the transaction still commit later, the stored
- * messages go to the late-commit listeners (which broadcast them); the client's retry with the same
+ * messages still go to the committed listeners (which broadcast them); the client's retry with the same
  * clientMsgId returns the stored original.
  */
 @Injectable()
-export class MessageWriter {
+export class MessageWriter extends SendPipeline {
   private readonly logger = new Logger(MessageWriter.name);
   private readonly lanes: Lane[];
   private waiting = 0;
   private readonly settings: { max: number; concurrency: number; deadlineMs: number };
-  private readonly lateCommitListeners: ((message: Message) => void)[] = [];
+  private readonly committedListeners: ((message: Message) => void)[] = [];
 
   constructor(
     private readonly repository: MessageRepository,
     config: AppConfig,
     private readonly metrics: MetricsService,
   ) {
+    super();
     this.settings = config.writeBatch;
     this.lanes = Array.from({ length: this.settings.concurrency }, () => ({ queue: [], writing: false, scheduled: false }));
   }
@@ -85,21 +87,17 @@ export class MessageWriter {
     });
   }
 
-  /** Called with messages that were committed after their send had already been answered UNAVAILABLE. */
-  onLateCommit(listener: (message: Message) => void): void {
-    this.lateCommitListeners.push(listener);
+  onCommitted(listener: (message: Message) => void): void {
+    this.committedListeners.push(listener);
   }
 
   private settle(waiting: Waiting, outcome: SendOutcome): void {
     clearTimeout(waiting.deadline);
-    if (!waiting.expired) {
-      waiting.resolve(outcome);
-      return;
-    }
     if ('message' in outcome && outcome.created) {
-      this.logger.warn('A send committed after its deadline; broadcasting it now');
-      for (const listener of this.lateCommitListeners) listener(outcome.message);
+      if (waiting.expired) this.logger.warn('A send committed after its deadline; broadcasting it now');
+      for (const listener of this.committedListeners) listener(outcome.message);
     }
+    if (!waiting.expired) waiting.resolve(outcome);
   }
 
   /** Sends accepted but not yet answered (queued or being written). */

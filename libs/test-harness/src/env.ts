@@ -10,6 +10,12 @@ export const FRONTEND_INDEX = resolve(REPO_ROOT, 'dist/frontend/browser/index.ht
 export const PG_ADMIN_URL = process.env['IT_PG_ADMIN_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = process.env['IT_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
+/**
+ * IT_KAFKA_MODE=1 runs fresh clusters in Kafka mode: startFreshCluster starts a broker of their own and
+ * gives the pods KAFKA_BROKERS (the `backend-integration-kafka` jest project sets it).
+ */
+export const KAFKA_MODE = process.env['IT_KAFKA_MODE'] === '1';
+
 /** Generous: two cores shared with other work. */
 export const READY_TIMEOUT_MS = 45_000;
 
