@@ -2,6 +2,8 @@ import { PasswordHasher } from './password-hasher';
 
 describe('PasswordHasher', () => {
   const hasher = new PasswordHasher();
+  // scrypt at N = 32768 is ~0.1 s a hash on an idle core; several of them on a loaded CI machine take seconds.
+  jest.setTimeout(30_000);
 
   it('verifies the right password and refuses a wrong one', async () => {
     const hash = await hasher.hash('correct horse battery');
