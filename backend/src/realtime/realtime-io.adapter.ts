@@ -5,6 +5,7 @@ import type { Observable } from 'rxjs';
 import type { Server, ServerOptions, Socket } from 'socket.io';
 import { AppConfig } from '../config/app-config';
 import { RedisClients } from '../redis/redis-clients';
+import { corkEachFlush } from './corked-flush';
 
 /**
  * Socket.IO server options for every pod, and in scaled mode Socket.IO's sharded Redis adapter in
@@ -36,6 +37,7 @@ export class RealtimeIoAdapter extends IoAdapter {
       pingTimeout: 20_000,
       connectTimeout: 10_000,
     });
+    corkEachFlush();
     const fanout = this.redis.fanout;
     if (fanout) {
       server.adapter(
