@@ -17,6 +17,8 @@ export const LIMITS = {
   adminPageMax: 200,
   searchQueryMax: 64,
   banReasonMax: 500,
+  /** Largest seq a request may name: exact in a JS number, and within PostgreSQL's bigint. */
+  seqMax: Number.MAX_SAFE_INTEGER,
   /** A typing indicator that is not refreshed expires after this long. */
   typingTtlMs: 6000,
 } as const;
