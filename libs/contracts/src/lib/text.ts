@@ -4,8 +4,10 @@
  */
 
 /** C0 controls PostgreSQL cannot hold (NUL) or the UI should never draw; tab, newline and carriage return stay. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_IN_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 /** Every C0 control and DEL: names, usernames, queries and ids are single-line. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_IN_LINE = /[\u0000-\u001F\u007F]/;
 /** Half of a UTF-16 surrogate pair without its other half (in `u` mode a whole pair is one code point). */
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
