@@ -28,7 +28,7 @@ function pairCursor(cursor: string | undefined): [string, string] | null {
   return key ? [String(key[0]), String(key[1])] : null;
 }
 
-/** Moderation and visibility for admins. Every action is written to the audit log. */
+/** Moderation and visibility for admins. Every action is written to the audit log, in the action's transaction. */
 @Injectable()
 export class AdminService {
   constructor(
@@ -79,8 +79,10 @@ export class AdminService {
     const target = await this.requireUser(userId);
     if (target.id === actor.id) throw AppError.forbidden('You cannot ban yourself');
     if (target.role === 'admin') throw AppError.forbidden('Admins cannot be banned');
-    await this.accounts.ban(userId, reason);
-    await this.admin.audit(actor.id, 'user.ban', { type: 'user', id: userId }, { reason });
+    await this.admin.transaction(async (tx) => {
+      await this.accounts.ban(userId, reason, tx);
+      await this.admin.audit(actor.id, 'user.ban', { type: 'user', id: userId }, { reason }, tx);
+    });
     this.broadcaster.closeUserSessions(userId, 'BANNED', `Your account was banned: ${reason}`);
     return this.requireUser(userId);
   }
@@ -88,8 +90,10 @@ export class AdminService {
   async unban(actor: Actor, userId: string): Promise<AdminUser> {
     const target = await this.requireUser(userId);
     if (!target.bannedAt) throw AppError.conflict('This user is not banned');
-    await this.accounts.unban(userId);
-    await this.admin.audit(actor.id, 'user.unban', { type: 'user', id: userId }, {});
+    await this.admin.transaction(async (tx) => {
+      await this.accounts.unban(userId, tx);
+      await this.admin.audit(actor.id, 'user.unban', { type: 'user', id: userId }, {}, tx);
+    });
     return this.requireUser(userId);
   }
 
@@ -104,12 +108,15 @@ export class AdminService {
   }
 
   async archiveRoom(actor: Actor, roomId: string): Promise<void> {
-    const archivedAt = await this.admin.archiveRoom(roomId);
+    const archivedAt = await this.admin.transaction(async (tx) => {
+      const at = await this.admin.archiveRoom(roomId, tx);
+      if (at) await this.admin.audit(actor.id, 'room.archive', { type: 'room', id: roomId }, {}, tx);
+      return at;
+    });
     if (!archivedAt) {
       if (!(await this.admin.roomExists(roomId))) throw AppError.notFound('Room');
       throw AppError.conflict('This room is archived already');
     }
-    await this.admin.audit(actor.id, 'room.archive', { type: 'room', id: roomId }, {});
     this.broadcaster.toRoom(roomId).emit('room:archived', { roomId, archivedAt });
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { isUUID } from 'class-validator';
 import { AuthResponse, ErrorCode, LoginRequest, RegisterRequest } from '@chat/contracts';
 import { AppError } from '../common/app-error';
 import { toUser } from '../users/user.mapper';
@@ -63,6 +64,9 @@ export class AuthService {
     } catch {
       throw new AppError(ErrorCode.UNAUTHORIZED, 'Invalid or expired access token');
     }
+    // A token signed with our secret but not by us (a leaked secret, an old format) must not reach the
+    // database with a malformed id: that would be a 500, not a 401.
+    if (!isUUID(claims.sub) || !Number.isSafeInteger(claims.tv)) throw new AppError(ErrorCode.UNAUTHORIZED, 'Invalid access token');
     const user = await this.users.findById(claims.sub);
     if (!user || user.tokenVersion !== claims.tv) throw new AppError(ErrorCode.UNAUTHORIZED, 'Access token was revoked');
     if (user.bannedAt) throw new AppError(ErrorCode.UNAUTHORIZED, 'This account is banned');

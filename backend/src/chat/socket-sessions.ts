@@ -13,6 +13,7 @@ import type { ChatServer, ServerSocket } from '../realtime/socket-types';
 import { RedisClients } from '../redis/redis-clients';
 import { SessionAnnouncer } from '../rooms/session-announcer';
 import { SlowConsumerWatchdog } from './slow-consumer.watchdog';
+import { errorSummary } from '../common/error-summary';
 
 /** A refused handshake: the client's connect_error carries `data: { code, message }`. */
 function refusal(error: AppError): Error {
@@ -78,7 +79,7 @@ export class SocketSessions {
       const roomIds = await this.announcer.announce(socket);
       await this.presence.userConnected(user.id, roomIds);
     } catch (error) {
-      this.logger.warn(`session setup failed for a socket: ${(error as Error).message}`);
+      this.logger.warn(`session setup failed for a socket: ${errorSummary(error)}`);
       socket.disconnect(true);
     }
   }

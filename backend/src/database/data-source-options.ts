@@ -1,4 +1,5 @@
 import { DataSourceOptions } from 'typeorm';
+import { SqlLogger } from './sql-logger';
 import { InitialSchema1763856000000 } from './migrations/1763856000000-initial-schema';
 import { AuditLog1763942400000 } from './migrations/1763942400000-audit-log';
 import { WriteBatchFunction1764460800000 } from './migrations/1764460800000-write-batch-function';
@@ -31,7 +32,9 @@ export function dataSourceOptions(settings: ConnectionSettings): DataSourceOptio
     migrations: MIGRATIONS,
     migrationsRun: false,
     synchronize: false,
+    // Errors by SQLSTATE and statement name, never with their parameters (see SqlLogger).
     logging: ['error', 'migration'],
+    logger: new SqlLogger(),
     poolSize: settings.poolSize,
     extra: {
       // A dead database gives errors within these bounds instead of hung requests.

@@ -14,6 +14,7 @@ import { KafkaClients, StringConsumer } from '../kafka/kafka-clients';
 import { MetricsService } from '../metrics/metrics.service';
 import { IngestReplies, IngestReply, IngestRequest, parseIngestRequest } from './ingest-replies';
 import { FencedSend, MessageRepository, SendOutcome } from './message.repository';
+import { errorStack, errorSummary } from '../common/error-summary';
 
 type Record = KafkaMessage<string, string, string, string>;
 
@@ -130,7 +131,7 @@ export class IngestWriter implements OnApplicationBootstrap, BeforeApplicationSh
         if (this.stopped) return;
         this.logger.warn('ingest stream closed; rejoining');
       } catch (error) {
-        this.logger.warn(`ingest writer could not join (${(error as Error).message}); retrying`);
+        this.logger.warn(`ingest writer could not join (${errorSummary(error)}); retrying`);
       }
       this.generation += 1;
       this.joining = true;
@@ -177,7 +178,7 @@ export class IngestWriter implements OnApplicationBootstrap, BeforeApplicationSh
         this.logger.log(`ingest writer owns partitions [${assigned.join(',')}] (generation ${generation})`);
         return;
       } catch (error) {
-        this.logger.warn(`claiming ingest partitions failed (${(error as Error).message}); retrying`);
+        this.logger.warn(`claiming ingest partitions failed (${errorSummary(error)}); retrying`);
         await sleep(Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** attempt));
       }
     }
@@ -231,7 +232,7 @@ export class IngestWriter implements OnApplicationBootstrap, BeforeApplicationSh
       try {
         if (batch.length) await this.write(batch, this.generation);
       } catch (error) {
-        this.logger.error(error);
+        this.logger.error(errorSummary(error), errorStack(error));
       } finally {
         this.writing = null;
         this.schedule();
@@ -296,7 +297,7 @@ export class IngestWriter implements OnApplicationBootstrap, BeforeApplicationSh
       const failure = toAppError(error);
       if (failure.code === 'UNAVAILABLE') return null;
       if (sends.length === 1) {
-        this.logger.error(error);
+        this.logger.error(errorSummary(error), errorStack(error));
         return { outcomes: [{ error: failure }], fenced: [false] };
       }
     }

@@ -3,6 +3,7 @@ import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { toAppError } from '../common/to-app-error';
 import { AppError } from '../common/app-error';
+import { errorSummary } from '../common/error-summary';
 import { Message } from '@chat/contracts';
 import { MessageRepository, PendingSend, SendOutcome } from './message.repository';
 import { SendPipeline } from './send-pipeline';
@@ -28,8 +29,8 @@ interface Lane {
 /**
  * Group commit for sends: requests arriving together share one statement and transaction, so the hot
  * path costs one round trip per batch instead of one per message. Each caller is answered only after
- * the batch committed (ack-after-commit). A batch that fails as a whole is retried one send at a time,
- * so one bad send cannot fail its neighbours.
+ * the batch committed (ack-after-commit). A batch that fails as a whole is split in halves, recursively,
+ * so one bad send fails alone, in O(log n) statements, without holding up its neighbours.
  *
  * Sends go to WRITE_CONCURRENCY lanes by room (the same room always to the same lane, on every pod),
  * each writing one batch at a time: a batch locks only its lane's rooms, so the pod's lanes never wait
@@ -132,28 +133,27 @@ export class MessageWriter extends SendPipeline {
   private async writeAll(batch: Waiting[]): Promise<void> {
     this.metrics.batchSize.observe(batch.length);
     const timer = this.metrics.batchSeconds.startTimer();
+    let outcomes: SendOutcome[];
     try {
-      const outcomes = await this.repository.writeBatch(batch.map((w) => w.send));
+      outcomes = await this.repository.writeBatch(batch.map((w) => w.send));
       timer({ outcome: 'ok' });
-      batch.forEach((waiting, index) => this.settle(waiting, outcomes[index]));
-      return;
     } catch (error) {
       timer({ outcome: 'error' });
       const failure = toAppError(error);
       if (failure.code === 'UNAVAILABLE' || batch.length === 1) {
-        if (failure.code === 'INTERNAL') this.logger.error(error);
+        if (failure.code === 'INTERNAL') this.logger.error(`A send failed: ${errorSummary(error)}`);
         batch.forEach((waiting) => this.settle(waiting, { error: failure }));
         return;
       }
-      this.logger.warn(`batch of ${batch.length} failed (${(error as Error).message}); retrying one by one`);
+      // A send the database refuses fails its whole batch. Halve it until that send is alone: one bad
+      // send costs about 2·log2(n) more statements and a good half commits at once, instead of a round
+      // trip per send. The halves go in order, so one sender's sends keep their order in the timeline.
+      this.logger.warn(`A batch of ${batch.length} failed (${errorSummary(error)}); splitting it`);
+      const middle = Math.ceil(batch.length / 2);
+      await this.writeAll(batch.slice(0, middle));
+      await this.writeAll(batch.slice(middle));
+      return;
     }
-    for (const waiting of batch) {
-      try {
-        const [outcome] = await this.repository.writeBatch([waiting.send]);
-        this.settle(waiting, outcome);
-      } catch (error) {
-        this.settle(waiting, { error: toAppError(error) });
-      }
-    }
+    batch.forEach((waiting, index) => this.settle(waiting, outcomes[index]));
   }
 }

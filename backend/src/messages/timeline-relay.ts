@@ -3,6 +3,7 @@ import { AppConfig, KafkaSettings } from '../config/app-config';
 import { Database } from '../database/sql';
 import { KafkaClients } from '../kafka/kafka-clients';
 import { MetricsService } from '../metrics/metrics.service';
+import { errorSummary } from '../common/error-summary';
 
 /** Any constant works; all pods must agree on it. */
 const RELAY_LOCK_KEY = 724_118_302;
@@ -73,7 +74,7 @@ export class TimelineRelay implements OnApplicationBootstrap, BeforeApplicationS
       if (this.failing) this.logger.log('timeline relay recovered');
       this.failing = false;
     } catch (error) {
-      if (!this.failing) this.logger.warn(`timeline relay paused: ${(error as Error).message}; retrying`);
+      if (!this.failing) this.logger.warn(`timeline relay paused: ${errorSummary(error)}; retrying`);
       this.failing = true;
     }
   }

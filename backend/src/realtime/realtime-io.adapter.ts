@@ -3,9 +3,27 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createShardedAdapter } from '@socket.io/redis-adapter';
 import type { Observable } from 'rxjs';
 import type { Server, ServerOptions, Socket } from 'socket.io';
+import { AckError, ErrorCode, LIMITS } from '@chat/contracts';
+import { AppError } from '../common/app-error';
 import { AppConfig } from '../config/app-config';
 import { RedisClients } from '../redis/redis-clients';
 import { corkEachFlush } from './corked-flush';
+
+/**
+ * Why a socket request is answered with an error before any handler sees it, or null: an event no
+ * handler serves (the contract answers every request, so it gets NOT_FOUND rather than silence), or a
+ * payload over LIMITS.socketPayloadMaxBytes.
+ */
+function refusal(packet: unknown[], known: ReadonlySet<string>): AppError | null {
+  const [event, ...args] = packet;
+  if (typeof event !== 'string' || !known.has(event)) return new AppError(ErrorCode.NOT_FOUND, `Unknown event "${String(event)}"`);
+  const payload = args.filter((arg) => typeof arg !== 'function');
+  const bytes = Buffer.byteLength(JSON.stringify(payload) ?? '');
+  if (bytes > LIMITS.socketPayloadMaxBytes) {
+    return new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `A request may be at most ${LIMITS.socketPayloadMaxBytes} bytes (got ${bytes})`);
+  }
+  return null;
+}
 
 /**
  * Socket.IO server options for every pod, and in scaled mode Socket.IO's sharded Redis adapter in
@@ -31,8 +49,9 @@ export class RealtimeIoAdapter extends IoAdapter {
     const server = super.createIOServer(port, {
       ...options,
       cors: origins.length ? { origin: origins, credentials: true } : undefined,
-      // Bodies are at most 4000 characters; anything far larger is abuse.
-      maxHttpBufferSize: 64 * 1024,
+      // Requests over LIMITS.socketPayloadMaxBytes get a PAYLOAD_TOO_LARGE ack (see refusal); only a
+      // packet over this larger bound, which the transport will not read, closes the connection.
+      maxHttpBufferSize: LIMITS.socketTransportMaxBytes,
       pingInterval: 20_000,
       pingTimeout: 20_000,
       connectTimeout: 10_000,
@@ -56,6 +75,14 @@ export class RealtimeIoAdapter extends IoAdapter {
    * of what an idle socket costs; here the pipeline exists only while a request is being answered.
    */
   override bindMessageHandlers(socket: Socket, handlers: WsMessageHandler[], transform: (data: unknown) => Observable<unknown>): void {
+    const known = new Set(handlers.map((handler) => String(handler.message)));
+    socket.use((packet, next) => {
+      const error = refusal(packet, known);
+      if (!error) return next();
+      const ack: unknown = packet[packet.length - 1];
+      const reply: AckError = { ok: false, error: error.toApiError() };
+      if (typeof ack === 'function') (ack as (reply: AckError) => void)(reply);
+    });
     for (const { message, callback, isAckHandledManually } of handlers) {
       socket.on(message, (...args: unknown[]) => {
         const { data, ack } = this.mapPayload(args.length === 1 ? args[0] : args);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Role } from '@chat/contracts';
 import { batchedLookup } from '../database/batched-lookup';
-import { Database, escapeLike } from '../database/sql';
+import { Database, Sql, escapeLike } from '../database/sql';
 
 /** A stored account, as the auth and admin code need it (the password hash never leaves the backend). */
 export interface UserRecord {
@@ -90,15 +90,16 @@ export class UserRepository {
   }
 
   /** Bans and revokes every token issued so far (token_version bump). */
-  async ban(id: string, reason: string): Promise<void> {
-    await this.db.affected(`UPDATE users SET banned_at = now(), ban_reason = $2, token_version = token_version + 1 WHERE id = $1`, [
+  /** `sql`: a transaction to ban in (an admin action and its audit row commit together). */
+  async ban(id: string, reason: string, sql: Sql = this.db): Promise<void> {
+    await sql.affected(`UPDATE users SET banned_at = now(), ban_reason = $2, token_version = token_version + 1 WHERE id = $1`, [
       id,
       reason,
     ]);
   }
 
-  async unban(id: string): Promise<void> {
-    await this.db.affected(`UPDATE users SET banned_at = NULL, ban_reason = NULL WHERE id = $1`, [id]);
+  async unban(id: string, sql: Sql = this.db): Promise<void> {
+    await sql.affected(`UPDATE users SET banned_at = NULL, ban_reason = NULL WHERE id = $1`, [id]);
   }
 
   /** Prefix search on username or display name, active users only, ordered by username. */
