@@ -160,8 +160,12 @@ export class KafkaClients implements OnApplicationBootstrap, OnApplicationShutdo
       const count = metadata.topics.get(topic)?.partitionsCount ?? 0;
       const partitions = Array.from({ length: count }, (_, index) => index);
       const [ends, groups] = await Promise.all([
-        admin.listOffsets({ topics: [{ name: topic, partitions: partitions.map((partitionIndex) => ({ partitionIndex, timestamp: -1n })) }] }),
-        admin.listConsumerGroupOffsets({ groups: [{ groupId: settings.writerGroup, topics: [{ name: topic, partitionIndexes: partitions }] }] }),
+        admin.listOffsets({
+          topics: [{ name: topic, partitions: partitions.map((partitionIndex) => ({ partitionIndex, timestamp: -1n })) }],
+        }),
+        admin.listConsumerGroupOffsets({
+          groups: [{ groupId: settings.writerGroup, topics: [{ name: topic, partitionIndexes: partitions }] }],
+        }),
       ]);
       const committed = new Map(
         (groups[0]?.topics.find((t) => t.name === topic)?.partitions ?? []).map((p) => [p.partitionIndex, p.committedOffset]),
