@@ -35,7 +35,7 @@ describe('sessions and profile in the browser', () => {
 
   it("changes the display name on the profile page; the other person's page shows it live", async () => {
     await alice.page.getByRole('link', { name: 'Profile', exact: true }).click();
-    const field = alice.page.getByLabel('Display name', { exact: true });
+    const field = alice.page.getByRole('textbox', { name: 'Display name' });
     await visible(field);
     await field.fill('Alice After');
     await alice.page.getByRole('button', { name: 'Save name' }).click();
