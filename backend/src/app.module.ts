@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from './accounts/accounts.module';
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { ChatModule } from './chat/chat.module';
@@ -32,6 +33,7 @@ import { UsersModule } from './users/users.module';
     PresenceModule,
     MessagesModule,
     ChatModule,
+    AccountsModule,
     AdminModule,
     ClientModule,
   ],

@@ -5,9 +5,10 @@ import type { Role } from '@chat/contracts';
 import { AppError } from '../common/app-error';
 import { PUBLIC_KEY, ROLES_KEY, bearerToken } from '../common/route-access';
 import { Actor } from './actor';
+import type { AuthSession } from './auth-session';
 import { AuthService } from './auth.service';
 
-type AuthedRequest = Request & { user?: Actor };
+type AuthedRequest = Request & { user?: Actor; session?: AuthSession };
 
 /** Global guard: bearer JWT on every HTTP route not marked @Public(), then role checks; sets the request's Actor for @CurrentUser(). */
 @Injectable()
@@ -22,8 +23,10 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthedRequest>();
-    const user = await this.auth.authenticate(bearerToken(request.headers.authorization));
+    const session = await this.auth.authenticate(bearerToken(request.headers.authorization));
+    const user = session.actor;
     request.user = user;
+    request.session = session;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (roles && !roles.includes(user.role)) throw AppError.forbidden('This needs the admin role');
     return true;

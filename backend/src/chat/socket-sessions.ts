@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ConnectErrorData, ErrorCode, ServerEvent } from '@chat/contracts';
 import { AuthService } from '../auth/auth.service';
 import { AppError } from '../common/app-error';
+import { AppConfig } from '../config/app-config';
 import { DrainState } from '../health/draining';
 import { MetricsService } from '../metrics/metrics.service';
 import { PresenceService } from '../presence/presence.service';
@@ -12,8 +13,10 @@ import { refuseNewSessionsWhile } from '../realtime/drain-gate';
 import type { ChatServer, ServerSocket } from '../realtime/socket-types';
 import { RedisClients } from '../redis/redis-clients';
 import { SessionAnnouncer } from '../rooms/session-announcer';
+import { handshakeOriginAllowed } from './handshake-origin';
 import { SlowConsumerWatchdog } from './slow-consumer.watchdog';
 import { errorSummary } from '../common/error-summary';
+import { TokenExpiry } from './token-expiry';
 
 /** A refused handshake: the client's connect_error carries `data: { code, message }`. */
 function refusal(error: AppError): Error {
@@ -39,20 +42,29 @@ export class SocketSessions {
     private readonly drainState: DrainState,
     private readonly metrics: MetricsService,
     private readonly slowConsumers: SlowConsumerWatchdog,
+    private readonly tokenExpiry: TokenExpiry,
+    private readonly config: AppConfig,
   ) {}
 
-  /** Wires the pod's Socket.IO server: handshake rules, fan-out recovery, the slow-consumer watchdog. */
+  /** Wires the pod's Socket.IO server: handshake rules (origin, token), fan-out recovery, the slow-consumer watchdog, token expiry. */
   attach(server: ChatServer): void {
     this.broadcaster.attach(server);
     countBroadcastDeliveries(server.of('/').adapter, ServerEvent.MessageNew, (sockets) => this.metrics.messagesDelivered.inc(sockets));
     // A draining pod refuses new sessions over HTTP (503), where clients and balancers retry elsewhere.
     refuseNewSessionsWhile(server.engine, () => this.drainState.draining);
+    const allowedOrigins = this.config.corsOrigins;
     server.use((socket, next) => {
+      if (!handshakeOriginAllowed(socket.handshake.headers, allowedOrigins)) {
+        next(refusal(AppError.forbidden('This origin may not connect')));
+        return;
+      }
       const token: unknown = socket.handshake.auth?.['token'];
       this.auth
         .authenticate(typeof token === 'string' ? token : undefined)
-        .then((actor) => {
-          socket.data.user = actor;
+        .then((session) => {
+          socket.data.user = session.actor;
+          socket.data.tokenId = session.tokenId;
+          socket.data.expiresAtMs = session.expiresAtMs;
           next();
         })
         .catch((failure: unknown) => {
@@ -68,6 +80,7 @@ export class SocketSessions {
     });
     this.broadcaster.onResyncRequest(() => void this.announcer.announceToAll());
     this.slowConsumers.watch();
+    this.tokenExpiry.start();
   }
 
   async opened(socket: ServerSocket): Promise<void> {

@@ -58,8 +58,13 @@ export class EnvironmentVariables {
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET?: string;
 
+  /**
+   * Lifetime of an access token (one token per login, revocable at once: see docs/security.md). A socket
+   * is closed when the token it authenticated with expires. Short values (down to 5 s) are for tests.
+   */
   @IsInt()
-  @Min(60)
+  @Min(5)
+  @Max(30 * 24 * 3600)
   JWT_TTL_SECONDS: number = 7 * 24 * 3600;
 
   /** Comma-separated origins allowed by CORS (REST and Socket.IO). Empty: same origin only. */

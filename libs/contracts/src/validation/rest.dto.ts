@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { LIMITS, USERNAME_PATTERN } from '../lib/limits';
 import { IsAcceptedPassword, IsDisplayName, IsLine, IsName } from './text.rules';
 import type { RoomVisibility } from '../lib/models';
@@ -34,6 +34,28 @@ export class LoginRequest implements Wire.LoginRequest {
   @MaxLength(LIMITS.passwordMax)
   @IsLine()
   password!: string;
+}
+
+export class LogoutRequest implements Wire.LogoutRequest {
+  @IsOptional()
+  @IsBoolean()
+  all?: boolean;
+}
+
+export class UpdateProfileRequest implements Wire.UpdateProfileRequest {
+  @IsString()
+  @Length(1, LIMITS.displayNameMax)
+  displayName!: string;
+}
+
+export class ChangePasswordRequest implements Wire.ChangePasswordRequest {
+  @IsString()
+  @MaxLength(LIMITS.passwordMax)
+  currentPassword!: string;
+
+  @IsString()
+  @Length(LIMITS.passwordMin, LIMITS.passwordMax)
+  newPassword!: string;
 }
 
 export class CreateRoomRequest implements Wire.CreateRoomRequest {
