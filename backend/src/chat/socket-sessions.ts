@@ -3,6 +3,7 @@ import { ConnectErrorData, ErrorCode, ServerEvent } from '@chat/contracts';
 import { AuthService } from '../auth/auth.service';
 import { AppError } from '../common/app-error';
 import { DrainState } from '../health/draining';
+import { SocketQuota } from '../limits/socket-quota';
 import { MetricsService } from '../metrics/metrics.service';
 import { PresenceService } from '../presence/presence.service';
 import { Broadcaster } from '../realtime/broadcaster';
@@ -17,11 +18,12 @@ import { SlowConsumerWatchdog } from './slow-consumer.watchdog';
 /** A refused handshake: the client's connect_error carries `data: { code, message }`. */
 function refusal(error: AppError): Error {
   const data: ConnectErrorData = { code: error.code, message: error.message };
+  if (error.retryAfterMs !== undefined) data.retryAfterMs = error.retryAfterMs;
   return Object.assign(new Error(error.message), { data });
 }
 
 /**
- * The life of a socket session: who may open one (bearer token, not while draining), what a new
+ * The life of a socket session: who may open one (bearer token, SOCKETS_PER_USER, not while draining), what a new
  * socket is told (session:ready) and joined to, presence on connect and disconnect, and the
  * re-announcement to every socket after fan-out may have dropped events.
  */
@@ -38,6 +40,7 @@ export class SocketSessions {
     private readonly drainState: DrainState,
     private readonly metrics: MetricsService,
     private readonly slowConsumers: SlowConsumerWatchdog,
+    private readonly quota: SocketQuota,
   ) {}
 
   /** Wires the pod's Socket.IO server: handshake rules, fan-out recovery, the slow-consumer watchdog. */
@@ -50,7 +53,12 @@ export class SocketSessions {
       const token: unknown = socket.handshake.auth?.['token'];
       this.auth
         .authenticate(typeof token === 'string' ? token : undefined)
-        .then((actor) => {
+        .then(async (actor) => {
+          // Over SOCKETS_PER_USER (fleet-wide) the handshake fails with RATE_LIMITED.
+          await this.quota.take(actor.id, socket.id);
+          // Released on disconnect, and also when the connection closes before the socket ever
+          // connects (Socket.IO then never reports a disconnect). Releasing twice is harmless.
+          socket.conn.once('close', () => void this.quota.release(actor.id, socket.id));
           socket.data.user = actor;
           next();
         })
@@ -85,6 +93,8 @@ export class SocketSessions {
 
   async closed(socket: ServerSocket): Promise<void> {
     const user = socket.data.user;
-    if (user) await this.presence.userDisconnected(user.id);
+    if (!user) return;
+    await this.quota.release(user.id, socket.id);
+    await this.presence.userDisconnected(user.id);
   }
 }

@@ -126,6 +126,8 @@ export interface SessionClosedEvent {
 export interface ConnectErrorData {
   code: ApiError['code'];
   message: string;
+  /** Present on RATE_LIMITED. */
+  retryAfterMs?: number;
 }
 
 export interface ClientToServerEvents {

@@ -1,0 +1,38 @@
+import { BoundedWorkQueue, QueueFullError } from './bounded-work-queue';
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve: () => void = () => undefined;
+  const promise = new Promise<void>((done) => (resolve = done));
+  return { promise, resolve };
+}
+
+describe('BoundedWorkQueue', () => {
+  it('runs at most `concurrency` tasks at once, queues up to `queueMax`, refuses the rest at once', async () => {
+    const queue = new BoundedWorkQueue(2, 1);
+    const gates = [deferred(), deferred(), deferred()];
+    let active = 0;
+    let peak = 0;
+    const task = (index: number) => async () => {
+      active += 1;
+      peak = Math.max(peak, active);
+      await gates[index]?.promise;
+      active -= 1;
+      return index;
+    };
+    const first = queue.run(task(0));
+    const second = queue.run(task(1));
+    const third = queue.run(task(2));
+    await expect(queue.run(task(0))).rejects.toBeInstanceOf(QueueFullError);
+    expect(queue.pending).toBe(1);
+    gates.forEach((gate) => gate.resolve());
+    await expect(Promise.all([first, second, third])).resolves.toEqual([0, 1, 2]);
+    expect(peak).toBe(2);
+    expect(queue.pending).toBe(0);
+  });
+
+  it('frees the slot of a task that fails', async () => {
+    const queue = new BoundedWorkQueue(1, 0);
+    await expect(queue.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(queue.run(() => Promise.resolve('ok'))).resolves.toBe('ok');
+  });
+});
