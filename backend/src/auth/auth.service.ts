@@ -38,7 +38,7 @@ export class AuthService {
     const user = await this.users.insert({
       username: request.username,
       displayName: request.displayName?.trim() || request.username,
-      passwordHash: await this.hasher.hash(request.password),
+      passwordHash: await this.hasher.hash(request.password, address),
     });
     if (!user) throw new AppError(ErrorCode.CONFLICT, `Username "${request.username}" is taken`);
     return this.issue(user);
@@ -50,7 +50,7 @@ export class AuthService {
     // Reserved before any hashing, so concurrent guesses cannot all pass one check (see LoginThrottle).
     const attempt = await this.throttle.reserve(username, address);
     const user = await this.users.findByUsername(username);
-    const valid = await this.hasher.verify(request.password, user?.passwordHash ?? (await this.decoyHash));
+    const valid = await this.hasher.verify(request.password, user?.passwordHash ?? (await this.decoyHash), address);
     if (!user || !valid) {
       await this.throttle.failed(attempt);
       throw new AppError(ErrorCode.UNAUTHORIZED, BAD_CREDENTIALS);

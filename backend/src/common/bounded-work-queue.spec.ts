@@ -19,10 +19,10 @@ describe('BoundedWorkQueue', () => {
       active -= 1;
       return index;
     };
-    const first = queue.run(task(0));
-    const second = queue.run(task(1));
-    const third = queue.run(task(2));
-    await expect(queue.run(task(0))).rejects.toBeInstanceOf(QueueFullError);
+    const first = queue.run('k', task(0));
+    const second = queue.run('k', task(1));
+    const third = queue.run('k', task(2));
+    await expect(queue.run('k', task(0))).rejects.toBeInstanceOf(QueueFullError);
     expect(queue.pending).toBe(1);
     gates.forEach((gate) => gate.resolve());
     await expect(Promise.all([first, second, third])).resolves.toEqual([0, 1, 2]);
@@ -32,7 +32,23 @@ describe('BoundedWorkQueue', () => {
 
   it('frees the slot of a task that fails', async () => {
     const queue = new BoundedWorkQueue(1, 0);
-    await expect(queue.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-    await expect(queue.run(() => Promise.resolve('ok'))).resolves.toBe('ok');
+    await expect(queue.run('k', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(queue.run('k', () => Promise.resolve('ok'))).resolves.toBe('ok');
+  });
+
+  it('serves waiting keys round-robin, so a flooding key does not delay the others behind all of its tasks', async () => {
+    const queue = new BoundedWorkQueue(1, 10);
+    const gate = deferred();
+    const order: string[] = [];
+    const task = (name: string) => async () => {
+      await gate.promise;
+      order.push(name);
+    };
+    const runs = [queue.run('flood', task('f0'))];
+    for (let i = 1; i <= 4; i += 1) runs.push(queue.run('flood', task(`f${i}`)));
+    runs.push(queue.run('real', task('real')));
+    gate.resolve();
+    await Promise.all(runs);
+    expect(order.indexOf('real')).toBeLessThanOrEqual(2);
   });
 });
