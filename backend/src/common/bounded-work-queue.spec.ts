@@ -8,7 +8,7 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
 
 describe('BoundedWorkQueue', () => {
   it('runs at most `concurrency` tasks at once, queues up to `queueMax`, refuses the rest at once', async () => {
-    const queue = new BoundedWorkQueue(2, 1);
+    const queue = new BoundedWorkQueue(2, 1, 2);
     const gates = [deferred(), deferred(), deferred()];
     let active = 0;
     let peak = 0;
@@ -50,5 +50,20 @@ describe('BoundedWorkQueue', () => {
     gate.resolve();
     await Promise.all(runs);
     expect(order.indexOf('real')).toBeLessThanOrEqual(2);
+  });
+
+  it('runs at most perKey tasks of one key at once, keeping a worker free for other keys', async () => {
+    const queue = new BoundedWorkQueue(2, 10);
+    const gate = deferred();
+    let started = '';
+    const floods = [0, 1, 2].map(() => queue.run('flood', () => gate.promise));
+    const real = queue.run('real', async () => {
+      started = 'real';
+    });
+    await real;
+    expect(started).toBe('real');
+    gate.resolve();
+    await Promise.all(floods);
+    expect(queue.pending).toBe(0);
   });
 });
