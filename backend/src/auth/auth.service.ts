@@ -8,6 +8,7 @@ import { toUser } from '../users/user.mapper';
 import { UserRecord, UserRepository } from '../users/user.repository';
 import type { AuthSession } from './auth-session';
 import { LoginThrottle } from './login-throttle';
+import { RateLimits } from '../limits/rate-limits';
 import { PasswordHasher } from './password-hasher';
 import { TokenRevocations } from './token-revocations';
 
@@ -36,30 +37,35 @@ export class AuthService {
     private readonly jwt: JwtService,
     private readonly throttle: LoginThrottle,
     private readonly revocations: TokenRevocations,
+    private readonly limits: RateLimits,
   ) {
     this.decoyHash = hasher.hash('decoy-password-for-timing');
   }
 
-  async register(request: RegisterRequest): Promise<AuthResponse> {
+  /** `address`: the client's IP as Express sees it (honouring `trust proxy`). */
+  async register(request: RegisterRequest, address: string): Promise<AuthResponse> {
+    await this.limits.registerAddress.consume(address);
     const user = await this.users.insert({
       username: request.username,
       displayName: request.displayName?.trim() || request.username,
-      passwordHash: await this.hasher.hash(request.password),
+      passwordHash: await this.hasher.hash(request.password, address),
     });
     if (!user) throw new AppError(ErrorCode.CONFLICT, `Username "${request.username}" is taken`);
     return this.issue(user);
   }
 
-  async login(request: LoginRequest): Promise<AuthResponse> {
+  /** `address`: the client's IP as Express sees it (honouring `trust proxy`). */
+  async login(request: LoginRequest, address: string): Promise<AuthResponse> {
     const username = request.username.trim().toLowerCase();
-    await this.throttle.assertAllowed(username);
+    // Reserved before any hashing, so concurrent guesses cannot all pass one check (see LoginThrottle).
+    const attempt = await this.throttle.reserve(username, address);
     const user = await this.users.findByUsername(username);
-    const valid = await this.hasher.verify(request.password, user?.passwordHash ?? (await this.decoyHash));
+    const valid = await this.hasher.verify(request.password, user?.passwordHash ?? (await this.decoyHash), address);
     if (!user || !valid) {
-      await this.throttle.failed(username);
+      await this.throttle.failed(attempt);
       throw new AppError(ErrorCode.UNAUTHORIZED, BAD_CREDENTIALS);
     }
-    await this.throttle.succeeded(username);
+    await this.throttle.succeeded(attempt);
     if (user.bannedAt) throw AppError.forbidden(`This account is banned${user.banReason ? `: ${user.banReason}` : ''}`);
     return this.issue(user);
   }

@@ -4,6 +4,7 @@ import { AuthService } from '../auth/auth.service';
 import { AppError } from '../common/app-error';
 import { AppConfig } from '../config/app-config';
 import { DrainState } from '../health/draining';
+import { SocketQuota } from '../limits/socket-quota';
 import { MetricsService } from '../metrics/metrics.service';
 import { PresenceService } from '../presence/presence.service';
 import { Broadcaster } from '../realtime/broadcaster';
@@ -21,11 +22,12 @@ import { TokenExpiry } from './token-expiry';
 /** A refused handshake: the client's connect_error carries `data: { code, message }`. */
 function refusal(error: AppError): Error {
   const data: ConnectErrorData = { code: error.code, message: error.message };
+  if (error.retryAfterMs !== undefined) data.retryAfterMs = error.retryAfterMs;
   return Object.assign(new Error(error.message), { data });
 }
 
 /**
- * The life of a socket session: who may open one (bearer token, not while draining), what a new
+ * The life of a socket session: who may open one (bearer token, SOCKETS_PER_USER, not while draining), what a new
  * socket is told (session:ready) and joined to, presence on connect and disconnect, and the
  * re-announcement to every socket after fan-out may have dropped events.
  */
@@ -44,6 +46,7 @@ export class SocketSessions {
     private readonly slowConsumers: SlowConsumerWatchdog,
     private readonly tokenExpiry: TokenExpiry,
     private readonly config: AppConfig,
+    private readonly quota: SocketQuota,
   ) {}
 
   /** Wires the pod's Socket.IO server: handshake rules (origin, token), fan-out recovery, the slow-consumer watchdog, token expiry. */
@@ -61,8 +64,14 @@ export class SocketSessions {
       const token: unknown = socket.handshake.auth?.['token'];
       this.auth
         .authenticate(typeof token === 'string' ? token : undefined)
-        .then((session) => {
-          socket.data.user = session.actor;
+        .then(async (session) => {
+          const actor = session.actor;
+          // Over SOCKETS_PER_USER (fleet-wide) the handshake fails with RATE_LIMITED.
+          await this.quota.take(actor.id, socket.id);
+          // Released on disconnect, and also when the connection closes before the socket ever
+          // connects (Socket.IO then never reports a disconnect). Releasing twice is harmless.
+          socket.conn.once('close', () => void this.quota.release(actor.id, socket.id));
+          socket.data.user = actor;
           socket.data.tokenId = session.tokenId;
           socket.data.expiresAtMs = session.expiresAtMs;
           next();
@@ -99,6 +108,8 @@ export class SocketSessions {
 
   async closed(socket: ServerSocket): Promise<void> {
     const user = socket.data.user;
-    if (user) await this.presence.userDisconnected(user.id);
+    if (!user) return;
+    await this.quota.release(user.id, socket.id);
+    await this.presence.userDisconnected(user.id);
   }
 }

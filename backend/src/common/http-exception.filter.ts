@@ -26,6 +26,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     const error = this.toError(exception);
     if (error.code === ErrorCode.INTERNAL) this.logger.error(errorSummary(exception), errorStack(exception));
     const body: ErrorBody = { error: error.toApiError() };
+    if (error.retryAfterMs !== undefined) response.setHeader('Retry-After', String(Math.ceil(error.retryAfterMs / 1000)));
     response.status(ERROR_HTTP_STATUS[error.code]).json(body);
   }
 

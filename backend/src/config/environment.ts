@@ -28,6 +28,10 @@ const Flag = () =>
     return raw;
   });
 
+/** `<count>/<window>`: count ≥ 1, window a whole number of seconds, minutes or hours. */
+export const RATE_PATTERN = /^[1-9]\d{0,8}\/[1-9]\d{0,6}(s|m|h)$/;
+const RATE_MESSAGE = '$property must be <count>/<window> with the window in s, m or h (e.g. 30/10s)';
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
 
@@ -157,6 +161,73 @@ export class EnvironmentVariables {
   @Max(32)
   WRITE_CONCURRENCY: number = 1;
 
+  // Abuse limits (docs/security.md). A rate is `<count>/<window>` with the window in s, m or h
+  // (e.g. `30/10s`): at most count within each fixed window, counted in Redis across pods (scaled) or
+  // in memory (embedded). Tests and the bench raise them here; nothing turns them off.
+
+  /** message:send per user. */
+  @Matches(RATE_PATTERN, { message: RATE_MESSAGE })
+  RATE_LIMIT_MESSAGE_SEND: string = '30/10s';
+
+  /** message:edit and message:delete per user. */
+  @Matches(RATE_PATTERN, { message: RATE_MESSAGE })
+  RATE_LIMIT_MESSAGE_CHANGE: string = '30/1m';
+
+  /** Authenticated REST requests per user. */
+  @Matches(RATE_PATTERN, { message: RATE_MESSAGE })
+  RATE_LIMIT_REST: string = '300/1m';
+
+  /** Login attempts per client address (any account). */
+  @Matches(RATE_PATTERN, { message: RATE_MESSAGE })
+  RATE_LIMIT_LOGIN_ADDRESS: string = '10/1m';
+
+  /** Registrations per client address. */
+  @Matches(RATE_PATTERN, { message: RATE_MESSAGE })
+  RATE_LIMIT_REGISTER_ADDRESS: string = '10/1h';
+
+  /** Failed logins per (account, address) before that pair backs off (LOGIN_BACKOFF_*). */
+  @Matches(RATE_PATTERN, { message: RATE_MESSAGE })
+  RATE_LIMIT_LOGIN_FAILURES: string = '5/15m';
+
+  /** Failed logins per account from all addresses; past it only addresses without failures get one try. */
+  @Matches(RATE_PATTERN, { message: RATE_MESSAGE })
+  RATE_LIMIT_LOGIN_ACCOUNT_FAILURES: string = '50/15m';
+
+  /** First backoff of an (account, address) pair that used up RATE_LIMIT_LOGIN_FAILURES; doubles each time. */
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  LOGIN_BACKOFF_BASE_SECONDS: number = 60;
+
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  LOGIN_BACKOFF_MAX_SECONDS: number = 3600;
+
+  /** Password hashes (scrypt, 32 MiB each) computed at once; more wait in a queue of PASSWORD_HASH_QUEUE. */
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  PASSWORD_HASH_CONCURRENCY: number = 2;
+
+  /** Hashes that may wait; a login or registration beyond that is refused at once with RATE_LIMITED. */
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  PASSWORD_HASH_QUEUE: number = 16;
+
+  /** Open sockets per user across the fleet; one more is refused at the handshake. */
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  SOCKETS_PER_USER: number = 20;
+
+  /** `typing` events relayed per user and room at most once per this; the rest are answered ok and coalesced. */
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  TYPING_RELAY_INTERVAL_MS: number = 1500;
+
   /** `host:port,...`: turns Kafka on (scaled mode only): sends go through `<prefix>ingest`, events out to `<prefix>timeline`. */
   @IsOptional()
   @Matches(/^[A-Za-z0-9_.-]+:\d{1,5}(,[A-Za-z0-9_.-]+:\d{1,5})*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port...]' })
@@ -253,6 +324,9 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
   }
   if (Boolean(env.ADMIN_USERNAME) !== Boolean(env.ADMIN_PASSWORD)) {
     problems.push('  ADMIN_USERNAME / ADMIN_PASSWORD: set both or neither');
+  }
+  if (env.LOGIN_BACKOFF_MAX_SECONDS < env.LOGIN_BACKOFF_BASE_SECONDS) {
+    problems.push('  LOGIN_BACKOFF_MAX_SECONDS: must be at least LOGIN_BACKOFF_BASE_SECONDS');
   }
   problems.push(...kafkaProblems(env));
   if (problems.length) {

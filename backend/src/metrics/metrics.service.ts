@@ -59,6 +59,17 @@ export class MetricsService {
     labelNames: ['channel'],
     registers: [this.registry],
   });
+  readonly rateLimited = new Counter({
+    name: 'chat_rate_limited_total',
+    help: 'Requests refused with RATE_LIMITED, by limit (message_send, message_change, rest, login_address, login_failures, login_account, register_address, password_hash_queue, sockets_per_user)',
+    labelNames: ['limit'],
+    registers: [this.registry],
+  });
+  readonly typingCoalesced = new Counter({
+    name: 'chat_typing_coalesced_total',
+    help: 'typing events answered ok but not relayed (at most one per user and room per TYPING_RELAY_INTERVAL_MS)',
+    registers: [this.registry],
+  });
   readonly redisReconnects = new Counter({
     name: 'chat_redis_reconnects_total',
     help: 'Redis reconnection attempts',

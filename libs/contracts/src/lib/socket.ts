@@ -135,6 +135,8 @@ export interface UserUpdatedEvent {
 export interface ConnectErrorData {
   code: ApiError['code'];
   message: string;
+  /** Present on RATE_LIMITED. */
+  retryAfterMs?: number;
 }
 
 export interface ClientToServerEvents {
