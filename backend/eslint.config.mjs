@@ -4,8 +4,8 @@ import { folderLayers } from '../eslint.layers.mjs';
 /**
  * Every top-level folder of src is an element, and each may import only the folders listed for it
  * (default: nothing), so the folders form layers without cycles:
- *   common, config -> infrastructure (metrics, logging, database, redis) -> realtime (Socket.IO transport)
- *   -> features (users, auth, rooms, presence, messages, admin, health, client) -> chat (the gateway).
+ *   common, config -> infrastructure (metrics, logging, database, redis, kafka, limits) -> realtime (Socket.IO transport)
+ *   -> features (users, auth, rooms, presence, messages, accounts, admin, health, client) -> chat (the gateway).
  * A lower folder that needs something from a higher one declares it (e.g. rooms' OnlineUsers) and the
  * higher one provides it.
  */
@@ -16,16 +16,19 @@ const allowed = {
   logging: ['common', 'config'],
   database: ['common', 'config'],
   redis: ['common', 'config', 'metrics'],
+  kafka: ['common', 'config', 'metrics'],
+  limits: ['common', 'config', 'metrics', 'redis'],
   realtime: ['common', 'config', 'redis'],
   users: ['common', 'database'],
-  auth: ['common', 'config', 'database', 'redis', 'users'],
+  auth: ['common', 'config', 'database', 'metrics', 'redis', 'limits', 'users'],
   rooms: ['common', 'database', 'realtime', 'users', 'auth'],
   presence: ['common', 'config', 'metrics', 'realtime', 'redis', 'rooms'],
-  messages: ['common', 'config', 'database', 'metrics', 'realtime', 'rooms', 'users', 'auth'],
-  admin: ['common', 'database', 'messages', 'presence', 'realtime', 'rooms', 'users', 'auth'],
-  health: ['common', 'database', 'redis'],
+  messages: ['common', 'config', 'database', 'metrics', 'redis', 'kafka', 'realtime', 'rooms', 'users', 'auth'],
+  accounts: ['common', 'realtime', 'rooms', 'users', 'auth'],
+  admin: ['common', 'database', 'kafka', 'messages', 'presence', 'realtime', 'rooms', 'users', 'auth'],
+  health: ['common', 'database', 'redis', 'kafka'],
   client: ['common', 'config'],
-  chat: ['common', 'config', 'metrics', 'realtime', 'redis', 'users', 'auth', 'rooms', 'presence', 'messages', 'health'],
+  chat: ['common', 'config', 'metrics', 'limits', 'realtime', 'redis', 'users', 'auth', 'rooms', 'presence', 'messages', 'health'],
 };
 export default [
   ...baseConfig,

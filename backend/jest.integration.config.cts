@@ -16,8 +16,10 @@ module.exports = {
   },
   transform: {
     // @platformatic/kafka (the Kafka client of the harness's KafkaBroker and of the Kafka suites) ships ES
-    // modules only; jest's runtime is CommonJS, so it is transpiled as backend/jest.config.cts does for NestJS.
-    '/node_modules/@platformatic/.+\\.js$': [
+    // modules only, and the broker set-up the harness shares with the bench is an ES module
+    // (libs/test-harness/kafka/broker.mjs); jest's runtime is CommonJS, so they are transpiled as
+    // backend/jest.config.cts does for NestJS.
+    '(/node_modules/@platformatic/.+\\.js|/libs/test-harness/kafka/.+\\.mjs)$': [
       'babel-jest',
       {
         babelrc: false,

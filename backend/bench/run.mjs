@@ -5,7 +5,8 @@
 //   npm run bench -- --smoke               ~30-second reduced run (CI)
 //   npm run bench -- --list                scenario names
 // Needs a built backend (npx nx run backend:build), PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379
-// (BENCH_PG / BENCH_REDIS override). Exit code 0 whatever the verdicts; 1 when the bench itself fails or a
+// (BENCH_PG / BENCH_REDIS override); the kafka scenario also Java 17+ (and Maven the first time, to fetch the
+// broker's jars, as the test suites do). Exit code 0 whatever the verdicts; 1 when the bench itself fails or a
 // correctness check (nothing lost) fails.
 import { existsSync } from 'node:fs';
 import { Bench, MAIN } from './lib/cluster.mjs';
@@ -14,11 +15,12 @@ import * as ackLatency from './scenarios/ack-latency.mjs';
 import * as hotRoom from './scenarios/hot-room.mjs';
 import * as idleSockets from './scenarios/idle-sockets.mjs';
 import * as interest from './scenarios/interest.mjs';
+import * as kafka from './scenarios/kafka.mjs';
 import * as manyRooms from './scenarios/many-rooms.mjs';
 import * as reconnectStorm from './scenarios/reconnect-storm.mjs';
 import * as throughput from './scenarios/throughput.mjs';
 
-const scenarios = [ackLatency, hotRoom, manyRooms, throughput, idleSockets, interest, reconnectStorm];
+const scenarios = [ackLatency, hotRoom, manyRooms, throughput, idleSockets, interest, reconnectStorm, kafka];
 
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
@@ -44,7 +46,7 @@ let cleaning = null;
 const cleanup = () => (cleaning ??= bench.cleanup());
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
-    console.error(`\n${signal}: stopping pods, dropping ${bench.dbName}, deleting bench Redis keys`);
+    console.error(`\n${signal}: stopping pods and the Kafka broker, dropping ${bench.dbName}, deleting bench Redis keys`);
     void cleanup().finally(() => process.exit(130));
   });
 }

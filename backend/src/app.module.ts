@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from './accounts/accounts.module';
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { ChatModule } from './chat/chat.module';
@@ -6,6 +7,8 @@ import { ClientModule } from './client/client.module';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { KafkaModule } from './kafka/kafka.module';
+import { LimitsModule } from './limits/limits.module';
 import { LoggingModule } from './logging/logging.module';
 import { MessagesModule } from './messages/messages.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -22,6 +25,8 @@ import { UsersModule } from './users/users.module';
     MetricsModule,
     DatabaseModule,
     RedisModule,
+    LimitsModule,
+    KafkaModule,
     HealthModule,
     RealtimeModule,
     AuthModule,
@@ -30,6 +35,7 @@ import { UsersModule } from './users/users.module';
     PresenceModule,
     MessagesModule,
     ChatModule,
+    AccountsModule,
     AdminModule,
     ClientModule,
   ],

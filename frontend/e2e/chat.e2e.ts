@@ -43,8 +43,8 @@ describe('chat in the browser, across two pods', () => {
   it('registers two people, each on their own pod', async () => {
     alice = await newTab(world, world.viaA);
     bob = await newTab(world, world.viaB);
-    await registerViaUi(alice.page, 'alice', 'alice-password', 'Alice Liddell');
-    await registerViaUi(bob.page, 'bob', 'bob-password', 'Bob Builder');
+    await registerViaUi(alice.page, 'alice', 'looking-glass-7', 'Alice Liddell');
+    await registerViaUi(bob.page, 'bob', 'builder-tools-7', 'Bob Builder');
     await visible(alice.page.getByText('Connected', { exact: true }));
     await visible(bob.page.getByText('Connected', { exact: true }));
 
@@ -92,7 +92,7 @@ describe('chat in the browser, across two pods', () => {
   });
 
   it('shows who is typing, one or several people', async () => {
-    carol = await ApiClient.register(world.cluster.pods[1]?.baseUrl ?? '', 'carol', 'carol-password', 'Carol');
+    carol = await ApiClient.register(world.cluster.pods[1]?.baseUrl ?? '', 'carol', 'marvel-flight-7', 'Carol');
     await carol.join(generalId);
     carolSocket = await carol.socket();
 
@@ -157,12 +157,12 @@ describe('chat in the browser, across two pods', () => {
   });
 
   it('pages back through a long history without jumping, and offers a way back to the latest', async () => {
-    const seeder = await ApiClient.register(world.cluster.pods[0]?.baseUrl ?? '', 'historian', 'historian-password', 'Historian');
+    const seeder = await ApiClient.register(world.cluster.pods[0]?.baseUrl ?? '', 'historian', 'old-records-77', 'Historian');
     const room = await seeder.createRoom('history');
     const socket = await seeder.socket();
     try {
       for (let i = 1; i <= 120; i += 1) await socket.send(room.id, `history ${String(i).padStart(3, '0')}`);
-      const aliceApi = await ApiClient.login(world.viaA.url, 'alice', 'alice-password');
+      const aliceApi = await ApiClient.login(world.viaA.url, 'alice', 'looking-glass-7');
       await aliceApi.join(room.id);
 
       // Slow the history requests down a little, so the view can be measured while a page loads.
@@ -243,7 +243,7 @@ describe('chat in the browser, across two pods', () => {
 
   it('lets an admin delete any message and ban a user, whose tab is told why', async () => {
     const mallory = await newTab(world, world.viaB);
-    await registerViaUi(mallory.page, 'mallory', 'mallory-password', 'Mallory');
+    await registerViaUi(mallory.page, 'mallory', 'man-in-middle-7', 'Mallory');
     await mallory.page.getByRole('link', { name: 'Browse', exact: true }).click();
     await mallory.page.getByRole('button', { name: 'Join general' }).click();
     await sendMessage(mallory.page, 'buy cheap watches');
@@ -271,7 +271,7 @@ describe('chat in the browser, across two pods', () => {
     await visible(mallory.page.getByRole('heading', { name: 'Log in' }));
     await visible(mallory.page.getByText('Your account was banned: spamming the general room'));
     await mallory.page.getByLabel('Username').fill('mallory');
-    await mallory.page.getByLabel('Password').fill('mallory-password');
+    await mallory.page.getByLabel('Password').fill('man-in-middle-7');
     await mallory.page.getByRole('button', { name: 'Log in' }).click();
     await visible(mallory.page.getByRole('alert'));
     expect(mallory.page.url()).toMatch(/\/login$/);

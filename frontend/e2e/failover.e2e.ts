@@ -47,11 +47,11 @@ describe('reconnect and catch-up when a pod dies', () => {
   it('sets up two people in one room, on different pods', async () => {
     alice = await newTab(world, world.viaA);
     bob = await newTab(world, world.viaB);
-    await registerViaUi(alice.page, 'alice', 'alice-password', 'Alice');
-    await registerViaUi(bob.page, 'bob', 'bob-password', 'Bob');
-    const owner = await ApiClient.login(world.viaA.url, 'alice', 'alice-password');
+    await registerViaUi(alice.page, 'alice', 'looking-glass-7', 'Alice');
+    await registerViaUi(bob.page, 'bob', 'builder-tools-7', 'Bob');
+    const owner = await ApiClient.login(world.viaA.url, 'alice', 'looking-glass-7');
     const room = await owner.createRoom('ops');
-    await (await ApiClient.login(world.viaB.url, 'bob', 'bob-password')).join(room.id);
+    await (await ApiClient.login(world.viaB.url, 'bob', 'builder-tools-7')).join(room.id);
     await openRoom(alice.page, /^ops\b/);
     await openRoom(bob.page, /^ops\b/);
     await sendMessage(bob.page, 'before the crash');

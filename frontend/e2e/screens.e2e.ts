@@ -44,10 +44,10 @@ describe('screenshots of the main screens', () => {
   beforeAll(async () => {
     world = await startWorld();
     const url = world.viaA.url;
-    alice = await ApiClient.register(url, 'alice', 'alice-password', 'Alice Liddell');
-    const bob = await ApiClient.register(url, 'bob', 'bob-password', 'Bob Builder');
-    const carol = await ApiClient.register(url, 'carol', 'carol-password', 'Carol Danvers');
-    const dave = await ApiClient.register(url, 'dave', 'dave-password', 'Dave');
+    alice = await ApiClient.register(url, 'alice', 'looking-glass-7', 'Alice Liddell');
+    const bob = await ApiClient.register(url, 'bob', 'builder-tools-7', 'Bob Builder');
+    const carol = await ApiClient.register(url, 'carol', 'marvel-flight-7', 'Carol Danvers');
+    const dave = await ApiClient.register(url, 'dave', 'open-pod-bay-7', 'Dave');
     admin = await ApiClient.login(url, ADMIN_USERNAME, ADMIN_PASSWORD);
 
     const general = await alice.createRoom('general');

@@ -1,9 +1,10 @@
-// Runs a measurement against our pods, then against the peer processes, with the same world and load.
+// Runs a measurement against our pods, then against the peer processes (or other fleets: `kinds`), with the same
+// world and load.
 import { cpuMs, sleep } from './cluster.mjs';
 
-export async function forBoth(bench, processes, measure) {
+export async function forBoth(bench, processes, measure, kinds = ['ours', 'peer']) {
   const results = {};
-  for (const kind of ['ours', 'peer']) {
+  for (const kind of kinds) {
     const procs = await bench.fleet(kind).ensure(processes);
     await sleep(500);
     results[kind] = await measure(kind, procs);

@@ -1,15 +1,17 @@
 // Processes under test: our pods (dist/backend/main.js on one fresh bench database) and the peer processes
-// (peer-server.mjs), each fleet on its own Redis key prefix. Tracks everything it starts so cleanup() can kill the
-// processes, drop the database and delete the Redis keys, also after a failure or Ctrl-C.
+// (peer-server.mjs), each fleet on its own Redis key prefix; on demand (the kafka scenario) a Kafka broker and a
+// second fleet of our pods in Kafka mode on the same database. Tracks everything it starts so cleanup() can kill the
+// processes and the broker, drop the database and delete the Redis keys, also after a failure or Ctrl-C.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Redis from 'ioredis';
 import pg from 'pg';
+import { BenchBroker } from './kafka.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..', '..');
@@ -17,6 +19,17 @@ export const MAIN = join(root, 'dist', 'backend', 'main.js');
 const PEER = join(here, '..', 'peer-server.mjs');
 export const ADMIN_URL = process.env.BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = process.env.BENCH_REDIS ?? 'redis://127.0.0.1:6379';
+
+/** Abuse limits raised for the bench's pods (the peer ignores them). */
+export const BENCH_LIMITS = {
+  RATE_LIMIT_MESSAGE_SEND: '10000000/10s',
+  RATE_LIMIT_MESSAGE_CHANGE: '10000000/1m',
+  RATE_LIMIT_REST: '10000000/1m',
+  RATE_LIMIT_LOGIN_ADDRESS: '10000000/1m',
+  RATE_LIMIT_REGISTER_ADDRESS: '10000000/1h',
+  PASSWORD_HASH_QUEUE: '10000',
+  SOCKETS_PER_USER: '100000',
+};
 const CLOCK_TICK_MS = 10; // USER_HZ is 100 on Linux
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -29,8 +42,12 @@ const freePort = () =>
     });
   });
 
+// Generous: two cores shared with other work, and pods in Kafka mode wait for their topics too.
+const READY_TIMEOUT_MS = 90_000;
+
 async function waitReady(proc) {
-  for (let i = 0; i < 300; i += 1) {
+  const deadline = performance.now() + READY_TIMEOUT_MS;
+  while (performance.now() < deadline) {
     if (proc.exited) throw new Error(`${proc.name} exited during start-up (log: ${proc.log})`);
     try {
       if ((await fetch(`${proc.url}/health/ready`)).ok) return;
@@ -39,7 +56,7 @@ async function waitReady(proc) {
     }
     await sleep(100);
   }
-  throw new Error(`${proc.name} did not become ready (log: ${proc.log})`);
+  throw new Error(`${proc.name} did not become ready within ${READY_TIMEOUT_MS / 1000} s (log: ${proc.log})`);
 }
 
 /** utime + stime of a process in milliseconds. */
@@ -49,26 +66,49 @@ export function cpuMs(pid) {
   return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS;
 }
 
+/** utime + stime of every PostgreSQL server process on this machine (backends, WAL writer, checkpointer), in ms. */
+export function postgresCpuMs() {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') total += cpuMs(entry);
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return total;
+}
+
 /** Resident set size of a process in bytes. */
 export function rssBytes(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)[1]) * 1024;
 }
 
-/** The sum of every series of a metric on a process's /metrics, or null when it has none. */
+/**
+ * The sum of every series of a metric on a process's /metrics, or null when it has none. The pods inherit the bench's
+ * environment: with METRICS_TOKEN set there, they want it as a bearer token.
+ */
 export async function metricValue(url, name) {
-  const text = await (await fetch(`${url}/metrics`)).text();
+  const token = process.env.METRICS_TOKEN;
+  const response = await fetch(`${url}/metrics`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  if (!response.ok) throw new Error(`GET ${url}/metrics answered ${response.status}`);
+  const text = await response.text();
   const series = [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'gm'))];
   return series.length ? series.reduce((sum, match) => sum + Number(match[1]), 0) : null;
 }
 
 /**
- * One fleet of server processes. kind 'ours' runs the product's pods on the bench database, 'peer' the peer server.
+ * One fleet of server processes. kind 'ours' runs the product's pods on the bench database, 'peer' the peer server;
+ * `label` names the processes (and their logs), `env` adds to their environment (KAFKA_BROKERS for the Kafka fleet).
  * ensure(n) starts or stops processes until exactly n run; kill(i) SIGKILLs one (reconnect storm).
  */
 class Fleet {
-  constructor(kind, bench) {
+  constructor(kind, bench, { label = kind, env = {} } = {}) {
     this.kind = kind;
+    this.label = label;
+    this.env = env;
     this.bench = bench;
     this.prefix = `bench-${randomBytes(4).toString('hex')}:`;
     this.procs = [];
@@ -92,7 +132,7 @@ class Fleet {
   async spawn() {
     const port = await freePort();
     const index = this.started++;
-    const name = `${this.kind}-${index}`;
+    const name = `${this.label}-${index}`;
     const log = join(this.bench.logDir, `${name}.log`);
     const env = {
       ...process.env,
@@ -101,9 +141,13 @@ class Fleet {
       REDIS_URL,
       REDIS_KEY_PREFIX: this.prefix,
       JWT_SECRET: this.bench.jwtSecret,
-      POD_ID: `bench-${index}`,
+      POD_ID: `bench-${name}`,
       LOG_LEVEL: 'warn',
       LOG_FORMAT: 'json',
+      // The load generator is a few users sending and connecting far beyond any person's pace, all
+      // from one address: the abuse limits are raised for it (never off; docs/security.md).
+      ...BENCH_LIMITS,
+      ...this.env,
     };
     if (this.kind === 'ours') env.DATABASE_URL = this.bench.databaseUrl;
     const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -173,7 +217,24 @@ export class Bench {
     mkdirSync(this.logDir, { recursive: true });
     this.ours = new Fleet('ours', this);
     this.peer = new Fleet('peer', this);
+    this.kafka = null;
+    this.broker = null;
     this.dbCreated = false;
+  }
+
+  /**
+   * The fleet of our pods in Kafka mode (KAFKA_BROKERS, a topic prefix of this run), on the bench database; the first
+   * call starts the broker (libs/test-harness/kafka/broker.mjs), which cleanup() stops.
+   */
+  async kafkaFleet() {
+    if (!this.kafka) {
+      this.broker = await BenchBroker.start(this.logDir);
+      this.kafka = new Fleet('ours', this, {
+        label: 'kafka',
+        env: { KAFKA_BROKERS: this.broker.bootstrap, KAFKA_TOPIC_PREFIX: `${this.dbName}.` },
+      });
+    }
+    return this.kafka;
   }
 
   async init() {
@@ -189,12 +250,16 @@ export class Bench {
     this.db.on('error', () => undefined);
   }
 
+  /** 'ours', 'peer' or (once kafkaFleet() started it) 'kafka'. */
   fleet(kind) {
-    return kind === 'ours' ? this.ours : this.peer;
+    const fleet = { ours: this.ours, peer: this.peer, kafka: this.kafka }[kind];
+    if (!fleet) throw new Error(`no fleet ${kind}`);
+    return fleet;
   }
 
   async cleanup() {
-    await Promise.allSettled([this.ours.stopAll(), this.peer.stopAll()]);
+    await Promise.allSettled([this.ours.stopAll(), this.peer.stopAll(), this.kafka?.stopAll()]);
+    await this.broker?.stop().catch((error) => console.error(`could not stop the Kafka broker: ${error.message}`));
     await this.db?.end().catch(() => undefined);
     if (this.dbCreated) {
       const admin = new pg.Client({ connectionString: ADMIN_URL });
@@ -211,7 +276,7 @@ export class Bench {
     const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
     try {
       await redis.connect();
-      for (const prefix of [this.ours.prefix, this.peer.prefix]) {
+      for (const prefix of [this.ours.prefix, this.peer.prefix, this.kafka?.prefix].filter(Boolean)) {
         let cursor = '0';
         do {
           const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);

@@ -1,13 +1,13 @@
 // Scenario set-up without REST: users, rooms and memberships are inserted with SQL into the bench database (after
 // the pods ran the migrations), all with one password hash, and access tokens are minted here (HS256, the pods'
-// JWT_SECRET, claims { sub, tv }). The peer gets the same world: same ids, same tokens, room ids in the handshake.
+// JWT_SECRET, claims { sub, tv, jti, exp }). The peer gets the same world: same ids, same tokens, room ids in the handshake.
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 
 const b64url = (value) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 
 export function mintToken(secret, userId) {
   const now = Math.floor(Date.now() / 1000);
-  const unsigned = `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url({ sub: userId, tv: 0, iat: now, exp: now + 24 * 3600 })}`;
+  const unsigned = `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url({ sub: userId, tv: 0, jti: randomUUID(), iat: now, exp: now + 24 * 3600 })}`;
   return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
 }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AdminRoom, AdminUser, AuditAction, AuditEntry } from '@chat/contracts';
-import { Database, escapeLike } from '../database/sql';
+import { Database, Sql, escapeLike } from '../database/sql';
 import { ROOM_COLUMNS, RoomRow, toRoom } from '../rooms/room.repository';
 
 interface AdminUserRow {
@@ -61,12 +61,17 @@ export class AdminRepository {
   }
 
   /** Archives a room once; its archive time, or null when it does not exist or was archived already. */
-  async archiveRoom(id: string): Promise<string | null> {
-    const row = await this.db.one<{ archived_at: Date }>(
+  async archiveRoom(id: string, sql: Sql = this.db): Promise<string | null> {
+    const row = await sql.one<{ archived_at: Date }>(
       `UPDATE rooms SET archived_at = now() WHERE id = $1 AND archived_at IS NULL RETURNING archived_at`,
       [id],
     );
     return row?.archived_at.toISOString() ?? null;
+  }
+
+  /** Runs an admin action and its audit row in one transaction: both are stored, or neither. */
+  transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
   }
 
   async roomExists(id: string): Promise<boolean> {
@@ -86,8 +91,9 @@ export class AdminRepository {
     action: AuditAction,
     target: { type: AuditEntry['targetType']; id: string },
     details: Record<string, unknown>,
+    sql: Sql = this.db,
   ): Promise<void> {
-    await this.db.affected(`INSERT INTO audit_log (actor_id, action, target_type, target_id, details) VALUES ($1, $2, $3, $4, $5)`, [
+    await sql.affected(`INSERT INTO audit_log (actor_id, action, target_type, target_id, details) VALUES ($1, $2, $3, $4, $5)`, [
       actorId,
       action,
       target.type,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AdminRoom, AdminStats, AdminUser, AuditEntry, CursorPage, LIMITS } from '@chat/contracts';
 import { AppError } from '../common/app-error';
+import { KafkaClients } from '../kafka/kafka-clients';
 import { MessagesService } from '../messages/messages.service';
 import { Broadcaster } from '../realtime/broadcaster';
 import { PodRegistry } from '../presence/pod-registry';
@@ -8,6 +9,8 @@ import type { Actor } from '../auth/actor';
 import { UserRepository } from '../users/user.repository';
 import { AdminRepository } from './admin.repository';
 import { decodeCursor, encodeCursor } from './cursor';
+
+const STATS_KAFKA_TIMEOUT_MS = 2_000;
 
 function page<T extends { key: [string, string] }>(rows: T[], limit: number): CursorPage<Omit<T, 'key'>> {
   const items = rows.slice(0, limit).map((row) => {
@@ -25,7 +28,7 @@ function pairCursor(cursor: string | undefined): [string, string] | null {
   return key ? [String(key[0]), String(key[1])] : null;
 }
 
-/** Moderation and visibility for admins. Every action is written to the audit log. */
+/** Moderation and visibility for admins. Every action is written to the audit log, in the action's transaction. */
 @Injectable()
 export class AdminService {
   constructor(
@@ -34,10 +37,11 @@ export class AdminService {
     private readonly pods: PodRegistry,
     private readonly broadcaster: Broadcaster,
     private readonly messages: MessagesService,
+    private readonly kafka: KafkaClients,
   ) {}
 
   async stats(): Promise<AdminStats> {
-    const [pods, totals] = await Promise.all([this.pods.live(), this.admin.totals()]);
+    const [pods, totals, ingest] = await Promise.all([this.pods.live(), this.admin.totals(), this.ingestLag()]);
     // This pod's own numbers are fresher than its last heartbeat.
     const self = this.pods.self();
     const merged = [...pods.filter((pod) => pod.podId !== self.podId), self].sort((a, b) => a.podId.localeCompare(b.podId));
@@ -47,7 +51,19 @@ export class AdminService {
       pods: merged.map(({ podId, connections: podConnections, startedAt }) => ({ podId, connections: podConnections, startedAt })),
       totals: { connections, ...totals },
       messagesPerSecond: Math.round((lastMinute / 60) * 100) / 100,
+      ...(ingest ? { ingest } : {}),
     };
+  }
+
+  /** The ingest writers' lag with Kafka on (null lag when the broker does not answer); undefined without Kafka. */
+  private async ingestLag(): Promise<AdminStats['ingest']> {
+    if (!this.kafka.enabled) return undefined;
+    try {
+      const lag = await this.kafka.ingestLag(STATS_KAFKA_TIMEOUT_MS);
+      return { lag: lag.total, partitions: lag.partitions };
+    } catch {
+      return { lag: null, partitions: [] };
+    }
   }
 
   async users(query: string | undefined, limit: number | undefined, cursor: string | undefined): Promise<CursorPage<AdminUser>> {
@@ -63,8 +79,10 @@ export class AdminService {
     const target = await this.requireUser(userId);
     if (target.id === actor.id) throw AppError.forbidden('You cannot ban yourself');
     if (target.role === 'admin') throw AppError.forbidden('Admins cannot be banned');
-    await this.accounts.ban(userId, reason);
-    await this.admin.audit(actor.id, 'user.ban', { type: 'user', id: userId }, { reason });
+    await this.admin.transaction(async (tx) => {
+      await this.accounts.ban(userId, reason, tx);
+      await this.admin.audit(actor.id, 'user.ban', { type: 'user', id: userId }, { reason }, tx);
+    });
     this.broadcaster.closeUserSessions(userId, 'BANNED', `Your account was banned: ${reason}`);
     return this.requireUser(userId);
   }
@@ -72,8 +90,10 @@ export class AdminService {
   async unban(actor: Actor, userId: string): Promise<AdminUser> {
     const target = await this.requireUser(userId);
     if (!target.bannedAt) throw AppError.conflict('This user is not banned');
-    await this.accounts.unban(userId);
-    await this.admin.audit(actor.id, 'user.unban', { type: 'user', id: userId }, {});
+    await this.admin.transaction(async (tx) => {
+      await this.accounts.unban(userId, tx);
+      await this.admin.audit(actor.id, 'user.unban', { type: 'user', id: userId }, {}, tx);
+    });
     return this.requireUser(userId);
   }
 
@@ -88,12 +108,15 @@ export class AdminService {
   }
 
   async archiveRoom(actor: Actor, roomId: string): Promise<void> {
-    const archivedAt = await this.admin.archiveRoom(roomId);
+    const archivedAt = await this.admin.transaction(async (tx) => {
+      const at = await this.admin.archiveRoom(roomId, tx);
+      if (at) await this.admin.audit(actor.id, 'room.archive', { type: 'room', id: roomId }, {}, tx);
+      return at;
+    });
     if (!archivedAt) {
       if (!(await this.admin.roomExists(roomId))) throw AppError.notFound('Room');
       throw AppError.conflict('This room is archived already');
     }
-    await this.admin.audit(actor.id, 'room.archive', { type: 'room', id: roomId }, {});
     this.broadcaster.toRoom(roomId).emit('room:archived', { roomId, archivedAt });
   }
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AuthResponse, User } from '@chat/contracts';
 import { LoginRequest, RegisterRequest } from '@chat/contracts/validation';
@@ -13,15 +13,15 @@ export class AuthController {
 
   @Public()
   @Post('auth/register')
-  register(@Body() body: RegisterRequest): Promise<AuthResponse> {
-    return this.auth.register(body);
+  register(@Body() body: RegisterRequest, @Ip() address: string): Promise<AuthResponse> {
+    return this.auth.register(body, address);
   }
 
   @Public()
   @Post('auth/login')
   @HttpCode(200)
-  login(@Body() body: LoginRequest): Promise<AuthResponse> {
-    return this.auth.login(body);
+  login(@Body() body: LoginRequest, @Ip() address: string): Promise<AuthResponse> {
+    return this.auth.login(body, address);
   }
 
   @ApiBearerAuth()

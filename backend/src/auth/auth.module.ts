@@ -11,6 +11,8 @@ import { AuthService } from './auth.service';
 import { resolveJwtSecret } from './jwt-secret';
 import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
+import { MemoryTokenRevocations, RedisTokenRevocations, TokenRevocations } from './token-revocations';
+import { RedisClients } from '../redis/redis-clients';
 
 @Global()
 @Module({
@@ -28,7 +30,19 @@ import { PasswordHasher } from './password-hasher';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, PasswordHasher, LoginThrottle, AdminSeeder, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [
+    AuthService,
+    PasswordHasher,
+    LoginThrottle,
+    AdminSeeder,
+    {
+      provide: TokenRevocations,
+      inject: [RedisClients, AppConfig],
+      useFactory: (redis: RedisClients, config: AppConfig): TokenRevocations =>
+        redis.command ? new RedisTokenRevocations(redis.command, config.redisKeyPrefix) : new MemoryTokenRevocations(),
+    },
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
   exports: [AuthService],
 })
 export class AuthModule {}

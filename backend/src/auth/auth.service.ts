@@ -1,18 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { isUUID } from 'class-validator';
+import { randomUUID } from 'node:crypto';
 import { AuthResponse, ErrorCode, LoginRequest, RegisterRequest } from '@chat/contracts';
 import { AppError } from '../common/app-error';
 import { toUser } from '../users/user.mapper';
 import { UserRecord, UserRepository } from '../users/user.repository';
-import { Actor } from './actor';
+import type { AuthSession } from './auth-session';
 import { LoginThrottle } from './login-throttle';
+import { RateLimits } from '../limits/rate-limits';
 import { PasswordHasher } from './password-hasher';
+import { TokenRevocations } from './token-revocations';
 
 interface TokenClaims {
   sub: string;
-  /** The user's token_version when issued; a bump revokes the token. */
+  /** The user's token_version when issued; a bump revokes the token (ban, logout everywhere, password change). */
   tv: number;
+  /** Token id: a logout revokes this one token (TokenRevocations). */
+  jti: string;
+  /** Expiry (seconds since the epoch), set by the signer from JWT_TTL_SECONDS. */
+  exp: number;
 }
+
+type NewClaims = Omit<TokenClaims, 'exp'>;
 
 const BAD_CREDENTIALS = 'Invalid username or password';
 
@@ -26,36 +36,46 @@ export class AuthService {
     private readonly hasher: PasswordHasher,
     private readonly jwt: JwtService,
     private readonly throttle: LoginThrottle,
+    private readonly revocations: TokenRevocations,
+    private readonly limits: RateLimits,
   ) {
     this.decoyHash = hasher.hash('decoy-password-for-timing');
   }
 
-  async register(request: RegisterRequest): Promise<AuthResponse> {
+  /** `address`: the client's IP as Express sees it (honouring `trust proxy`). */
+  async register(request: RegisterRequest, address: string): Promise<AuthResponse> {
+    await this.limits.registerAddress.consume(address);
     const user = await this.users.insert({
       username: request.username,
       displayName: request.displayName?.trim() || request.username,
-      passwordHash: await this.hasher.hash(request.password),
+      passwordHash: await this.hasher.hash(request.password, address),
     });
     if (!user) throw new AppError(ErrorCode.CONFLICT, `Username "${request.username}" is taken`);
     return this.issue(user);
   }
 
-  async login(request: LoginRequest): Promise<AuthResponse> {
+  /** `address`: the client's IP as Express sees it (honouring `trust proxy`). */
+  async login(request: LoginRequest, address: string): Promise<AuthResponse> {
     const username = request.username.trim().toLowerCase();
-    await this.throttle.assertAllowed(username);
+    // Reserved before any hashing, so concurrent guesses cannot all pass one check (see LoginThrottle).
+    const attempt = await this.throttle.reserve(username, address);
     const user = await this.users.findByUsername(username);
-    const valid = await this.hasher.verify(request.password, user?.passwordHash ?? (await this.decoyHash));
+    const valid = await this.hasher.verify(request.password, user?.passwordHash ?? (await this.decoyHash), address);
     if (!user || !valid) {
-      await this.throttle.failed(username);
+      await this.throttle.failed(attempt);
       throw new AppError(ErrorCode.UNAUTHORIZED, BAD_CREDENTIALS);
     }
-    await this.throttle.succeeded(username);
+    await this.throttle.succeeded(attempt);
     if (user.bannedAt) throw AppError.forbidden(`This account is banned${user.banReason ? `: ${user.banReason}` : ''}`);
     return this.issue(user);
   }
 
-  /** Who a bearer token stands for, or UNAUTHORIZED. */
-  async authenticate(token: string | undefined): Promise<Actor> {
+  /**
+   * Who a bearer token stands for, or UNAUTHORIZED: a valid signature and expiry, not revoked by id,
+   * and issued at the user's current token version (or carried over to it by a password change).
+   * One batched user read and one batched Redis read (in parallel) per request or handshake.
+   */
+  async authenticate(token: string | undefined): Promise<AuthSession> {
     if (!token) throw new AppError(ErrorCode.UNAUTHORIZED, 'Missing access token');
     let claims: TokenClaims;
     try {
@@ -63,14 +83,47 @@ export class AuthService {
     } catch {
       throw new AppError(ErrorCode.UNAUTHORIZED, 'Invalid or expired access token');
     }
-    const user = await this.users.findById(claims.sub);
-    if (!user || user.tokenVersion !== claims.tv) throw new AppError(ErrorCode.UNAUTHORIZED, 'Access token was revoked');
+    // A token signed with our secret but not by us (a leaked secret, an old format) must not reach the
+    // database with a malformed id: that would be a 500, not a 401.
+    if (!isUUID(claims.sub) || !Number.isSafeInteger(claims.tv)) throw new AppError(ErrorCode.UNAUTHORIZED, 'Invalid access token');
+    // Tokens from before token ids existed cannot be logged out one by one: they are refused.
+    if (typeof claims.jti !== 'string' || typeof claims.exp !== 'number') {
+      throw new AppError(ErrorCode.UNAUTHORIZED, 'Access token is outdated, please log in again');
+    }
+    const [user, state] = await Promise.all([this.users.findById(claims.sub), this.revocations.state(claims.jti)]);
+    const version = state && !state.revoked ? state.carriedVersion : claims.tv;
+    if (!user || state?.revoked || user.tokenVersion !== version) throw new AppError(ErrorCode.UNAUTHORIZED, 'Access token was revoked');
     if (user.bannedAt) throw new AppError(ErrorCode.UNAUTHORIZED, 'This account is banned');
-    return toUser(user);
+    return { actor: toUser(user), tokenId: claims.jti, expiresAtMs: claims.exp * 1000 };
+  }
+
+  /** Revokes one token (logout): refused from now on, on every pod. */
+  async revoke(session: AuthSession): Promise<void> {
+    await this.revocations.revoke(session.tokenId, session.expiresAtMs);
+  }
+
+  /** Revokes every token of the user issued so far (logout everywhere). */
+  async revokeAll(userId: string): Promise<void> {
+    await this.users.bumpTokenVersion(userId);
+  }
+
+  /**
+   * Changes the password and revokes every other token of the user: the version bump revokes them all,
+   * then the caller's token is carried over to the new version. A wrong current password is a
+   * VALIDATION_FAILED on `currentPassword` (not a 401, which would read as "your session ended").
+   */
+  async changePassword(session: AuthSession, currentPassword: string, newPassword: string): Promise<void> {
+    const user = await this.users.findById(session.actor.id);
+    if (!user) throw new AppError(ErrorCode.UNAUTHORIZED, 'Access token was revoked');
+    if (!(await this.hasher.verify(currentPassword, user.passwordHash))) {
+      throw AppError.validation([{ field: 'currentPassword', message: 'currentPassword is not your current password' }]);
+    }
+    const version = await this.users.setPasswordAndRevokeTokens(user.id, await this.hasher.hash(newPassword));
+    await this.revocations.carry(session.tokenId, version, session.expiresAtMs);
   }
 
   private async issue(user: UserRecord): Promise<AuthResponse> {
-    const claims: TokenClaims = { sub: user.id, tv: user.tokenVersion };
+    const claims: NewClaims = { sub: user.id, tv: user.tokenVersion, jti: randomUUID() };
     return { accessToken: await this.jwt.signAsync(claims), user: toUser(user) };
   }
 }

@@ -1,7 +1,25 @@
+import { AppError } from '../common/app-error';
+import { AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
 import { PasswordHasher } from './password-hasher';
 
+function hasherWith(concurrency: number, queue: number): PasswordHasher {
+  return new PasswordHasher({ limits: { passwordHash: { concurrency, queue } } } as AppConfig, new MetricsService());
+}
+
 describe('PasswordHasher', () => {
-  const hasher = new PasswordHasher();
+  const hasher = hasherWith(2, 16);
+  // scrypt at N = 32768 is ~0.1 s a hash on an idle core; several of them on a loaded CI machine take seconds.
+  jest.setTimeout(30_000);
+
+  it('refuses hashes beyond its concurrency and queue at once with RATE_LIMITED', async () => {
+    const busy = hasherWith(1, 1);
+    const outcomes = await Promise.allSettled([busy.hash('a'), busy.hash('b'), busy.hash('c'), busy.hash('d')]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected']);
+    const refusal = (outcomes[2] as PromiseRejectedResult).reason as AppError;
+    expect(refusal.code).toBe('RATE_LIMITED');
+    expect(refusal.retryAfterMs).toBeGreaterThan(0);
+  });
 
   it('verifies the right password and refuses a wrong one', async () => {
     const hash = await hasher.hash('correct horse battery');

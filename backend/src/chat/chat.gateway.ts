@@ -18,6 +18,7 @@ import {
   TypingRequest,
 } from '@chat/contracts/validation';
 import { ContractValidationPipe } from '../common/validation.pipe';
+import { RateLimits } from '../limits/rate-limits';
 import { MessagesService } from '../messages/messages.service';
 import { TypingRelay } from '../presence/typing-relay';
 import type { ChatServer, ServerSocket } from '../realtime/socket-types';
@@ -39,6 +40,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly messages: MessagesService,
     private readonly rooms: RoomsService,
     private readonly typingRelay: TypingRelay,
+    private readonly limits: RateLimits,
   ) {}
 
   afterInit(server: ChatServer): void {
@@ -55,16 +57,19 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   @SubscribeMessage(ClientEvent.MessageSend)
   async send(@ConnectedSocket() socket: ServerSocket, @MessageBody() request: SendMessageRequest): Promise<AckOk<{ message: Message }>> {
+    await this.limits.messageSend.consume(socket.data.user.id);
     return { ok: true, message: await this.messages.send(socket.data.user, request) };
   }
 
   @SubscribeMessage(ClientEvent.MessageEdit)
   async edit(@ConnectedSocket() socket: ServerSocket, @MessageBody() request: EditMessageRequest): Promise<AckOk<{ message: Message }>> {
+    await this.limits.messageChange.consume(socket.data.user.id);
     return { ok: true, message: await this.messages.edit(socket.data.user, request) };
   }
 
   @SubscribeMessage(ClientEvent.MessageDelete)
   async delete(@ConnectedSocket() socket: ServerSocket, @MessageBody() request: DeleteMessageRequest): Promise<AckOk> {
+    await this.limits.messageChange.consume(socket.data.user.id);
     await this.messages.delete(socket.data.user, request.messageId);
     return { ok: true };
   }

@@ -4,7 +4,7 @@ import { Agent, createServer, get, type IncomingMessage, type Server } from 'nod
 import type { AddressInfo, Socket } from 'node:net';
 import type { AppConfig } from '../config/app-config';
 import { DrainState } from '../health/draining';
-import type { MessageWriter } from '../messages/message-writer';
+import type { SendPipeline } from '../messages/send-pipeline';
 import type { Broadcaster } from '../realtime/broadcaster';
 import { DrainService } from './drain.service';
 
@@ -13,7 +13,7 @@ function drainService(server: Server, shutdownGraceMs: number): { drain: DrainSe
   const drain = new DrainService(
     { shutdownGraceMs, drainSpreadMs: 0 } as AppConfig,
     drainState,
-    { pending: 0 } as MessageWriter,
+    { pending: 0 } as SendPipeline,
     { localSockets: () => [] } as unknown as Broadcaster,
     { httpAdapter: { getHttpServer: () => server } } as unknown as HttpAdapterHost,
   );

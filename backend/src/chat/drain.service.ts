@@ -3,7 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import { AppConfig } from '../config/app-config';
 import { DrainState } from '../health/draining';
-import { MessageWriter } from '../messages/message-writer';
+import { SendPipeline } from '../messages/send-pipeline';
 import { Broadcaster } from '../realtime/broadcaster';
 import { dropConnection } from '../realtime/drop-connection';
 
@@ -25,7 +25,7 @@ export class DrainService implements BeforeApplicationShutdown {
   constructor(
     private readonly config: AppConfig,
     private readonly drainState: DrainState,
-    private readonly writer: MessageWriter,
+    private readonly writer: SendPipeline,
     private readonly broadcaster: Broadcaster,
     private readonly httpHost: HttpAdapterHost,
   ) {}

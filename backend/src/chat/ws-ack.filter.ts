@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import { WsException } from '@nestjs/websockets';
 import { AckError, ErrorCode } from '@chat/contracts';
 import { AppError } from '../common/app-error';
+import { errorStack, errorSummary } from '../common/error-summary';
 import { toAppError } from '../common/to-app-error';
 
 /**
@@ -16,7 +17,7 @@ export class WsAckFilter implements ExceptionFilter {
     const ack: unknown = host.getArgByIndex(2);
     const error =
       exception instanceof WsException ? new AppError(ErrorCode.VALIDATION_FAILED, String(exception.message)) : toAppError(exception);
-    if (error.code === ErrorCode.INTERNAL) this.logger.error(exception);
+    if (error.code === ErrorCode.INTERNAL) this.logger.error(errorSummary(exception), errorStack(exception));
     const reply: AckError = { ok: false, error: error.toApiError() };
     if (typeof ack === 'function') ack(reply);
   }

@@ -6,13 +6,23 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly fields?: FieldError[],
+    /** RATE_LIMITED: when the caller may try again. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'AppError';
   }
 
   toApiError(): ApiError {
-    return this.fields ? { code: this.code, message: this.message, fields: this.fields } : { code: this.code, message: this.message };
+    const error: ApiError = { code: this.code, message: this.message };
+    if (this.fields) error.fields = this.fields;
+    if (this.retryAfterMs !== undefined) error.retryAfterMs = this.retryAfterMs;
+    return error;
+  }
+
+  /** Over a limit: the answer says when to try again (at least 1 ms, whole milliseconds). */
+  static rateLimited(message: string, retryAfterMs: number): AppError {
+    return new AppError(ErrorCode.RATE_LIMITED, message, undefined, Math.max(1, Math.ceil(retryAfterMs)));
   }
 
   static notFound(what: string): AppError {

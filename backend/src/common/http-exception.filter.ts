@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { Response } from 'express';
 import { ERROR_HTTP_STATUS, ErrorBody, ErrorCode } from '@chat/contracts';
 import { AppError } from './app-error';
+import { errorStack, errorSummary } from './error-summary';
 import { toAppError } from './to-app-error';
 
 const STATUS_CODES: Partial<Record<number, ErrorCode>> = {
@@ -23,8 +24,9 @@ export class HttpErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const error = this.toError(exception);
-    if (error.code === ErrorCode.INTERNAL) this.logger.error(exception);
+    if (error.code === ErrorCode.INTERNAL) this.logger.error(errorSummary(exception), errorStack(exception));
     const body: ErrorBody = { error: error.toApiError() };
+    if (error.retryAfterMs !== undefined) response.setHeader('Retry-After', String(Math.ceil(error.retryAfterMs / 1000)));
     response.status(ERROR_HTTP_STATUS[error.code]).json(body);
   }
 

@@ -39,18 +39,38 @@ function withDtoSchemas(document: OpenAPIObject): OpenAPIObject {
   return document;
 }
 
+/** Errors of particular operations, beyond those every operation of its kind has. */
+const OPERATION_ERRORS: Record<string, [ErrorCode, string][]> = {
+  'post /api/auth/login': [
+    ['UNAUTHORIZED', 'wrong username or password'],
+    ['FORBIDDEN', 'the account is banned'],
+    ['RATE_LIMITED', 'too many failed logins for this username; see Retry-After'],
+  ],
+  'post /api/auth/register': [['CONFLICT', 'the username is taken']],
+};
+
+/** Path parameters are ids, and ids are UUIDs. */
+function withUuidPathParameters(operation: { parameters?: unknown[] }): void {
+  for (const parameter of operation.parameters ?? []) {
+    const param = parameter as { in?: string; schema?: Record<string, unknown> };
+    if (param.in === 'path') param.schema = { ...param.schema, type: 'string', format: 'uuid' };
+  }
+}
+
 /** Adds the contract's error responses to every operation: which ones depend on auth and path ids. */
 function withErrors(document: OpenAPIObject): OpenAPIObject {
   document.components = { ...document.components, schemas: { ...document.components?.schemas, ErrorBody: ERROR_SCHEMA } };
   for (const [path, item] of Object.entries(document.paths)) {
-    for (const operation of [item.get, item.post, item.put, item.patch, item.delete]) {
+    for (const [method, operation] of Object.entries({ get: item.get, post: item.post, put: item.put, patch: item.patch, delete: item.delete })) {
       if (!operation) continue;
+      withUuidPathParameters(operation);
       const errors = [errorResponse('VALIDATION_FAILED', 'a field failed its rule'), errorResponse('UNAVAILABLE', 'a dependency is down')];
       if (operation.security?.length) {
         errors.push(errorResponse('UNAUTHORIZED', 'missing, invalid or revoked token'));
         errors.push(errorResponse('FORBIDDEN', 'not allowed for this user'));
       }
       if (path.includes('{')) errors.push(errorResponse('NOT_FOUND', 'no such resource'));
+      for (const [code, description] of OPERATION_ERRORS[`${method} ${path}`] ?? []) errors.push(errorResponse(code, description));
       errors.push(errorResponse('INTERNAL', 'unexpected error'));
       operation.responses = { ...Object.fromEntries(errors), ...operation.responses };
     }

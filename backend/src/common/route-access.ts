@@ -23,6 +23,13 @@ export const CurrentUser = createParamDecorator((_: unknown, context: ExecutionC
   return user;
 });
 
+/** The authenticated token the guard put on the request (an auth/ AuthSession): for logout and password change. */
+export const CurrentSession = createParamDecorator((_: unknown, context: ExecutionContext): unknown => {
+  const session = context.switchToHttp().getRequest<Request & { session?: unknown }>().session;
+  if (!session) throw new AppError('UNAUTHORIZED', 'Not authenticated');
+  return session;
+});
+
 /** The token of an `Authorization: Bearer <token>` header. */
 export function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');

@@ -42,4 +42,17 @@ describe('validateEnvironment', () => {
   it('treats empty strings as unset', () => {
     expect(validateEnvironment({ DATABASE_URL: '', REDIS_URL: '' }).DATABASE_URL).toBeUndefined();
   });
+
+  it('turns Kafka on with KAFKA_BROKERS in scaled mode only, with flags and SASL checked', () => {
+    const env = validateEnvironment({ ...SCALED, KAFKA_BROKERS: 'k1:9092,k2:9092', KAFKA_SSL: 'true', KAFKA_WRITER: 'false' });
+    expect(env.KAFKA_SSL).toBe(true);
+    expect(env.KAFKA_WRITER).toBe(false);
+    expect(env.KAFKA_INGEST_PARTITIONS).toBe(12);
+    expect(() => validateEnvironment({ KAFKA_BROKERS: 'k1:9092' })).toThrow(/KAFKA_BROKERS: needs scaled mode/);
+    expect(() => validateEnvironment({ ...SCALED, KAFKA_BROKERS: 'http://k1' })).toThrow(/KAFKA_BROKERS must be host:port/);
+    expect(() => validateEnvironment({ ...SCALED, KAFKA_BROKERS: 'k1:9092', KAFKA_SSL: 'maybe' })).toThrow(/KAFKA_SSL/);
+    expect(() => validateEnvironment({ ...SCALED, KAFKA_BROKERS: 'k1:9092', KAFKA_SASL_MECHANISM: 'PLAIN' })).toThrow(
+      /KAFKA_SASL_MECHANISM \/ KAFKA_SASL_USERNAME \/ KAFKA_SASL_PASSWORD/,
+    );
+  });
 });

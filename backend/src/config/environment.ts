@@ -1,8 +1,36 @@
 /* eslint-disable @typescript-eslint/no-inferrable-types -- explicit types feed the decorator metadata that converts env strings */
 import 'reflect-metadata';
-import { plainToInstance } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidationError, validateSync } from 'class-validator';
+import { Transform, plainToInstance } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidationError,
+  validateSync,
+} from 'class-validator';
 import { LIMITS, USERNAME_PATTERN } from '@chat/contracts';
+
+/** `true`/`false` (also 1/0, yes/no); anything else stays a string and fails @IsBoolean (implicit conversion would take "false" as true). */
+const Flag = () =>
+  Transform(({ obj, key }: { obj: Record<string, unknown>; key: string }) => {
+    const raw = obj[key];
+    if (typeof raw === 'boolean' || raw === undefined) return raw;
+    const text = String(raw).trim().toLowerCase();
+    if (['true', '1', 'yes'].includes(text)) return true;
+    if (['false', '0', 'no'].includes(text)) return false;
+    return raw;
+  });
+
+/** `<count>/<window>`: count ≥ 1, window a whole number of seconds, minutes or hours. */
+export const RATE_PATTERN = /^[1-9]\d{0,8}\/[1-9]\d{0,6}(s|m|h)$/;
+const RATE_MESSAGE = '$property must be <count>/<window> with the window in s, m or h (e.g. 30/10s)';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
@@ -34,8 +62,13 @@ export class EnvironmentVariables {
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET?: string;
 
+  /**
+   * Lifetime of an access token (one token per login, revocable at once: see docs/security.md). A socket
+   * is closed when the token it authenticated with expires. Short values (down to 5 s) are for tests.
+   */
   @IsInt()
-  @Min(60)
+  @Min(5)
+  @Max(30 * 24 * 3600)
   JWT_TTL_SECONDS: number = 7 * 24 * 3600;
 
   /** Comma-separated origins allowed by CORS (REST and Socket.IO). Empty: same origin only. */
@@ -127,6 +160,129 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(32)
   WRITE_CONCURRENCY: number = 1;
+
+  // Abuse limits (docs/security.md). A rate is `<count>/<window>` with the window in s, m or h
+  // (e.g. `30/10s`): at most count within each fixed window, counted in Redis across pods (scaled) or
+  // in memory (embedded). Tests and the bench raise them here; nothing turns them off.
+
+  /** message:send per user. */
+  @Matches(RATE_PATTERN, { message: RATE_MESSAGE })
+  RATE_LIMIT_MESSAGE_SEND: string = '30/10s';
+
+  /** message:edit and message:delete per user. */
+  @Matches(RATE_PATTERN, { message: RATE_MESSAGE })
+  RATE_LIMIT_MESSAGE_CHANGE: string = '30/1m';
+
+  /** Authenticated REST requests per user. */
+  @Matches(RATE_PATTERN, { message: RATE_MESSAGE })
+  RATE_LIMIT_REST: string = '300/1m';
+
+  /** Login attempts per client address (any account). */
+  @Matches(RATE_PATTERN, { message: RATE_MESSAGE })
+  RATE_LIMIT_LOGIN_ADDRESS: string = '10/1m';
+
+  /** Registrations per client address. */
+  @Matches(RATE_PATTERN, { message: RATE_MESSAGE })
+  RATE_LIMIT_REGISTER_ADDRESS: string = '10/1h';
+
+  /** Failed logins per (account, address) before that pair backs off (LOGIN_BACKOFF_*). */
+  @Matches(RATE_PATTERN, { message: RATE_MESSAGE })
+  RATE_LIMIT_LOGIN_FAILURES: string = '5/15m';
+
+  /** Failed logins per account from all addresses; past it only addresses without failures get one try. */
+  @Matches(RATE_PATTERN, { message: RATE_MESSAGE })
+  RATE_LIMIT_LOGIN_ACCOUNT_FAILURES: string = '50/15m';
+
+  /** First backoff of an (account, address) pair that used up RATE_LIMIT_LOGIN_FAILURES; doubles each time. */
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  LOGIN_BACKOFF_BASE_SECONDS: number = 60;
+
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  LOGIN_BACKOFF_MAX_SECONDS: number = 3600;
+
+  /** Password hashes (scrypt, 32 MiB each) computed at once; more wait in a queue of PASSWORD_HASH_QUEUE. */
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  PASSWORD_HASH_CONCURRENCY: number = 2;
+
+  /** Hashes that may wait; a login or registration beyond that is refused at once with RATE_LIMITED. */
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  PASSWORD_HASH_QUEUE: number = 16;
+
+  /** Open sockets per user across the fleet; one more is refused at the handshake. */
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  SOCKETS_PER_USER: number = 20;
+
+  /** `typing` events relayed per user and room at most once per this; the rest are answered ok and coalesced. */
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  TYPING_RELAY_INTERVAL_MS: number = 1500;
+
+  /** `host:port,...`: turns Kafka on (scaled mode only): sends go through `<prefix>ingest`, events out to `<prefix>timeline`. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.-]+:\d{1,5}(,[A-Za-z0-9_.-]+:\d{1,5})*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port...]' })
+  KAFKA_BROKERS?: string;
+
+  @IsString()
+  @Matches(/^[A-Za-z0-9_.-]{0,100}$/, { message: 'KAFKA_TOPIC_PREFIX may only contain A-Z a-z 0-9 _ . - (at most 100)' })
+  KAFKA_TOPIC_PREFIX: string = 'chat.';
+
+  /** TLS to the brokers (managed Kafka). */
+  @Flag()
+  @IsBoolean()
+  KAFKA_SSL: boolean = false;
+
+  @IsOptional()
+  @IsIn(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'])
+  KAFKA_SASL_MECHANISM?: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
+
+  @IsOptional()
+  @IsString()
+  KAFKA_SASL_USERNAME?: string;
+
+  @IsOptional()
+  @IsString()
+  KAFKA_SASL_PASSWORD?: string;
+
+  /** Partitions of `<prefix>ingest` when the pods create it: the most writers that can share the load. */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  KAFKA_INGEST_PARTITIONS: number = 12;
+
+  /** Partitions of `<prefix>timeline` when the pods create it. */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  KAFKA_TIMELINE_PARTITIONS: number = 12;
+
+  /** Replicas of the topics the pods create; unset: the broker's default.replication.factor. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(16)
+  KAFKA_REPLICATION_FACTOR?: number;
+
+  /** Whether this pod is one of the ingest writers (the consumer group that stores sends). */
+  @Flag()
+  @IsBoolean()
+  KAFKA_WRITER: boolean = true;
+
+  /** A writer that does not heartbeat for this long loses its partitions to the others. */
+  @IsInt()
+  @Min(1000)
+  @Max(300_000)
+  KAFKA_SESSION_TIMEOUT_MS: number = 10_000;
 }
 
 function describe(errors: ValidationError[]): string {
@@ -136,6 +292,18 @@ function describe(errors: ValidationError[]): string {
       return `  ${error.property}: ${reasons}`;
     })
     .join('\n');
+}
+
+function kafkaProblems(env: EnvironmentVariables): string[] {
+  const problems: string[] = [];
+  if (env.KAFKA_BROKERS && !env.DATABASE_URL) {
+    problems.push('  KAFKA_BROKERS: needs scaled mode (DATABASE_URL and REDIS_URL)');
+  }
+  const sasl = [env.KAFKA_SASL_MECHANISM, env.KAFKA_SASL_USERNAME, env.KAFKA_SASL_PASSWORD];
+  if (sasl.some(Boolean) && !sasl.every(Boolean)) {
+    problems.push('  KAFKA_SASL_MECHANISM / KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD: set all three or none');
+  }
+  return problems;
 }
 
 /** ConfigModule's validate hook: converts, checks, and throws a message naming every bad variable. */
@@ -157,6 +325,10 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
   if (Boolean(env.ADMIN_USERNAME) !== Boolean(env.ADMIN_PASSWORD)) {
     problems.push('  ADMIN_USERNAME / ADMIN_PASSWORD: set both or neither');
   }
+  if (env.LOGIN_BACKOFF_MAX_SECONDS < env.LOGIN_BACKOFF_BASE_SECONDS) {
+    problems.push('  LOGIN_BACKOFF_MAX_SECONDS: must be at least LOGIN_BACKOFF_BASE_SECONDS');
+  }
+  problems.push(...kafkaProblems(env));
   if (problems.length) {
     throw new Error(`Invalid configuration:\n${problems.join('\n')}`);
   }

@@ -1,9 +1,18 @@
 import { DataSourceOptions } from 'typeorm';
+import { SqlLogger } from './sql-logger';
 import { InitialSchema1763856000000 } from './migrations/1763856000000-initial-schema';
 import { AuditLog1763942400000 } from './migrations/1763942400000-audit-log';
 import { WriteBatchFunction1764460800000 } from './migrations/1764460800000-write-batch-function';
+import { WriteOneFunction1764547200000 } from './migrations/1764547200000-write-one-function';
+import { KafkaIngest1765000000000 } from './migrations/1765000000000-kafka-ingest';
 
-export const MIGRATIONS = [InitialSchema1763856000000, AuditLog1763942400000, WriteBatchFunction1764460800000];
+export const MIGRATIONS = [
+  InitialSchema1763856000000,
+  AuditLog1763942400000,
+  WriteBatchFunction1764460800000,
+  WriteOneFunction1764547200000,
+  KafkaIngest1765000000000,
+];
 
 export interface ConnectionSettings {
   url: string;
@@ -23,7 +32,9 @@ export function dataSourceOptions(settings: ConnectionSettings): DataSourceOptio
     migrations: MIGRATIONS,
     migrationsRun: false,
     synchronize: false,
+    // Errors by SQLSTATE and statement name, never with their parameters (see SqlLogger).
     logging: ['error', 'migration'],
+    logger: new SqlLogger(),
     poolSize: settings.poolSize,
     extra: {
       // A dead database gives errors within these bounds instead of hung requests.

@@ -54,7 +54,22 @@ describe('MessageWriter (group commit)', () => {
     expect(writeBatch).toHaveBeenCalledTimes(1);
   });
 
-  it('retries a batch one send at a time after an unexpected failure, so one bad send fails alone', async () => {
+  it('splits a failing batch in halves until the bad send is alone: O(log n) statements, the others stored in order', async () => {
+    const written: string[] = [];
+    const writeBatch = jest.fn(async (sends: PendingSend[]) => {
+      if (sends.some((s) => s.clientMsgId === 'c37'))
+        throw Object.assign(new Error('invalid byte sequence'), { severity: 'ERROR', code: '22021' });
+      written.push(...sends.map((s) => s.clientMsgId));
+      return sends.map((s, i) => stored(s, i + 1));
+    });
+    const writer = writerWith(writeBatch);
+    const outcomes = await Promise.all(Array.from({ length: 64 }, (_, n) => writer.write(send(n))));
+    expect(outcomes.filter((o) => 'error' in o).map((o) => 'error' in o && o.error.code)).toEqual(['VALIDATION_FAILED']);
+    expect(writeBatch.mock.calls.length).toBeLessThanOrEqual(1 + 2 * Math.log2(64));
+    expect(written).toEqual(Array.from({ length: 64 }, (_, n) => `c${n}`).filter((id) => id !== 'c37'));
+  });
+
+  it('retries a batch after an unexpected failure so that one bad send fails alone', async () => {
     const writeBatch = jest.fn(async (sends: PendingSend[]) => {
       if (sends.length > 1) throw new Error('duplicate key value violates unique constraint');
       if (sends[0].clientMsgId === 'c2') throw new AppError('FORBIDDEN', 'no');
@@ -94,7 +109,7 @@ describe('MessageWriter (group commit)', () => {
     );
     const writer = writerWith(writeBatch, { max: 10, concurrency: 1, deadlineMs: 30 });
     const late: string[] = [];
-    writer.onLateCommit((message) => late.push(message.clientMsgId));
+    writer.onCommitted((message) => late.push(message.clientMsgId));
     const started = Date.now();
     const outcome = await writer.write(send(1));
     expect('error' in outcome && outcome.error.code).toBe('UNAVAILABLE');

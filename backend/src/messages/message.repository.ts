@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ErrorCode, MemberRole, Message, MessageSender, RoomKind, RoomVisibility } from '@chat/contracts';
 import type { Actor } from '../auth/actor';
 import { AppError } from '../common/app-error';
+import { AppConfig } from '../config/app-config';
 import { batchedLookup } from '../database/batched-lookup';
 import { Database } from '../database/sql';
 import { RoomAccess, RoomRules } from '../rooms/room-rules';
@@ -15,6 +16,12 @@ export interface PendingSend {
   clientMsgId: string;
   /** Already trimmed and validated. */
   body: string;
+}
+
+/** A send read from an ingest partition, with the epoch its writer holds for that partition. */
+export interface FencedSend extends PendingSend {
+  partition: number;
+  epoch: number;
 }
 
 /** Outcome of one send: the stored message (new or the original of a resend) or why it was refused. */
@@ -78,7 +85,7 @@ const RETURNING = `RETURNING id, room_id, seq, updated_seq, client_msg_id, sende
 /** One row of `chat_write_batch`, per send in input order. */
 interface BatchRow {
   o_ord: string;
-  o_outcome: 'created' | 'existing' | 'repeated' | 'not_found' | 'not_member' | 'archived';
+  o_outcome: 'created' | 'existing' | 'repeated' | 'not_found' | 'not_member' | 'archived' | 'fenced';
   o_id: string | null;
   o_seq: string | null;
   o_updated_seq: string | null;
@@ -90,6 +97,8 @@ interface BatchRow {
 
 function outcomeOf(row: BatchRow, { roomId, clientMsgId, sender }: PendingSend): SendOutcome {
   switch (row.o_outcome) {
+    case 'fenced':
+      return { error: AppError.unavailable('This writer no longer owns the partition') };
     case 'not_found':
       return { error: AppError.notFound('Room') };
     case 'not_member':
@@ -115,32 +124,86 @@ function outcomeOf(row: BatchRow, { roomId, clientMsgId, sender }: PendingSend):
   return { message, created: row.o_outcome === 'created' };
 }
 
+function outcomesOf(sends: PendingSend[], rows: BatchRow[]): SendOutcome[] {
+  return sends.map((send, index) => {
+    const row = rows[index];
+    if (!row || Number(row.o_ord) !== index + 1) return { error: new AppError(ErrorCode.INTERNAL, 'Message was not stored') };
+    return outcomeOf(row, send);
+  });
+}
+
 /**
  * The timeline store. Every event (create, edit, delete) takes the room's next seq under the room row's
  * lock, in the same transaction that writes it, so seqs are gapless and identical for every reader.
  */
 @Injectable()
 export class MessageRepository {
-  constructor(private readonly db: Database) {}
+  /** Kafka mode: every timeline event also gets its outbox row (direct mode does not pay for it). */
+  private readonly outbox: boolean;
+
+  constructor(
+    private readonly db: Database,
+    config: AppConfig,
+  ) {
+    this.outbox = config.kafka !== null;
+  }
 
   /**
    * Group commit: many sends in one statement and one round trip (the `chat_write_batch` function,
    * see its migration), which locks the batch's rooms in id order for that statement and its commit.
    * Resends are found under the lock, so a clientMsgId is stored once even when retried through
-   * another pod.
+   * another pod. A batch of one goes to `chat_write_one`, which answers the same with less work.
    */
   async writeBatch(sends: PendingSend[]): Promise<SendOutcome[]> {
-    const rows = await this.db.rows<BatchRow>(`SELECT * FROM chat_write_batch($1::uuid[], $2::uuid[], $3::text[], $4::text[])`, [
-      sends.map((s) => s.roomId),
-      sends.map((s) => s.sender.id),
-      sends.map((s) => s.clientMsgId),
-      sends.map((s) => s.body),
-    ]);
-    return sends.map((send, index) => {
-      const row = rows[index];
-      if (!row || Number(row.o_ord) !== index + 1) return { error: new AppError(ErrorCode.INTERNAL, 'Message was not stored') };
-      return outcomeOf(row, send);
-    });
+    const [single] = sends;
+    const rows =
+      sends.length === 1 && single
+        ? await this.db.rows<BatchRow>(`SELECT * FROM chat_write_one($1::uuid, $2::uuid, $3::text, $4::text)`, [
+            single.roomId,
+            single.sender.id,
+            single.clientMsgId,
+            single.body,
+          ])
+        : await this.db.rows<BatchRow>(`SELECT * FROM chat_write_batch($1::uuid[], $2::uuid[], $3::text[], $4::text[])`, [
+            sends.map((s) => s.roomId),
+            sends.map((s) => s.sender.id),
+            sends.map((s) => s.clientMsgId),
+            sends.map((s) => s.body),
+          ]);
+    return outcomesOf(sends, rows);
+  }
+
+  /**
+   * Kafka mode's group commit: like writeBatch, but each send is written only while its partition's
+   * epoch is still `epoch` (else its outcome is `fenced` and nothing of it is written), and the new
+   * messages' timeline events go to the outbox, in the same statement (`chat_write_batch_fenced`).
+   */
+  async writeFencedBatch(topic: string, sends: FencedSend[]): Promise<{ outcomes: SendOutcome[]; fenced: boolean[] }> {
+    const rows = await this.db.rows<BatchRow>(
+      `SELECT * FROM chat_write_batch_fenced($1, $2::int[], $3::bigint[], $4::uuid[], $5::uuid[], $6::text[], $7::text[])`,
+      [
+        topic,
+        sends.map((s) => s.partition),
+        sends.map((s) => s.epoch),
+        sends.map((s) => s.roomId),
+        sends.map((s) => s.sender.id),
+        sends.map((s) => s.clientMsgId),
+        sends.map((s) => s.body),
+      ],
+    );
+    return { outcomes: outcomesOf(sends, rows), fenced: sends.map((_, index) => rows[index]?.o_outcome === 'fenced') };
+  }
+
+  /** Takes ownership of ingest partitions: bumps (or starts) their epochs, which fences out their previous writer. */
+  async claimPartitions(topic: string, partitions: number[]): Promise<Map<number, number>> {
+    const rows = await this.db.rows<{ partition: number; epoch: string }>(
+      `INSERT INTO kafka_partition_epochs AS e (topic, partition, epoch)
+       SELECT $1, p, 1 FROM unnest($2::int[]) AS p ORDER BY p
+       ON CONFLICT (topic, partition) DO UPDATE SET epoch = e.epoch + 1
+       RETURNING e.partition, e.epoch`,
+      [topic, [...partitions].sort((a, b) => a - b)],
+    );
+    return new Map(rows.map((row) => [row.partition, Number(row.epoch)]));
   }
 
   /**
@@ -182,6 +245,14 @@ export class MessageRepository {
               [messageId, seq],
             );
       if (!updated) throw AppError.notFound('Message');
+      if (this.outbox) {
+        await tx.affected(`INSERT INTO timeline_outbox (room_id, seq, payload) VALUES ($1, $2, chat_timeline_payload($3, $4))`, [
+          roomId,
+          seq,
+          change.kind === 'edit' ? 'message:updated' : 'message:deleted',
+          messageId,
+        ]);
+      }
       return toMessage(withSender(updated, current.sender));
     });
   }

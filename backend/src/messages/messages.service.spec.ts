@@ -9,6 +9,8 @@ import { RoomAccess, RoomRules } from '../rooms/room-rules';
 import { MessageRepository, PendingSend, SendOutcome } from './message.repository';
 import { MessageWriter } from './message-writer';
 import { MessagesService } from './messages.service';
+import { SendPipeline } from './send-pipeline';
+import { TimelineRelay } from './timeline-relay';
 
 /** What the repository reads under the room's lock before an edit or delete. */
 interface EventContext {
@@ -103,7 +105,8 @@ async function setUp(
   const moduleRef = await Test.createTestingModule({
     providers: [
       MessagesService,
-      MessageWriter,
+      { provide: SendPipeline, useClass: MessageWriter },
+      { provide: TimelineRelay, useValue: { nudge: () => undefined } },
       MetricsService,
       { provide: AppConfig, useValue: { writeBatch: { max: 10, concurrency: 1, deadlineMs: 5_000 } } },
       { provide: MessageRepository, useValue: { writeBatch, applyEvent, history, changesSince } },

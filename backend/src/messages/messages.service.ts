@@ -16,7 +16,8 @@ import { Broadcaster } from '../realtime/broadcaster';
 import { RoomRules, enforce } from '../rooms/room-rules';
 import { toSender } from '../users/user.mapper';
 import { MessageRepository, Visible } from './message.repository';
-import { MessageWriter } from './message-writer';
+import { SendPipeline } from './send-pipeline';
+import { TimelineRelay } from './timeline-relay';
 
 /** The page, if the room exists and the actor may read it (the page is read with the access, in one statement). */
 function readable<T>(actor: Actor, visible: Visible<T>): T {
@@ -35,15 +36,16 @@ function checkBody(body: unknown): string {
 @Injectable()
 export class MessagesService {
   constructor(
-    private readonly writer: MessageWriter,
+    private readonly pipeline: SendPipeline,
     private readonly messages: MessageRepository,
     private readonly broadcaster: Broadcaster,
     private readonly metrics: MetricsService,
+    private readonly timeline: TimelineRelay,
   ) {
-    writer.onLateCommit((message) => this.published(message));
+    pipeline.onCommitted((message) => this.published(message));
   }
 
-  /** A new message is stored: count it and tell the room. */
+  /** A new message is stored (reported once, by the pod that wrote it): count it and tell the room. */
   private published(message: Message): void {
     this.metrics.persisted(1);
     this.broadcaster.toRoom(message.roomId).emit('message:new', { message });
@@ -55,10 +57,13 @@ export class MessagesService {
     const timer = this.metrics.sendAck.startTimer();
     try {
       const body = checkBody(request.body);
-      const outcome = await this.writer.write({ roomId: request.roomId, sender: toSender(actor), clientMsgId: request.clientMsgId, body });
+      const outcome = await this.pipeline.write({
+        roomId: request.roomId,
+        sender: toSender(actor),
+        clientMsgId: request.clientMsgId,
+        body,
+      });
       if ('error' in outcome) throw outcome.error;
-      // A resend returns the original without a second broadcast.
-      if (outcome.created) this.published(outcome.message);
       timer({ outcome: 'ok' });
       return outcome.message;
     } catch (error) {
@@ -71,6 +76,7 @@ export class MessagesService {
     const body = checkBody(request.body);
     const updated = await this.messages.applyEvent(request.messageId, actor, { kind: 'edit', body });
     if (!updated) throw AppError.notFound('Message');
+    this.timeline.nudge();
     this.broadcaster.toRoom(updated.roomId).emit('message:updated', { message: updated });
     return updated;
   }
@@ -79,6 +85,7 @@ export class MessagesService {
   async delete(actor: Actor, messageId: string): Promise<Message | null> {
     const deleted = await this.messages.applyEvent(messageId, actor, { kind: 'delete' });
     if (deleted) {
+      this.timeline.nudge();
       this.broadcaster.toRoom(deleted.roomId).emit('message:deleted', {
         roomId: deleted.roomId,
         messageId: deleted.id,

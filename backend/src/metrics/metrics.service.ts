@@ -59,10 +59,63 @@ export class MetricsService {
     labelNames: ['channel'],
     registers: [this.registry],
   });
+  readonly rateLimited = new Counter({
+    name: 'chat_rate_limited_total',
+    help: 'Requests refused with RATE_LIMITED, by limit (message_send, message_change, rest, login_address, login_failures, login_account, register_address, password_hash_queue, sockets_per_user)',
+    labelNames: ['limit'],
+    registers: [this.registry],
+  });
+  readonly typingCoalesced = new Counter({
+    name: 'chat_typing_coalesced_total',
+    help: 'typing events answered ok but not relayed (at most one per user and room per TYPING_RELAY_INTERVAL_MS)',
+    registers: [this.registry],
+  });
   readonly redisReconnects = new Counter({
     name: 'chat_redis_reconnects_total',
     help: 'Redis reconnection attempts',
     labelNames: ['connection'],
+    registers: [this.registry],
+  });
+
+  readonly kafkaProduceSeconds = new Histogram({
+    name: 'chat_kafka_produce_seconds',
+    help: 'Time for the broker to acknowledge (acks=all) a produce request, by topic',
+    labelNames: ['topic', 'outcome'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  readonly kafkaCommitSeconds = new Histogram({
+    name: 'chat_kafka_commit_seconds',
+    help: 'Time to commit the ingest writers’ offsets after a batch is stored',
+    labelNames: ['outcome'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  readonly kafkaBatchSize = new Histogram({
+    name: 'chat_kafka_ingest_batch_size',
+    help: 'Records of <prefix>ingest written to PostgreSQL per batch by this pod’s writer',
+    buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500],
+    registers: [this.registry],
+  });
+  readonly kafkaRebalances = new Counter({
+    name: 'chat_kafka_rebalances_total',
+    help: 'Ingest consumer group joins of this pod (each one bumps the epochs of the partitions it was given)',
+    registers: [this.registry],
+  });
+  readonly kafkaFenced = new Counter({
+    name: 'chat_kafka_fenced_records_total',
+    help: 'Ingest records a stale writer was refused (its partition epoch had moved on); they are redelivered to the owner',
+    registers: [this.registry],
+  });
+  readonly kafkaConsumerLag = new Gauge({
+    name: 'chat_kafka_consumer_lag',
+    help: 'Records of <prefix>ingest not yet stored, per partition this pod writes (high watermark minus next offset)',
+    labelNames: ['partition'],
+    registers: [this.registry],
+  });
+  readonly kafkaOutboxRelayed = new Counter({
+    name: 'chat_kafka_timeline_relayed_total',
+    help: 'Timeline events this pod’s relay produced to <prefix>timeline (and deleted from the outbox)',
     registers: [this.registry],
   });
 

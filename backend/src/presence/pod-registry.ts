@@ -4,6 +4,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { Broadcaster } from '../realtime/broadcaster';
 import { RedisClients } from '../redis/redis-clients';
 import { LocalPodDirectory, PodDirectory, PodInfo, RedisPodDirectory } from './pod-directory';
+import { errorSummary } from '../common/error-summary';
 
 const HEARTBEAT_MS = 5_000;
 
@@ -67,7 +68,7 @@ export class PodRegistry implements OnApplicationBootstrap, BeforeApplicationShu
     try {
       await this.directory.beat(this.self());
     } catch (error) {
-      this.logger.warn(`heartbeat failed: ${(error as Error).message}`);
+      this.logger.warn(`heartbeat failed: ${errorSummary(error)}`);
     }
     for (const listener of this.beatListeners) await listener().catch(() => undefined);
   }

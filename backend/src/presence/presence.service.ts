@@ -7,6 +7,7 @@ import { RoomRepository } from '../rooms/room.repository';
 import { PodRegistry } from './pod-registry';
 import { MemoryPresenceStore, PresenceStore } from './presence.store';
 import { RedisPresenceStore } from './redis-presence.store';
+import { errorSummary } from '../common/error-summary';
 
 /**
  * Online state across pods and the `presence` events to everyone sharing a room with a user who came
@@ -72,7 +73,7 @@ export class PresenceService implements OnlineUsers, OnApplicationBootstrap, Bef
     try {
       return await action();
     } catch (error) {
-      this.logger.warn(`presence ${what} failed: ${(error as Error).message}`);
+      this.logger.warn(`presence ${what} failed: ${errorSummary(error)}`);
       return undefined;
     }
   }

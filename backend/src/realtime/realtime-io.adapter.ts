@@ -3,8 +3,11 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createShardedAdapter } from '@socket.io/redis-adapter';
 import { from, isObservable, mergeMap, of, type Observable } from 'rxjs';
 import type { Server, ServerOptions, Socket } from 'socket.io';
+import { AckError, ErrorCode, LIMITS } from '@chat/contracts';
+import { AppError } from '../common/app-error';
 import { AppConfig } from '../config/app-config';
 import { RedisClients } from '../redis/redis-clients';
+import { corkEachFlush } from './corked-flush';
 import { releaseOpeningRequests } from './release-requests';
 
 type MessageCallback = WsMessageHandler['callback'];
@@ -15,6 +18,22 @@ type MessageCallback = WsMessageHandler['callback'];
  */
 function answerOf(result: unknown): Observable<unknown> {
   return from(Promise.resolve(result)).pipe(mergeMap((value) => (isObservable(value) ? value : of(value))));
+}
+
+/**
+ * Why a socket request is answered with an error before any handler sees it, or null: an event no
+ * handler serves (the contract answers every request, so it gets NOT_FOUND rather than silence), or a
+ * payload over LIMITS.socketPayloadMaxBytes.
+ */
+function refusal(packet: unknown[], known: ReadonlySet<string>): AppError | null {
+  const [event, ...args] = packet;
+  if (typeof event !== 'string' || !known.has(event)) return new AppError(ErrorCode.NOT_FOUND, `Unknown event "${String(event)}"`);
+  const payload = args.filter((arg) => typeof arg !== 'function');
+  const bytes = Buffer.byteLength(JSON.stringify(payload) ?? '');
+  if (bytes > LIMITS.socketPayloadMaxBytes) {
+    return new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `A request may be at most ${LIMITS.socketPayloadMaxBytes} bytes (got ${bytes})`);
+  }
+  return null;
 }
 
 /**
@@ -31,6 +50,8 @@ export class RealtimeIoAdapter extends IoAdapter {
   private readonly bound = new WeakMap<Socket, MessageCallback[]>();
   /** Per slot: the listener every socket shares. */
   private readonly listeners: ((this: Socket, ...args: unknown[]) => void)[] = [];
+  /** The middleware every socket shares: answers requests no handler serves, or too large, with an error ack. */
+  private gate?: (packet: unknown[], next: (error?: Error) => void) => void;
 
   constructor(
     app: INestApplicationContext,
@@ -45,13 +66,15 @@ export class RealtimeIoAdapter extends IoAdapter {
     const server = super.createIOServer(port, {
       ...options,
       cors: origins.length ? { origin: origins, credentials: true } : undefined,
-      // Bodies are at most 4000 characters; anything far larger is abuse.
-      maxHttpBufferSize: 64 * 1024,
+      // Requests over LIMITS.socketPayloadMaxBytes get a PAYLOAD_TOO_LARGE ack (see refusal); only a
+      // packet over this larger bound, which the transport will not read, closes the connection.
+      maxHttpBufferSize: LIMITS.socketTransportMaxBytes,
       pingInterval: 20_000,
       pingTimeout: 20_000,
       connectTimeout: 10_000,
     });
     releaseOpeningRequests(server);
+    corkEachFlush();
     const fanout = this.redis.fanout;
     if (fanout) {
       server.adapter(
@@ -72,12 +95,26 @@ export class RealtimeIoAdapter extends IoAdapter {
    * gateways' handlers in the same order, so a handler's slot in that list names its listener.
    */
   override bindMessageHandlers(socket: Socket, handlers: WsMessageHandler[]): void {
+    // Requests no handler serves, or too large, are answered here (one middleware shared by every socket).
+    socket.use((this.gate ??= this.requestGate(handlers)));
     let callbacks = this.bound.get(socket);
     if (!callbacks) this.bound.set(socket, (callbacks = []));
     for (const { message, callback, isAckHandledManually } of handlers) {
       const slot = callbacks.push(callback) - 1;
       socket.on(message, (this.listeners[slot] ??= this.sharedListener(slot, isAckHandledManually)));
     }
+  }
+
+  /** The gate for these handlers (every socket gets the same gateways' handlers). */
+  private requestGate(handlers: WsMessageHandler[]): (packet: unknown[], next: (error?: Error) => void) => void {
+    const known = new Set(handlers.map((handler) => String(handler.message)));
+    return (packet, next) => {
+      const error = refusal(packet, known);
+      if (!error) return next();
+      const ack: unknown = packet[packet.length - 1];
+      const reply: AckError = { ok: false, error: error.toApiError() };
+      if (typeof ack === 'function') (ack as (reply: AckError) => void)(reply);
+    };
   }
 
   /** Nest's disconnect callback itself, without the `once` wrapper and the extra closure of the default. */

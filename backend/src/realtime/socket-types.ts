@@ -5,12 +5,23 @@ import type { ClientToServerEvents, ServerToClientEvents, User } from '@chat/con
 export interface SocketData {
   /** The socket's authenticated user: an auth/ Actor (the contract's User), set by the handshake. */
   user: Readonly<User>;
+  /** The `jti` of the token the socket authenticated with: a logout closes the sockets of that token. */
+  tokenId: string;
+  /** When that token expires (ms since the epoch): the pod's expiry sweep closes the socket then. */
+  expiresAtMs: number;
 }
+
+/** Applied by every pod to its own sockets of one user. */
+export type UserSocketsCommand =
+  | { kind: 'close'; userId: string; tokenId: string; except: boolean; code: 'TOKEN_REVOKED'; message: string }
+  | { kind: 'profile'; user: User };
 
 /** Pod-to-pod events (Socket.IO serverSideEmit through the adapter). */
 export interface InterPodEvents {
   /** Fan-out may have dropped events: every pod re-announces room heads to its sockets. */
   'chat:resync': () => void;
+  /** Close some of a user's sockets (logout) or refresh the profile they carry (display name change). */
+  'chat:user-sockets': (command: UserSocketsCommand) => void;
 }
 
 /** This pod's Socket.IO server, typed with the contract's event maps. */

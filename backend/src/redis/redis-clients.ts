@@ -21,8 +21,10 @@ export interface FanoutConnections {
 @Injectable()
 export class RedisClients implements OnApplicationShutdown {
   private readonly connections: RedisConnections | null;
+  private readonly prefix: string;
 
   constructor(config: AppConfig, metrics: MetricsService) {
+    this.prefix = config.redisKeyPrefix;
     const received = {
       room: metrics.fanoutReceived.labels('room'),
       user: metrics.fanoutReceived.labels('user'),
@@ -47,6 +49,21 @@ export class RedisClients implements OnApplicationShutdown {
   /** The connections for Socket.IO's Redis adapter, or null in embedded mode (in-memory adapter). */
   get fanout(): FanoutConnections | null {
     return this.connections ? { pub: this.connections.pub, sub: this.connections.sub } : null;
+  }
+
+  /** The shard channel on which pod `podId` hears messages addressed to it under `name`. */
+  podChannel(podId: string, name: string): string {
+    return `${this.prefix}pod:${podId}:${name}`;
+  }
+
+  /** Listens on this pod's own channel `name` (scaled mode only; a no-op in embedded mode). */
+  onPodMessage(podId: string, name: string, listener: (message: Buffer) => void): void {
+    this.connections?.subscribeDirect(this.podChannel(podId, name), listener);
+  }
+
+  /** Sends to pod `podId`'s channel `name`; at most once (a pod that is gone does not get it). */
+  async toPod(podId: string, name: string, message: string): Promise<void> {
+    await this.connections?.pub.spublish(this.podChannel(podId, name), message);
   }
 
   /** Called when fan-out may have dropped events (Redis came back); not called in embedded mode. */

@@ -27,6 +27,8 @@ export class RedisConnections {
   private probeSent = 0;
   private probeReceived = 0;
   private readonly probeChannel: string;
+  /** Shard channels read by this pod itself (not fan-out), e.g. its ingest outcomes. */
+  private readonly direct: { channel: Buffer; listener: (message: Buffer) => void }[] = [];
 
   constructor(
     url: string,
@@ -56,13 +58,28 @@ export class RedisConnections {
       // ioredis re-subscribes on 'ready'; let that land before announcing recovery.
       setTimeout(() => this.events.emit('recovered'), 250);
     });
-    this.sub.on('smessageBuffer', (channel: Buffer) => {
+    this.sub.on('smessageBuffer', (channel: Buffer, message: Buffer) => {
       if (channel.equals(probeBytes)) this.probeReceived = Date.now();
-      else onMessage(channel);
+      else if (!this.deliverDirect(channel, message)) onMessage(channel);
     });
     this.sub.ssubscribe(this.probeChannel).catch((error: Error) => this.logger.warn(`probe subscribe failed: ${error.message}`));
     this.probeTimer = setInterval(() => this.probe(), PROBE_INTERVAL_MS);
     this.probeTimer.unref();
+  }
+
+  private deliverDirect(channel: Buffer, message: Buffer): boolean {
+    for (const entry of this.direct) {
+      if (!entry.channel.equals(channel)) continue;
+      entry.listener(message);
+      return true;
+    }
+    return false;
+  }
+
+  /** Reads a shard channel of this pod's own (re-subscribed after reconnects like the adapter's). */
+  subscribeDirect(channel: string, listener: (message: Buffer) => void): void {
+    this.direct.push({ channel: Buffer.from(channel), listener });
+    this.sub.ssubscribe(channel).catch((error: Error) => this.logger.warn(`subscribe to ${channel} failed: ${error.message}`));
   }
 
   private probe(): void {

@@ -3,6 +3,7 @@ import { Broadcaster } from '../realtime/broadcaster';
 import { roomChannel } from '../realtime/channels';
 import { ServerSocket } from '../realtime/socket-types';
 import { RoomRepository } from './room.repository';
+import { errorSummary } from '../common/error-summary';
 
 /**
  * `session:ready`: tells a socket where each of its rooms stands (head seq, read mark) and puts it in
@@ -41,7 +42,7 @@ export class SessionAnnouncer {
       try {
         await this.announce(socket);
       } catch (error) {
-        this.logger.warn(`re-announce failed: ${(error as Error).message}`);
+        this.logger.warn(`re-announce failed: ${errorSummary(error)}`);
       }
     }
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Role } from '@chat/contracts';
 import { batchedLookup } from '../database/batched-lookup';
-import { Database, escapeLike } from '../database/sql';
+import { Database, Sql, escapeLike } from '../database/sql';
 
 /** A stored account, as the auth and admin code need it (the password hash never leaves the backend). */
 export interface UserRecord {
@@ -85,20 +85,46 @@ export class UserRepository {
     await this.db.affected(`UPDATE users SET password_hash = $2 WHERE id = $1`, [id, passwordHash]);
   }
 
+  /** Sets the password and bumps the token version (revoking every token issued so far); answers the new version. */
+  async setPasswordAndRevokeTokens(id: string, passwordHash: string): Promise<number> {
+    const row = await this.db.one<{ token_version: number }>(
+      `UPDATE users SET password_hash = $2, token_version = token_version + 1 WHERE id = $1 RETURNING token_version`,
+      [id, passwordHash],
+    );
+    if (!row) throw new Error(`user ${id} vanished`);
+    return row.token_version;
+  }
+
+  /** Revokes every token issued so far. */
+  async bumpTokenVersion(id: string): Promise<void> {
+    await this.db.affected(`UPDATE users SET token_version = token_version + 1 WHERE id = $1`, [id]);
+  }
+
+  /** Sets the display name; null when the user does not exist. */
+  async setDisplayName(id: string, displayName: string): Promise<UserRecord | null> {
+    const row = await this.db.one<UserRow>(
+      `UPDATE users SET display_name = $2 WHERE id = $1
+       RETURNING id, username, display_name, password_hash, role, created_at, banned_at, ban_reason, token_version`,
+      [id, displayName],
+    );
+    return row ? toRecord(row) : null;
+  }
+
   async setRole(id: string, role: Role): Promise<void> {
     await this.db.affected(`UPDATE users SET role = $2 WHERE id = $1`, [id, role]);
   }
 
   /** Bans and revokes every token issued so far (token_version bump). */
-  async ban(id: string, reason: string): Promise<void> {
-    await this.db.affected(`UPDATE users SET banned_at = now(), ban_reason = $2, token_version = token_version + 1 WHERE id = $1`, [
+  /** `sql`: a transaction to ban in (an admin action and its audit row commit together). */
+  async ban(id: string, reason: string, sql: Sql = this.db): Promise<void> {
+    await sql.affected(`UPDATE users SET banned_at = now(), ban_reason = $2, token_version = token_version + 1 WHERE id = $1`, [
       id,
       reason,
     ]);
   }
 
-  async unban(id: string): Promise<void> {
-    await this.db.affected(`UPDATE users SET banned_at = NULL, ban_reason = NULL WHERE id = $1`, [id]);
+  async unban(id: string, sql: Sql = this.db): Promise<void> {
+    await sql.affected(`UPDATE users SET banned_at = NULL, ban_reason = NULL WHERE id = $1`, [id]);
   }
 
   /** Prefix search on username or display name, active users only, ordered by username. */

@@ -120,7 +120,7 @@ describe('docker/ and Kubernetes configuration', () => {
 
   it('compose passes only variables the backend accepts, and a valid scaled configuration', () => {
     const compose = parse(read('compose.yaml')) as {
-      services: Record<string, { environment?: Record<string, string>; deploy?: { replicas: number } }>;
+      services: Record<string, { environment?: Record<string, string>; deploy?: { replicas: number }; profiles?: string[] }>;
     };
     const backend = compose.services['backend'];
     expect(backend.deploy?.replicas).toBe(3);
@@ -131,7 +131,10 @@ describe('docker/ and Kubernetes configuration', () => {
       Object.entries(env).map(([key, value]) => [key, String(value).replace(/\$\{\w+:-([^}]*)\}/g, '$1')]),
     );
     expect(() => validateEnvironment(expanded)).not.toThrow();
-    expect(Object.keys(compose.services).sort()).toEqual(['backend', 'nginx', 'postgres', 'redis']);
+    expect(Object.keys(compose.services).sort()).toEqual(['backend', 'kafka', 'nginx', 'postgres', 'redis']);
+    // Kafka is optional: only with its profile (and KAFKA_BROKERS) does the stack use it.
+    expect(compose.services['kafka']?.profiles).toEqual(['kafka']);
+    expect(() => validateEnvironment({ ...expanded, KAFKA_BROKERS: 'kafka:9092' })).not.toThrow();
   });
 
   it('Kubernetes manifests parse and configure only variables the backend accepts', () => {

@@ -5,7 +5,7 @@ import type { HistoryPage, MyRoom, User } from '@chat/contracts';
 import { createRoom, myRoom, send } from '../support/chat';
 import { Api, login, registerUser, type TestUser } from '../support/http';
 import { connectClient, type ChatClient } from '../support/sockets';
-import { ManagedProcess, REPO_ROOT, failedSoFar, freePort, waitUntilReady } from '@chat/test-harness';
+import { ManagedProcess, REPO_ROOT, TEST_POD_LIMITS, failedSoFar, freePort, waitUntilReady } from '@chat/test-harness';
 
 /** First start may create the embedded database; `npm start` also builds when dist/ is missing. */
 const START_TIMEOUT_MS = 120_000;
@@ -16,7 +16,7 @@ function embeddedEnv(port: number, dataDir: string): NodeJS.ProcessEnv {
   for (const key of ['DATABASE_URL', 'REDIS_URL', 'REDIS_KEY_PREFIX', 'JWT_SECRET', 'POD_ID', 'NODE_ENV']) {
     delete env[key];
   }
-  return { ...env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', NO_COLOR: '1' };
+  return { ...env, ...TEST_POD_LIMITS, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', NO_COLOR: '1' };
 }
 
 describe('embedded single node (npm start, no DATABASE_URL / REDIS_URL)', () => {

@@ -9,13 +9,18 @@ interface BatchRow {
   o_outcome: string;
   o_id: string | null;
   o_seq: string | null;
+  o_updated_seq: string | null;
   o_body: string | null;
+  o_created_at: Date | null;
+  o_edited_at: Date | null;
+  o_deleted_at: Date | null;
 }
 
 /**
  * `chat_write_batch`, the group commit as one statement, called directly on a database its migration
  * created: it must judge sends exactly as RoomRules.canPost does, number them gaplessly per room and
- * store each (room, sender, clientMsgId) once, also when batches race on two connections.
+ * store each (room, sender, clientMsgId) once, also when batches race on two connections; and
+ * `chat_write_one`, the batch of one, must answer exactly as a batch of one would.
  */
 describe('chat_write_batch (the group commit statement)', () => {
   let db: Client;
@@ -141,5 +146,75 @@ describe('chat_write_batch (the group commit statement)', () => {
       const seqs = stored.rows.filter((row) => row.room_id === roomId).map((row) => Number(row.seq));
       expect(seqs).toEqual(seqs.map((_, i) => i + 1));
     }
+  });
+
+  it('answers a single send (chat_write_one) exactly as chat_write_batch answers a batch of one', async () => {
+    type Setup = { member: boolean; archived: boolean; missing?: boolean; stored?: 'plain' | 'deleted' };
+    const setups: Setup[] = [
+      { member: true, archived: false },
+      { member: true, archived: true },
+      { member: false, archived: false },
+      { member: false, archived: true },
+      { member: true, archived: false, missing: true },
+      { member: true, archived: false, stored: 'plain' },
+      { member: true, archived: false, stored: 'deleted' },
+      // A resend into a room archived since: the original, as the batch statement answers.
+      { member: true, archived: true, stored: 'plain' },
+    ];
+    /** One setup on fresh rows, sent through `statement`; what the caller and the tables then show. */
+    async function outcome(setup: Setup, statement: 'one' | 'batch') {
+      const sender = await user();
+      const roomId = setup.missing ? randomUUID() : await room({ members: setup.member ? [sender] : [] });
+      if (setup.stored) {
+        await writeBatch(db, [
+          { roomId, senderId: sender, clientMsgId: 'earlier', body: 'first' },
+          { roomId, senderId: sender, clientMsgId: 'again', body: 'original' },
+        ]);
+        if (setup.stored === 'deleted') {
+          await db.query(`UPDATE messages SET deleted_at = now(), body = NULL WHERE room_id = $1 AND client_msg_id = 'again'`, [roomId]);
+        }
+      }
+      if (setup.archived && !setup.missing) await db.query(`UPDATE rooms SET archived_at = now() WHERE id = $1`, [roomId]);
+      const rows =
+        statement === 'one'
+          ? (
+              await db.query<BatchRow>(`SELECT * FROM chat_write_one($1::uuid, $2::uuid, $3::text, $4::text)`, [
+                roomId,
+                sender,
+                'again',
+                'body',
+              ])
+            ).rows
+          : await writeBatch(db, [{ roomId, senderId: sender, clientMsgId: 'again', body: 'body' }]);
+      const head = await db.query<{ last_seq: string }>(`SELECT last_seq FROM rooms WHERE id = $1`, [roomId]);
+      const mark = await db.query<{ last_read_seq: string }>(`SELECT last_read_seq FROM room_members WHERE room_id = $1 AND user_id = $2`, [
+        roomId,
+        sender,
+      ]);
+      const stored = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM messages WHERE room_id = $1`, [roomId]);
+      return {
+        rows: rows.map((row) => ({
+          ord: Number(row.o_ord),
+          outcome: row.o_outcome,
+          seq: row.o_seq === null ? null : Number(row.o_seq),
+          updatedSeq: row.o_updated_seq === null ? null : Number(row.o_updated_seq),
+          body: row.o_body,
+          hasId: row.o_id !== null,
+          hasCreatedAt: row.o_created_at !== null,
+          edited: row.o_edited_at !== null,
+          deleted: row.o_deleted_at !== null,
+        })),
+        head: head.rows.map((row) => Number(row.last_seq)),
+        mark: mark.rows.map((row) => Number(row.last_read_seq)),
+        stored: stored.rows[0]?.n,
+      };
+    }
+    const outcomes = new Set<string>();
+    for (const setup of setups) {
+      const one = await outcome(setup, 'one');
+      expect({ setup, ...one }).toEqual({ setup, ...(await outcome(setup, 'batch')) });
+      outcomes.add(one.rows[0]?.outcome ?? 'none');
+    }
+    expect([...outcomes].sort()).toEqual(['archived', 'created', 'existing', 'not_found', 'not_member']);
   });
 });

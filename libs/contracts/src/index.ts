@@ -6,3 +6,5 @@ export * from './lib/models';
 export * from './lib/rest';
 export * from './lib/socket';
 export * from './lib/timeline';
+export * from './lib/password';
+export * from './lib/text';

@@ -10,6 +10,27 @@ export const FRONTEND_INDEX = resolve(REPO_ROOT, 'dist/frontend/browser/index.ht
 export const PG_ADMIN_URL = process.env['IT_PG_ADMIN_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = process.env['IT_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
+/**
+ * IT_KAFKA_MODE=1 runs fresh clusters in Kafka mode: startFreshCluster starts a broker of their own and
+ * gives the pods KAFKA_BROKERS (the `backend-integration-kafka` jest project sets it).
+ */
+export const KAFKA_MODE = process.env['IT_KAFKA_MODE'] === '1';
+
+/**
+ * Abuse limits raised for test pods, whose clients all come from 127.0.0.1 and legitimately register,
+ * log in, send and connect fast. Only raised, never off: the login failure limits and typing coalescing
+ * keep their product defaults, and the abuse suites (backend/test/abuse) set the limits they test.
+ */
+export const TEST_POD_LIMITS: Readonly<Record<string, string>> = {
+  RATE_LIMIT_MESSAGE_SEND: '1000000/10s',
+  RATE_LIMIT_MESSAGE_CHANGE: '1000000/1m',
+  RATE_LIMIT_REST: '1000000/1m',
+  RATE_LIMIT_LOGIN_ADDRESS: '1000000/1m',
+  RATE_LIMIT_REGISTER_ADDRESS: '1000000/1h',
+  PASSWORD_HASH_QUEUE: '10000',
+  SOCKETS_PER_USER: '100000',
+};
+
 /** Generous: two cores shared with other work. */
 export const READY_TIMEOUT_MS = 45_000;
 

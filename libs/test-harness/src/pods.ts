@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { BACKEND_MAIN, FRONTEND_INDEX, READY_TIMEOUT_MS, REDIS_URL, REPO_ROOT, failedSoFar, randomId } from './env';
+import { BACKEND_MAIN, FRONTEND_INDEX, READY_TIMEOUT_MS, REDIS_URL, REPO_ROOT, TEST_POD_LIMITS, failedSoFar, randomId } from './env';
 import { waitUntilReady } from './probes';
 import { ManagedProcess, freePort, type ExitInfo } from './processes';
 import { deleteKeysWithPrefix } from './redis';
@@ -124,7 +124,7 @@ export interface ClusterOptions {
   redisUrl?: string;
   /** Pod ids are `${name}-pod-a`, `${name}-pod-b`, …; default `it-<random>`. */
   name?: string;
-  /** Extra or overriding environment for every pod. */
+  /** Extra or overriding environment for every pod (on top of TEST_POD_LIMITS). */
   env?: Record<string, string>;
   /** Fail early unless the client is built too (dist/frontend), for suites that load it. */
   requireClient?: boolean;
@@ -245,6 +245,7 @@ export class Cluster {
         NODE_ENV: 'production',
         LOG_LEVEL: 'warn',
         NO_COLOR: '1',
+        ...TEST_POD_LIMITS,
         ...this.options.env,
         PORT: String(port),
         POD_ID: podId,

@@ -7,8 +7,9 @@ function isOwnApi(url: string): boolean {
   return url.startsWith('/api/');
 }
 
+/** Login and registration carry no token (logout does: it revokes the token it is called with). */
 function isAuthRoute(url: string): boolean {
-  return url.startsWith('/api/auth/');
+  return url === '/api/auth/login' || url === '/api/auth/register';
 }
 
 /** Adds the bearer token to our API calls; a 401 on an authenticated call ends the session. */

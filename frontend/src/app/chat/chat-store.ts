@@ -1,6 +1,6 @@
 import { DOCUMENT } from '@angular/common';
 import { DestroyRef, Injectable, inject, linkedSignal } from '@angular/core';
-import { bodyProblem, normalizeBody, type Message, type MessageDeletedEvent, type SessionReadyEvent } from '@chat/contracts';
+import { bodyProblem, normalizeBody, type Message, type MessageDeletedEvent, type SessionReadyEvent, type User } from '@chat/contracts';
 import { SessionStore } from '../auth/session-store';
 import { SocketClient } from '../core/socket-client';
 import { PresenceStore } from '../rooms/presence-store';
@@ -130,8 +130,15 @@ export class ChatStore {
       }),
       this.socket.on('room:left', (e) => this.forgetRoom(e.roomId)),
       this.socket.on('room:archived', (e) => this.rooms.onArchived(e.roomId, e.archivedAt)),
+      this.socket.on('user:updated', (e) => this.onUserUpdated(e.user)),
     ];
     inject(DestroyRef).onDestroy(() => offs.forEach((off) => off()));
+  }
+
+  private onUserUpdated(user: User): void {
+    if (user.id === this.session.user()?.id) this.session.updateUser(user);
+    this.timelines.renameSender(user);
+    this.rooms.renamePeer(user);
   }
 
   private onSessionReady(event: SessionReadyEvent): void {

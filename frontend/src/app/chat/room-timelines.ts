@@ -1,5 +1,5 @@
 import { Injectable, inject, signal } from '@angular/core';
-import type { Message, MessageDeletedEvent, RoomHead } from '@chat/contracts';
+import type { Message, MessageDeletedEvent, MessageSender, RoomHead } from '@chat/contracts';
 import { errorMessage } from '../core/api-error';
 import { SocketClient } from '../core/socket-client';
 import { RoomsStore } from '../rooms/rooms-store';
@@ -105,6 +105,10 @@ export class RoomTimelines {
 
   applyDeleted(event: MessageDeletedEvent): ApplyOutcome {
     return this.timelines.applyDeleted(event);
+  }
+
+  renameSender(sender: MessageSender): void {
+    this.timelines.renameSender(sender);
   }
 
   checkHeads(heads: readonly RoomHead[]): void {

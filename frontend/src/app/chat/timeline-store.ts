@@ -1,4 +1,4 @@
-import type { Ack, ApiError, HistoryPage, Message, MessageDeletedEvent, RoomHead, SyncResult } from '@chat/contracts';
+import type { Ack, ApiError, HistoryPage, Message, MessageDeletedEvent, MessageSender, RoomHead, SyncResult } from '@chat/contracts';
 import type { SyncRequest } from '@chat/contracts';
 
 /** How the store asks the server for missed events (`room:sync`). */
@@ -75,6 +75,18 @@ class RoomTimeline {
     });
     this.sorted = null;
     return true;
+  }
+
+  /** Shows a sender's new display name on every message of theirs held here. Returns whether any changed. */
+  renameSender(sender: MessageSender): boolean {
+    let changed = false;
+    for (const [id, message] of this.byId) {
+      if (message.sender.id !== sender.id || message.sender.displayName === sender.displayName) continue;
+      this.byId.set(id, { ...message, sender: { ...message.sender, displayName: sender.displayName } });
+      changed = true;
+    }
+    if (changed) this.sorted = null;
+    return changed;
   }
 
   private outsideWindow(seq: number): boolean {
@@ -178,6 +190,11 @@ export class TimelineStore {
   }
 
   // --- Live events ----------------------------------------------------------------------
+
+  /** A user changed their display name (`user:updated`): their messages show it, as history would. */
+  renameSender(sender: MessageSender): void {
+    for (const room of this.rooms.values()) if (room.renameSender(sender)) this.changed(room.roomId);
+  }
 
   /**
    * A message from a live event (`message:new`, `message:updated`) or from the ack of our own

@@ -1,5 +1,5 @@
 import { Injectable, computed, inject, signal } from '@angular/core';
-import type { Message, MyRoom, RoomHead } from '@chat/contracts';
+import type { Message, MessageSender, MyRoom, RoomHead } from '@chat/contracts';
 import type { CreateRoomRequest } from '@chat/contracts';
 import { errorMessage } from '../core/api-error';
 import { headsDiffer, sortByActivity, withEvent, withNewMessage, withRead } from './my-rooms';
@@ -80,6 +80,13 @@ export class RoomsStore {
   upsert(room: MyRoom): void {
     this.state.update((rooms) =>
       rooms.some((r) => r.id === room.id) ? rooms.map((r) => (r.id === room.id ? room : r)) : [...rooms, room],
+    );
+  }
+
+  /** A DM peer changed their display name (`user:updated`). */
+  renamePeer(user: MessageSender): void {
+    this.state.update((rooms) =>
+      rooms.map((room) => (room.peer?.id === user.id ? { ...room, peer: { ...room.peer, displayName: user.displayName } } : room)),
     );
   }
 

@@ -64,6 +64,9 @@ const CONNECTION_TEXT: Record<ConnectionState, string> = {
               <span class="sidebar-header__status">{{ connectionText() }}</span>
             </div>
           </div>
+          <a class="button button--small button--ghost" routerLink="/profile" routerLinkActive="is-active" ariaCurrentWhenActive="page"
+            >Profile</a
+          >
           <button type="button" class="button button--small button--ghost" (click)="logout()">Log out</button>
         </header>
         <app-room-list />
@@ -89,6 +92,7 @@ export class Shell {
   private readonly session = inject(SessionStore);
   private readonly socket = inject(SocketClient);
   private readonly router = inject(Router);
+  private readonly authApi = inject(AuthApi);
 
   protected readonly user = this.session.user;
   protected readonly connection = this.socket.state;
@@ -112,13 +116,23 @@ export class Shell {
     this.socket.connect();
     void inject(RoomsStore).load();
     // Confirms the token early and refreshes the cached profile; a 401 ends the session.
-    inject(AuthApi)
+    this.authApi
       .me()
       .then((user) => this.session.updateUser(user))
       .catch(() => undefined);
   }
 
-  protected logout(): void {
+  /**
+   * Revokes the token on the server, then forgets it here. The socket goes first, so that the server's
+   * session:closed for this very token does not read as a session ended by someone else.
+   */
+  protected async logout(): Promise<void> {
+    this.socket.disconnect();
+    try {
+      await this.authApi.logout();
+    } catch {
+      // Offline or already revoked: the token is forgotten here all the same, and expires on its own.
+    }
     this.session.logout();
   }
 }

@@ -34,6 +34,11 @@ export interface AdminStats {
   totals: { connections: number; users: number; rooms: number; messages: number };
   /** New messages per second over the last minute, whole fleet. */
   messagesPerSecond: number;
+  /**
+   * With Kafka on: sends in `<prefix>ingest` not yet stored by the writers, in total and per partition
+   * (`lag` null when the broker did not answer).
+   */
+  ingest?: { lag: number | null; partitions: { partition: number; lag: number }[] };
 }
 
 export type AuditAction = 'user.ban' | 'user.unban' | 'message.delete' | 'room.archive';

@@ -37,6 +37,8 @@ export interface ApiError {
   message: string;
   /** Present on VALIDATION_FAILED: which fields failed and why. */
   fields?: FieldError[];
+  /** Present on RATE_LIMITED: how long to wait before trying again (REST also sends `Retry-After`). */
+  retryAfterMs?: number;
 }
 
 /** Body of every REST error response. */

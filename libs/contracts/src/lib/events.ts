@@ -22,4 +22,5 @@ export const ServerEvent = {
   RoomLeft: 'room:left',
   RoomRead: 'room:read',
   RoomArchived: 'room:archived',
+  UserUpdated: 'user:updated',
 } as const satisfies Record<string, keyof ServerToClientEvents>;

@@ -17,6 +17,15 @@ export const LIMITS = {
   adminPageMax: 200,
   searchQueryMax: 64,
   banReasonMax: 500,
+  /** Largest seq a request may name: exact in a JS number, and within PostgreSQL's bigint. */
+  seqMax: Number.MAX_SAFE_INTEGER,
+  /** Largest socket request (its JSON, in bytes): a 4000-character body in any script fits with room to spare. */
+  socketPayloadMaxBytes: 32 * 1024,
+  /**
+   * Largest packet the Socket.IO transport reads. A request between socketPayloadMaxBytes and this gets a
+   * PAYLOAD_TOO_LARGE ack; a larger packet makes Socket.IO close the connection (it cannot be read to answer it).
+   */
+  socketTransportMaxBytes: 1024 * 1024,
   /** A typing indicator that is not refreshed expires after this long. */
   typingTtlMs: 6000,
 } as const;

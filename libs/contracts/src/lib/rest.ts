@@ -15,6 +15,22 @@ export interface LoginRequest {
   password: string;
 }
 
+/** `POST /api/auth/logout`: without `all`, only the token the call was made with. */
+export interface LogoutRequest {
+  all?: boolean;
+}
+
+/** `PATCH /api/me`. */
+export interface UpdateProfileRequest {
+  displayName: string;
+}
+
+/** `POST /api/me/password`: every other token of the user is revoked; the caller's stays valid. */
+export interface ChangePasswordRequest {
+  currentPassword: string;
+  newPassword: string;
+}
+
 export interface CreateRoomRequest {
   name: string;
   visibility: RoomVisibility;

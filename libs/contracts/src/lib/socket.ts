@@ -116,16 +116,27 @@ export interface RoomReadEvent {
   seq: number;
 }
 
-/** Sent just before the server closes a socket on purpose (ban, drain), so the client can say why. */
+/**
+ * Sent just before the server closes a socket on purpose, so the client can say why: BANNED, DRAINING
+ * (reconnect elsewhere), TOKEN_REVOKED (logout, logout everywhere, a password change elsewhere) and
+ * TOKEN_EXPIRED (the token the socket authenticated with ran out). Only DRAINING invites a reconnect.
+ */
 export interface SessionClosedEvent {
-  code: 'BANNED' | 'DRAINING' | 'TOKEN_REVOKED';
+  code: 'BANNED' | 'DRAINING' | 'TOKEN_REVOKED' | 'TOKEN_EXPIRED';
   message: string;
+}
+
+/** A user who shares a room with me (or I myself) changed their profile, e.g. the display name. */
+export interface UserUpdatedEvent {
+  user: User;
 }
 
 /** Data of the `connect_error` a refused handshake gets. */
 export interface ConnectErrorData {
   code: ApiError['code'];
   message: string;
+  /** Present on RATE_LIMITED. */
+  retryAfterMs?: number;
 }
 
 export interface ClientToServerEvents {
@@ -149,4 +160,5 @@ export interface ServerToClientEvents {
   'room:left': (event: RoomLeftEvent) => void;
   'room:read': (event: RoomReadEvent) => void;
   'room:archived': (event: RoomArchivedEvent) => void;
+  'user:updated': (event: UserUpdatedEvent) => void;
 }

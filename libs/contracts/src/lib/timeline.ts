@@ -1,4 +1,5 @@
 import { LIMITS } from './limits';
+import { textProblem } from './text';
 
 /** The stored form of a message body: surrounding white space trimmed. */
 export function normalizeBody(body: string): string {
@@ -13,5 +14,5 @@ export function bodyProblem(body: unknown): string | null {
   if (length > LIMITS.messageBodyMax) {
     return `body must be at most ${LIMITS.messageBodyMax} characters (got ${length})`;
   }
-  return null;
+  return textProblem(body, 'body');
 }

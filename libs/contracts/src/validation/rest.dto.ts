@@ -1,5 +1,6 @@
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { LIMITS, USERNAME_PATTERN } from '../lib/limits';
+import { IsAcceptedPassword, IsDisplayName, IsLine, IsName } from './text.rules';
 import type { RoomVisibility } from '../lib/models';
 import type * as Wire from '../lib/rest';
 
@@ -13,27 +14,54 @@ export class RegisterRequest implements Wire.RegisterRequest {
 
   @IsString()
   @Length(LIMITS.passwordMin, LIMITS.passwordMax)
+  @IsAcceptedPassword()
   password!: string;
 
   @IsOptional()
   @IsString()
   @Length(1, LIMITS.displayNameMax)
+  @IsDisplayName()
   displayName?: string;
 }
 
 export class LoginRequest implements Wire.LoginRequest {
   @IsString()
   @MaxLength(LIMITS.usernameMax)
+  @IsLine()
   username!: string;
 
   @IsString()
   @MaxLength(LIMITS.passwordMax)
+  @IsLine()
   password!: string;
+}
+
+export class LogoutRequest implements Wire.LogoutRequest {
+  @IsOptional()
+  @IsBoolean()
+  all?: boolean;
+}
+
+export class UpdateProfileRequest implements Wire.UpdateProfileRequest {
+  @IsString()
+  @Length(1, LIMITS.displayNameMax)
+  displayName!: string;
+}
+
+export class ChangePasswordRequest implements Wire.ChangePasswordRequest {
+  @IsString()
+  @MaxLength(LIMITS.passwordMax)
+  currentPassword!: string;
+
+  @IsString()
+  @Length(LIMITS.passwordMin, LIMITS.passwordMax)
+  newPassword!: string;
 }
 
 export class CreateRoomRequest implements Wire.CreateRoomRequest {
   @IsString()
   @Length(LIMITS.roomNameMin, LIMITS.roomNameMax)
+  @IsName()
   name!: string;
 
   @IsIn(['public', 'private'])
@@ -54,6 +82,7 @@ export class PublicRoomsQuery implements Wire.PublicRoomsQuery {
   @IsOptional()
   @IsString()
   @MaxLength(LIMITS.searchQueryMax)
+  @IsLine()
   query?: string;
 }
 
@@ -61,6 +90,7 @@ export class UserSearchQuery implements Wire.UserSearchQuery {
   @IsOptional()
   @IsString()
   @MaxLength(LIMITS.searchQueryMax)
+  @IsLine()
   query?: string;
 
   @IsOptional()
@@ -74,6 +104,7 @@ export class HistoryQuery implements Wire.HistoryQuery {
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(LIMITS.seqMax)
   before?: number;
 
   @IsOptional()

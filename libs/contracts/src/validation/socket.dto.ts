@@ -1,6 +1,7 @@
 import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { LIMITS } from '../lib/limits';
 import type * as Wire from '../lib/socket';
+import { IsLine, IsText } from './text.rules';
 
 export class SendMessageRequest implements Wire.SendMessageRequest {
   @IsUUID()
@@ -8,10 +9,12 @@ export class SendMessageRequest implements Wire.SendMessageRequest {
 
   @IsString()
   @Length(1, LIMITS.clientMsgIdMax)
+  @IsLine()
   clientMsgId!: string;
 
   /** Length is checked after trimming, by the server. */
   @IsString()
+  @IsText()
   body!: string;
 }
 
@@ -20,6 +23,7 @@ export class EditMessageRequest implements Wire.EditMessageRequest {
   messageId!: string;
 
   @IsString()
+  @IsText()
   body!: string;
 }
 
@@ -34,6 +38,7 @@ export class SyncRequest implements Wire.SyncRequest {
 
   @IsInt()
   @Min(0)
+  @Max(LIMITS.seqMax)
   afterSeq!: number;
 
   @IsOptional()
@@ -49,6 +54,7 @@ export class ReadRequest implements Wire.ReadRequest {
 
   @IsInt()
   @Min(0)
+  @Max(LIMITS.seqMax)
   seq!: number;
 }
 

@@ -1,0 +1,69 @@
+import { BoundedWorkQueue, QueueFullError } from './bounded-work-queue';
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve: () => void = () => undefined;
+  const promise = new Promise<void>((done) => (resolve = done));
+  return { promise, resolve };
+}
+
+describe('BoundedWorkQueue', () => {
+  it('runs at most `concurrency` tasks at once, queues up to `queueMax`, refuses the rest at once', async () => {
+    const queue = new BoundedWorkQueue(2, 1, 2);
+    const gates = [deferred(), deferred(), deferred()];
+    let active = 0;
+    let peak = 0;
+    const task = (index: number) => async () => {
+      active += 1;
+      peak = Math.max(peak, active);
+      await gates[index]?.promise;
+      active -= 1;
+      return index;
+    };
+    const first = queue.run('k', task(0));
+    const second = queue.run('k', task(1));
+    const third = queue.run('k', task(2));
+    await expect(queue.run('k', task(0))).rejects.toBeInstanceOf(QueueFullError);
+    expect(queue.pending).toBe(1);
+    gates.forEach((gate) => gate.resolve());
+    await expect(Promise.all([first, second, third])).resolves.toEqual([0, 1, 2]);
+    expect(peak).toBe(2);
+    expect(queue.pending).toBe(0);
+  });
+
+  it('frees the slot of a task that fails', async () => {
+    const queue = new BoundedWorkQueue(1, 0);
+    await expect(queue.run('k', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(queue.run('k', () => Promise.resolve('ok'))).resolves.toBe('ok');
+  });
+
+  it('serves waiting keys round-robin, so a flooding key does not delay the others behind all of its tasks', async () => {
+    const queue = new BoundedWorkQueue(1, 10);
+    const gate = deferred();
+    const order: string[] = [];
+    const task = (name: string) => async () => {
+      await gate.promise;
+      order.push(name);
+    };
+    const runs = [queue.run('flood', task('f0'))];
+    for (let i = 1; i <= 4; i += 1) runs.push(queue.run('flood', task(`f${i}`)));
+    runs.push(queue.run('real', task('real')));
+    gate.resolve();
+    await Promise.all(runs);
+    expect(order.indexOf('real')).toBeLessThanOrEqual(2);
+  });
+
+  it('runs at most perKey tasks of one key at once, keeping a worker free for other keys', async () => {
+    const queue = new BoundedWorkQueue(2, 10);
+    const gate = deferred();
+    let started = '';
+    const floods = [0, 1, 2].map(() => queue.run('flood', () => gate.promise));
+    const real = queue.run('real', async () => {
+      started = 'real';
+    });
+    await real;
+    expect(started).toBe('real');
+    gate.resolve();
+    await Promise.all(floods);
+    expect(queue.pending).toBe(0);
+  });
+});
