@@ -61,7 +61,13 @@ function withUuidPathParameters(operation: { parameters?: unknown[] }): void {
 function withErrors(document: OpenAPIObject): OpenAPIObject {
   document.components = { ...document.components, schemas: { ...document.components?.schemas, ErrorBody: ERROR_SCHEMA } };
   for (const [path, item] of Object.entries(document.paths)) {
-    for (const [method, operation] of Object.entries({ get: item.get, post: item.post, put: item.put, patch: item.patch, delete: item.delete })) {
+    for (const [method, operation] of Object.entries({
+      get: item.get,
+      post: item.post,
+      put: item.put,
+      patch: item.patch,
+      delete: item.delete,
+    })) {
       if (!operation) continue;
       withUuidPathParameters(operation);
       const errors = [errorResponse('VALIDATION_FAILED', 'a field failed its rule'), errorResponse('UNAVAILABLE', 'a dependency is down')];
