@@ -110,14 +110,20 @@ export class AuthService {
   /**
    * Changes the password and revokes every other token of the user: the version bump revokes them all,
    * then the caller's token is carried over to the new version. A wrong current password is a
-   * VALIDATION_FAILED on `currentPassword` (not a 401, which would read as "your session ended").
+   * VALIDATION_FAILED on `currentPassword` (not a 401, which would read as "your session ended"); past
+   * RATE_LIMIT_LOGIN_FAILURES wrong guesses the change answers RATE_LIMITED.
    */
   async changePassword(session: AuthSession, currentPassword: string, newPassword: string): Promise<void> {
     const user = await this.users.findById(session.actor.id);
     if (!user) throw new AppError(ErrorCode.UNAUTHORIZED, 'Access token was revoked');
+    // A stolen token must not become a password oracle: guesses of the current password count as failed
+    // logins of the account (reserved before hashing, given back when right), RATE_LIMITED past the limit.
+    const guesses = `password-change:${user.id}`;
+    await this.limits.loginFailures.consume(guesses);
     if (!(await this.hasher.verify(currentPassword, user.passwordHash))) {
       throw AppError.validation([{ field: 'currentPassword', message: 'currentPassword is not your current password' }]);
     }
+    await this.limits.loginFailures.refund(guesses);
     const version = await this.users.setPasswordAndRevokeTokens(user.id, await this.hasher.hash(newPassword));
     await this.revocations.carry(session.tokenId, version, session.expiresAtMs);
   }

@@ -120,6 +120,25 @@ describe('session revocation across two pods', () => {
       await login(podA, dan.username, dan.password);
     });
 
+    it('answers RATE_LIMITED once a token has guessed the current password wrong as often as logins may fail', async () => {
+      const gus = await registerUser(podA, 'pwguess');
+      const statuses: number[] = [];
+      for (let guess = 0; guess < 6; guess += 1) {
+        const res = await podA.post(
+          '/api/me/password',
+          { currentPassword: `guess-number-${guess}`, newPassword: 'a-new-password-1' },
+          gus.token,
+        );
+        statuses.push(res.status);
+      }
+      // RATE_LIMIT_LOGIN_FAILURES keeps its default (5 per 15 minutes) in the test pods.
+      expect(statuses).toEqual([400, 400, 400, 400, 400, 429]);
+      const refused = await podB.post('/api/me/password', { currentPassword: gus.password, newPassword: 'a-new-password-1' }, gus.token);
+      expect(refused.status).toBe(429);
+      expect(errorOf(refused.body).code).toBe(ErrorCode.RATE_LIMITED);
+      await expectTokenWorks(gus.token);
+    });
+
     it('refuses a too short new password with 400 naming newPassword', async () => {
       const erin = await registerUser(podA, 'pwshort');
       const res = await podA.post('/api/me/password', { currentPassword: erin.password, newPassword: 'short' }, erin.token);
