@@ -25,7 +25,7 @@ async function serve(): Promise<void> {
   app.useLogger(app.get(Logger));
   const config = app.get(AppConfig);
   const log = new NestLogger('Main');
-  app.set('trust proxy', true);
+  app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   // helmet's headers, but our own CSP: helmet's fixed upgrade-insecure-requests blanks the page over plain http.
   app.use(helmet({ contentSecurityPolicy: false }));

@@ -51,6 +51,12 @@ export interface LimitSettings {
   typingRelayIntervalMs: number;
 }
 
+/** Express's `trust proxy` setting from TRUST_PROXY: `all`, `none`, or its list of addresses and names. */
+export function trustProxySetting(value: string): boolean | string {
+  const setting = value.trim();
+  return setting === 'all' ? true : setting === 'none' ? false : setting;
+}
+
 /** Typed, validated settings. Inject this rather than ConfigService. */
 @Injectable()
 export class AppConfig {
@@ -87,6 +93,9 @@ export class AppConfig {
   }
   get jwtTtlSeconds(): number {
     return this.get('JWT_TTL_SECONDS');
+  }
+  get trustProxy(): boolean | string {
+    return trustProxySetting(this.get('TRUST_PROXY'));
   }
   get corsOrigins(): string[] {
     return (this.get('CORS_ORIGINS') ?? '')

@@ -1,3 +1,4 @@
+import { trustProxySetting } from './app-config';
 import { validateEnvironment } from './environment';
 
 const SCALED = {
@@ -17,6 +18,13 @@ describe('validateEnvironment', () => {
   it('converts numbers and accepts a complete scaled configuration, including rediss:// URLs', () => {
     const env = validateEnvironment({ ...SCALED, REDIS_URL: 'rediss://user:pw@redis.example:6380', PORT: '8080' });
     expect(env.PORT).toBe(8080);
+  });
+
+  it('believes forwarded headers from private networks only, unless TRUST_PROXY says otherwise', () => {
+    expect(trustProxySetting(validateEnvironment({}).TRUST_PROXY)).toBe('loopback, linklocal, uniquelocal');
+    expect(trustProxySetting(validateEnvironment({ TRUST_PROXY: 'all' }).TRUST_PROXY)).toBe(true);
+    expect(trustProxySetting(validateEnvironment({ TRUST_PROXY: 'none' }).TRUST_PROXY)).toBe(false);
+    expect(trustProxySetting(validateEnvironment({ TRUST_PROXY: '10.0.0.0/8' }).TRUST_PROXY)).toBe('10.0.0.0/8');
   });
 
   it('names the variable that is wrong', () => {

@@ -71,6 +71,16 @@ export class EnvironmentVariables {
   @Max(30 * 24 * 3600)
   JWT_TTL_SECONDS: number = 7 * 24 * 3600;
 
+  /**
+   * Which peers' X-Forwarded-For/-Proto are believed (client addresses for the per-address limits, https
+   * for the CSP): `all`, `none`, or Express's list of addresses, CIDRs and names. The default believes
+   * private networks only (a load balancer, an ingress, nginx beside the pods), so a client that reaches a
+   * pod directly cannot choose its own address.
+   */
+  @IsString()
+  @Matches(/^\S/, { message: 'TRUST_PROXY must be all, none or a list of addresses' })
+  TRUST_PROXY = 'loopback, linklocal, uniquelocal';
+
   /** Comma-separated origins allowed by CORS (REST and Socket.IO). Empty: same origin only. */
   @IsOptional()
   @IsString()
