@@ -70,9 +70,12 @@ export class SocketSessions {
           const actor = session.actor;
           // Over SOCKETS_PER_USER (fleet-wide) the handshake fails with RATE_LIMITED.
           await this.quota.take(actor.id, socket.id);
-          // Released on disconnect, and also when the connection closes before the socket ever
-          // connects (Socket.IO then never reports a disconnect). Releasing twice is harmless.
-          socket.conn.once('close', () => void this.quota.release(actor.id, socket.id));
+          // Released on disconnect (closed). A connection that closed while this check ran never connects
+          // and never reports a disconnect: its slot is released here (no close listener per socket).
+          if (socket.conn.readyState !== 'open') {
+            await this.quota.release(actor.id, socket.id);
+            throw AppError.unavailable('The connection closed during the handshake');
+          }
           socket.data.user = actor;
           socket.data.tokenId = session.tokenId;
           socket.data.expiresAtMs = session.expiresAtMs;
