@@ -10,6 +10,8 @@ import { contentSecurityPolicy } from './common/content-security-policy';
 import { HttpErrorFilter } from './common/http-exception.filter';
 import { setUpOpenApi } from './common/openapi';
 import { ContractValidationPipe } from './common/validation.pipe';
+import { floodGate } from './chat/flood-gate';
+import { RateLimits } from './limits/rate-limits';
 import { RealtimeIoAdapter } from './realtime/realtime-io.adapter';
 import { RedisClients } from './redis/redis-clients';
 
@@ -34,7 +36,7 @@ async function serve(): Promise<void> {
   app.useGlobalPipes(new ContractValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
   if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins, credentials: true });
-  app.useWebSocketAdapter(new RealtimeIoAdapter(app, config, app.get(RedisClients)));
+  app.useWebSocketAdapter(new RealtimeIoAdapter(app, config, app.get(RedisClients), floodGate(app.get(RateLimits))));
   setUpOpenApi(app);
 
   // SIGTERM/SIGINT: drain (DrainService), close servers, Redis and the database, then exit 0 — or exit 1

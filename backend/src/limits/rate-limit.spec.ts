@@ -35,6 +35,18 @@ describe('RateLimit (in memory)', () => {
     await expect(limit.attempt('v')).resolves.toMatchObject({ allowed: true });
   });
 
+  it('blockedFor() knows, synchronously, a key this pod refused until its window ends', async () => {
+    const { limit } = memoryLimit(1, 1000);
+    await limit.consume('u');
+    expect(limit.blockedFor('u')).toBe(0);
+    await expect(limit.attempt('u')).resolves.toMatchObject({ allowed: false });
+    expect(limit.blockedFor('u')).toBeGreaterThan(0);
+    expect(limit.blockedFor('u')).toBeLessThanOrEqual(1000);
+    expect(limit.blockedFor('other')).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(limit.blockedFor('u')).toBe(0);
+  });
+
   it('a new window grants again', async () => {
     const { limit } = memoryLimit(1, 1000);
     await limit.consume('u');

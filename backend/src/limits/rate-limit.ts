@@ -35,6 +35,9 @@ function isLimiterAnswer(value: unknown): value is RateLimiterRes {
   return value instanceof RateLimiterRes;
 }
 
+/** Most refused keys remembered for blockedFor (a bound on memory, not a limit: past it the memory starts over). */
+const REFUSED_KEYS_MAX = 100_000;
+
 /**
  * One fixed-window limit (rate-limiter-flexible): atomic in Redis (one Lua INCR-with-expiry per
  * consume), in memory otherwise. Over the limit, consume throws RATE_LIMITED with the time left in the
@@ -44,6 +47,8 @@ function isLimiterAnswer(value: unknown): value is RateLimiterRes {
 export class RateLimit {
   private readonly logger: Logger;
   private readonly limiter: RateLimiterAbstract;
+  /** Keys this pod refused, until when: blockedFor answers from it without a round trip or a promise. */
+  private readonly refusedUntil = new Map<string, number>();
   readonly rate: Rate;
 
   constructor(private readonly options: RateLimitOptions) {
@@ -83,8 +88,23 @@ export class RateLimit {
       return { allowed: true, consumed: granted.consumedPoints, remaining: granted.remainingPoints };
     } catch (refusal: unknown) {
       if (!isLimiterAnswer(refusal)) throw refusal;
+      if (this.refusedUntil.size >= REFUSED_KEYS_MAX) this.refusedUntil.clear();
+      this.refusedUntil.set(key, Date.now() + refusal.msBeforeNext);
       return { allowed: false, retryAfterMs: refusal.msBeforeNext };
     }
+  }
+
+  /**
+   * How long `key` stays refused, as far as this pod already knows (0 when it does not know of a refusal):
+   * synchronous, so a flood past the limit is turned away before any other work is done for it.
+   */
+  blockedFor(key: string): number {
+    const until = this.refusedUntil.get(key);
+    if (until === undefined) return 0;
+    const left = until - Date.now();
+    if (left > 0) return left;
+    this.refusedUntil.delete(key);
+    return 0;
   }
 
   /** Gives back points a request took but did not use (a login that succeeded, a refused attempt). */

@@ -13,6 +13,12 @@ import { releaseOpeningRequests } from './release-requests';
 type MessageCallback = WsMessageHandler['callback'];
 
 /**
+ * Whether a socket's request is turned away before its handler runs (e.g. a sender already over its
+ * limit): the error to answer it with, or null. Synchronous and cheap: it runs for every request.
+ */
+export type Admission = (socket: Socket, event: string) => AppError | null;
+
+/**
  * A handler's result (a value, a promise or an observable) as the observable that answers it: what the
  * `transform` Nest passes to bindMessageHandlers does, without keeping Nest's closure for every socket.
  */
@@ -57,6 +63,7 @@ export class RealtimeIoAdapter extends IoAdapter {
     app: INestApplicationContext,
     private readonly config: AppConfig,
     private readonly redis: RedisClients,
+    private readonly admit: Admission = () => null,
   ) {
     super(app);
   }
@@ -101,7 +108,7 @@ export class RealtimeIoAdapter extends IoAdapter {
     if (!callbacks) this.bound.set(socket, (callbacks = []));
     for (const { message, callback, isAckHandledManually } of handlers) {
       const slot = callbacks.push(callback) - 1;
-      socket.on(message, (this.listeners[slot] ??= this.sharedListener(slot, isAckHandledManually)));
+      socket.on(message, (this.listeners[slot] ??= this.sharedListener(slot, String(message), isAckHandledManually)));
     }
   }
 
@@ -122,17 +129,23 @@ export class RealtimeIoAdapter extends IoAdapter {
     socket.on('disconnect', callback);
   }
 
-  private sharedListener(slot: number, isAckHandledManually: boolean): (this: Socket, ...args: unknown[]) => void {
-    const handle = (socket: Socket, args: unknown[]) => this.handle(socket, slot, isAckHandledManually, args);
+  private sharedListener(slot: number, event: string, isAckHandledManually: boolean): (this: Socket, ...args: unknown[]) => void {
+    const handle = (socket: Socket, args: unknown[]) => this.handle(socket, slot, event, isAckHandledManually, args);
     return function (this: Socket, ...args: unknown[]): void {
       handle(this, args);
     };
   }
 
-  private handle(socket: Socket, slot: number, isAckHandledManually: boolean, args: unknown[]): void {
+  private handle(socket: Socket, slot: number, event: string, isAckHandledManually: boolean, args: unknown[]): void {
     const callback = this.bound.get(socket)?.[slot];
     if (!callback) return;
     const { data, ack } = this.mapPayload(args.length === 1 ? args[0] : args);
+    const refused = this.admit(socket, event);
+    if (refused) {
+      const reply: AckError = { ok: false, error: refused.toApiError() };
+      if (typeof ack === 'function') (ack as (reply: AckError) => void)(reply);
+      return;
+    }
     let answer: Observable<unknown>;
     try {
       answer = answerOf(callback(data, ack));
