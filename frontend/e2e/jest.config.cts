@@ -3,6 +3,8 @@
  * PostgreSQL database and a private Redis key prefix, driven through Chromium with playwright-core.
  * Run with `npx nx e2e frontend` (builds backend and frontend first).
  */
+const esm = require('../../backend/jest/esm-transform.cjs');
+
 module.exports = {
   displayName: 'frontend-e2e',
   rootDir: __dirname,
@@ -13,9 +15,12 @@ module.exports = {
     '^@chat/contracts/validation$': '<rootDir>/../../libs/contracts/src/validation/index.ts',
     '^@chat/test-harness$': '<rootDir>/../../libs/test-harness/src/index.ts',
   },
+  // The harness loads ES-module-only code (its Kafka broker set-up and client): transpiled as in the backend's suites.
   transform: {
+    ...esm.transform,
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
   },
+  transformIgnorePatterns: esm.transformIgnorePatterns,
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 90_000,
   maxWorkers: 1,
