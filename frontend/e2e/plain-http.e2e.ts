@@ -96,6 +96,27 @@ describe('plain http on another host name (http://chat.test)', () => {
     const scripts = responses.filter((r) => r.request().resourceType() === 'script').map((r) => r.url());
     expect(scripts.length).toBeGreaterThan(0);
     for (const url of scripts) expect(url.startsWith(`${origin}/`)).toBe(true);
+    // Angular's component styles are <style> elements carrying the page's nonce (style-src has no 'unsafe-inline').
+    const nonces = await page.locator('style').evaluateAll((elements) => elements.map((element) => (element as HTMLStyleElement).nonce));
+    expect(nonces.length).toBeGreaterThan(0);
+    expect(new Set(nonces).size).toBe(1);
+    expect(nonces[0]).toMatch(/^[A-Za-z0-9+/=]{24}$/);
+    expect(violations).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('renders the API docs (Swagger UI) with its inline styles allowed by hash: no CSP violation', async () => {
+    const { page, violations, errors } = await openProfile();
+    await page.goto('/api/docs');
+    await visible(page.getByRole('heading', { name: /Chat API/ }));
+    await page.waitForLoadState('networkidle');
+    // The sprite sheet's style attribute applied: it takes no room on the page.
+    expect(
+      await page
+        .locator('body > svg')
+        .first()
+        .evaluate((svg) => getComputedStyle(svg).position),
+    ).toBe('absolute');
     expect(violations).toEqual([]);
     expect(errors).toEqual([]);
   });

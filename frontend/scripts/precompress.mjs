@@ -37,11 +37,13 @@ let after = 0;
 let count = 0;
 for (const file of [...filesUnder(dir)]) {
   if (!COMPRESSIBLE.has(extname(file).toLowerCase())) continue;
+  // The page is sent with a fresh CSP nonce in every response (backend client-assets middleware), never as is.
+  const page = relative(dir, file) === 'index.html';
   const data = readFileSync(file);
   let smallest = data.length;
   for (const variant of VARIANTS) {
     const target = file + variant.suffix;
-    const compressed = variant.compress(data);
+    const compressed = page ? data : variant.compress(data);
     if (compressed.length < data.length) {
       writeFileSync(target, compressed);
       smallest = Math.min(smallest, compressed.length);

@@ -98,8 +98,9 @@ export class AdminService {
   }
 
   async deleteMessage(actor: Actor, messageId: string): Promise<void> {
-    const deleted = await this.messages.delete(actor, messageId);
-    await this.admin.audit(actor.id, 'message.delete', { type: 'message', id: messageId }, { alreadyDeleted: deleted === null });
+    await this.messages.delete(actor, messageId, (tx, deleted) =>
+      this.admin.audit(actor.id, 'message.delete', { type: 'message', id: messageId }, { alreadyDeleted: deleted === null }, tx),
+    );
   }
 
   async rooms(query: string | undefined, limit: number | undefined, cursor: string | undefined): Promise<CursorPage<AdminRoom>> {

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
-import { buildContentSecurityPolicy, contentSecurityPolicy } from './content-security-policy';
+import { createHash } from 'node:crypto';
+import { allowStyleNonce, buildContentSecurityPolicy, contentSecurityPolicy, inlineStyleHashes } from './content-security-policy';
 
 function directives(policy: string): Map<string, string[]> {
   return new Map(
@@ -17,6 +18,15 @@ describe('buildContentSecurityPolicy', () => {
     expect(policy.get('script-src-attr')).toEqual(["'none'"]);
     expect(policy.get('object-src')).toEqual(["'none'"]);
     expect(policy.get('default-src')).toEqual(["'self'"]);
+  });
+
+  it("allows styles from files, and inline <style> only with the page's nonce (never 'unsafe-inline')", () => {
+    expect(directives(buildContentSecurityPolicy({ upgradeInsecureRequests: false, connectOrigins: [] })).get('style-src')).toEqual([
+      "'self'",
+    ]);
+    const withNonce = buildContentSecurityPolicy({ upgradeInsecureRequests: false, connectOrigins: [], styleNonce: 'bm9uY2U=' });
+    expect(directives(withNonce).get('style-src')).toEqual(["'self'", "'nonce-bm9uY2U='"]);
+    expect(withNonce).not.toContain('unsafe-inline');
   });
 
   it('adds upgrade-insecure-requests only when asked to', () => {
@@ -52,17 +62,50 @@ describe('buildContentSecurityPolicy', () => {
 });
 
 describe('contentSecurityPolicy middleware', () => {
-  function policyFor(secure: boolean): string {
+  function respond(secure: boolean, nonce?: string): string {
     const headers = new Map<string, string>();
-    const res = { setHeader: (name: string, value: string) => headers.set(name, value) } as unknown as Response;
+    const res = { locals: {}, setHeader: (name: string, value: string) => headers.set(name, value) } as unknown as Response;
     const next: NextFunction = jest.fn();
-    contentSecurityPolicy([])({ secure } as Request, res, next);
+    contentSecurityPolicy(['https://app.example.com'])({ secure } as Request, res, next);
     expect(next).toHaveBeenCalledTimes(1);
+    if (nonce) allowStyleNonce(res, nonce);
     return headers.get('Content-Security-Policy') ?? '';
   }
 
   it('upgrades insecure requests for pages served over https only', () => {
-    expect(policyFor(false)).not.toContain('upgrade-insecure-requests');
-    expect(policyFor(true)).toContain('upgrade-insecure-requests');
+    expect(respond(false)).not.toContain('upgrade-insecure-requests');
+    expect(respond(true)).toContain('upgrade-insecure-requests');
+  });
+
+  it("adds a page's style nonce to that response's policy, keeping the rest of it", () => {
+    const policy = directives(respond(true, 'abc123'));
+    expect(policy.get('style-src')).toEqual(["'self'", "'nonce-abc123'"]);
+    expect(policy.get('connect-src')).toEqual(["'self'", 'https://app.example.com']);
+    expect(policy.has('upgrade-insecure-requests')).toBe(true);
+  });
+});
+
+describe('inlineStyleHashes', () => {
+  const sha = (text: string) => createHash('sha256').update(text).digest('base64');
+
+  it("hashes each <style> element's exact text and each style attribute, for a policy that allows only those", () => {
+    const html = `<style>\n  body { margin: 0 }\n</style><svg style="position:absolute;width:0"></svg><STYLE media="x"></STYLE><p style='color:red'>`;
+    const hashes = inlineStyleHashes(html);
+    expect(hashes.elements).toEqual([sha('\n  body { margin: 0 }\n'), sha('')]);
+    expect(hashes.attributes).toEqual([sha('position:absolute;width:0'), sha('color:red')]);
+    const styleSrc = directives(
+      buildContentSecurityPolicy({ upgradeInsecureRequests: false, connectOrigins: [], styleHashes: hashes }),
+    ).get('style-src');
+    expect(styleSrc).toEqual([
+      "'self'",
+      "'unsafe-hashes'",
+      ...[...hashes.elements, ...hashes.attributes].map((hash) => `'sha256-${hash}'`),
+    ]);
+  });
+
+  it('needs no unsafe-hashes for a page without style attributes', () => {
+    const hashes = inlineStyleHashes('<style>a{}</style>');
+    const policy = buildContentSecurityPolicy({ upgradeInsecureRequests: false, connectOrigins: [], styleHashes: hashes });
+    expect(directives(policy).get('style-src')).toEqual(["'self'", `'sha256-${sha('a{}')}'`]);
   });
 });

@@ -1,7 +1,9 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
+import type { NextFunction, Request, Response } from 'express';
 import { ERROR_HTTP_STATUS, ErrorCode } from '@chat/contracts';
+import { allowInlineStylesOfPage } from './content-security-policy';
 
 const ERROR_SCHEMA = {
   type: 'object',
@@ -93,5 +95,11 @@ export function setUpOpenApi(app: INestApplication): void {
     .addBearerAuth()
     .build();
   const document = withErrors(withDtoSchemas(SwaggerModule.createDocument(app, config)));
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  // Swagger UI's page has fixed inline <style> blocks and a style attribute: allowed by their hashes.
+  // BaseLayout leaves out the top bar (a URL box Nest hides anyway) whose logo adds a <style> at run time.
+  app.use('/api/docs', (req: Request, res: Response, next: NextFunction) => {
+    if (req.path === '/') allowInlineStylesOfPage(res);
+    next();
+  });
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', swaggerOptions: { layout: 'BaseLayout' } });
 }

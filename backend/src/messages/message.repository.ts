@@ -4,7 +4,7 @@ import type { Actor } from '../auth/actor';
 import { AppError } from '../common/app-error';
 import { AppConfig } from '../config/app-config';
 import { batchedLookup } from '../database/batched-lookup';
-import { Database } from '../database/sql';
+import { Database, Sql } from '../database/sql';
 import { RoomAccess, RoomRules } from '../rooms/room-rules';
 import { readRoomAccess } from '../rooms/room.repository';
 import { MessageRow, toMessage, withSender } from './message.mapper';
@@ -210,51 +210,69 @@ export class MessageRepository {
    * Applies an edit or delete as the room's next timeline event, judged by the room rules on the room,
    * the actor's membership and the message as read under the room's lock, in the transaction that
    * writes. Returns null when there was nothing to change (a delete of a deleted message).
+   * `alongside` runs in the same transaction once the outcome is known (an admin's audit row): both
+   * are stored or neither.
    */
-  async applyEvent(messageId: string, actor: Actor, change: { kind: 'edit'; body: string } | { kind: 'delete' }): Promise<Message | null> {
+  async applyEvent(
+    messageId: string,
+    actor: Actor,
+    change: { kind: 'edit'; body: string } | { kind: 'delete' },
+    alongside?: (tx: Sql, outcome: Message | null) => Promise<void>,
+  ): Promise<Message | null> {
     return this.db.transaction(async (tx) => {
-      const located = await tx.one<{ room_id: string }>(`SELECT room_id FROM messages WHERE id = $1`, [messageId]);
-      if (!located) throw AppError.notFound('Message');
-      const roomId = located.room_id;
-      const access = await readRoomAccess(tx, roomId, actor.id, 'lock');
-      const row = await tx.one<MessageRow>(`${MESSAGE_SELECT} WHERE m.id = $1`, [messageId]);
-      if (!access || !row) throw AppError.notFound('Message');
-      const current = toMessage(row);
-      const target = { senderId: current.sender.id };
-      const refusal = change.kind === 'edit' ? RoomRules.canEdit(actor, access, target) : RoomRules.canDelete(actor, access, target);
-      if (refusal) throw refusal;
-      if (current.deletedAt) {
-        if (change.kind === 'delete') return null;
-        throw AppError.conflict('This message was deleted');
-      }
-      // The room's next seq; its row is locked since readRoomAccess, so nobody else takes it.
-      const head = await tx.one<{ last_seq: string }>(
-        `UPDATE rooms SET last_seq = last_seq + 1, last_activity_at = now() WHERE id = $1 RETURNING last_seq`,
-        [roomId],
-      );
-      if (!head) throw AppError.notFound('Room');
-      const seq = Number(head.last_seq);
-      const updated =
-        change.kind === 'edit'
-          ? await tx.one<Omit<MessageRow, 'username' | 'display_name'>>(
-              `UPDATE messages SET body = $2, edited_at = now(), updated_seq = $3 WHERE id = $1 ${RETURNING}`,
-              [messageId, change.body, seq],
-            )
-          : await tx.one<Omit<MessageRow, 'username' | 'display_name'>>(
-              `UPDATE messages SET body = NULL, deleted_at = now(), updated_seq = $2 WHERE id = $1 ${RETURNING}`,
-              [messageId, seq],
-            );
-      if (!updated) throw AppError.notFound('Message');
-      if (this.outbox) {
-        await tx.affected(`INSERT INTO timeline_outbox (room_id, seq, payload) VALUES ($1, $2, chat_timeline_payload($3, $4))`, [
-          roomId,
-          seq,
-          change.kind === 'edit' ? 'message:updated' : 'message:deleted',
-          messageId,
-        ]);
-      }
-      return toMessage(withSender(updated, current.sender));
+      const outcome = await this.changeIn(tx, messageId, actor, change);
+      await alongside?.(tx, outcome);
+      return outcome;
     });
+  }
+
+  private async changeIn(
+    tx: Sql,
+    messageId: string,
+    actor: Actor,
+    change: { kind: 'edit'; body: string } | { kind: 'delete' },
+  ): Promise<Message | null> {
+    const located = await tx.one<{ room_id: string }>(`SELECT room_id FROM messages WHERE id = $1`, [messageId]);
+    if (!located) throw AppError.notFound('Message');
+    const roomId = located.room_id;
+    const access = await readRoomAccess(tx, roomId, actor.id, 'lock');
+    const row = await tx.one<MessageRow>(`${MESSAGE_SELECT} WHERE m.id = $1`, [messageId]);
+    if (!access || !row) throw AppError.notFound('Message');
+    const current = toMessage(row);
+    const target = { senderId: current.sender.id };
+    const refusal = change.kind === 'edit' ? RoomRules.canEdit(actor, access, target) : RoomRules.canDelete(actor, access, target);
+    if (refusal) throw refusal;
+    if (current.deletedAt) {
+      if (change.kind === 'delete') return null;
+      throw AppError.conflict('This message was deleted');
+    }
+    // The room's next seq; its row is locked since readRoomAccess, so nobody else takes it.
+    const head = await tx.one<{ last_seq: string }>(
+      `UPDATE rooms SET last_seq = last_seq + 1, last_activity_at = now() WHERE id = $1 RETURNING last_seq`,
+      [roomId],
+    );
+    if (!head) throw AppError.notFound('Room');
+    const seq = Number(head.last_seq);
+    const updated =
+      change.kind === 'edit'
+        ? await tx.one<Omit<MessageRow, 'username' | 'display_name'>>(
+            `UPDATE messages SET body = $2, edited_at = now(), updated_seq = $3 WHERE id = $1 ${RETURNING}`,
+            [messageId, change.body, seq],
+          )
+        : await tx.one<Omit<MessageRow, 'username' | 'display_name'>>(
+            `UPDATE messages SET body = NULL, deleted_at = now(), updated_seq = $2 WHERE id = $1 ${RETURNING}`,
+            [messageId, seq],
+          );
+    if (!updated) throw AppError.notFound('Message');
+    if (this.outbox) {
+      await tx.affected(`INSERT INTO timeline_outbox (room_id, seq, payload) VALUES ($1, $2, chat_timeline_payload($3, $4))`, [
+        roomId,
+        seq,
+        change.kind === 'edit' ? 'message:updated' : 'message:deleted',
+        messageId,
+      ]);
+    }
+    return toMessage(withSender(updated, current.sender));
   }
 
   /**

@@ -11,6 +11,7 @@ import {
 } from '@chat/contracts';
 import type { Actor } from '../auth/actor';
 import { AppError } from '../common/app-error';
+import type { Sql } from '../database/sql';
 import { MetricsService } from '../metrics/metrics.service';
 import { Broadcaster } from '../realtime/broadcaster';
 import { RoomRules, enforce } from '../rooms/room-rules';
@@ -81,9 +82,12 @@ export class MessagesService {
     return updated;
   }
 
-  /** Deleting a deleted message succeeds without a new event (RoomRules.canDelete says who may). */
-  async delete(actor: Actor, messageId: string): Promise<Message | null> {
-    const deleted = await this.messages.applyEvent(messageId, actor, { kind: 'delete' });
+  /**
+   * Deleting a deleted message succeeds without a new event (RoomRules.canDelete says who may).
+   * `alongside` runs in the delete's transaction (an admin's audit row).
+   */
+  async delete(actor: Actor, messageId: string, alongside?: (tx: Sql, deleted: Message | null) => Promise<void>): Promise<Message | null> {
+    const deleted = await this.messages.applyEvent(messageId, actor, { kind: 'delete' }, alongside);
     if (deleted) {
       this.timeline.nudge();
       this.broadcaster.toRoom(deleted.roomId).emit('message:deleted', {

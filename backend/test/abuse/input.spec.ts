@@ -248,18 +248,51 @@ describe('abuse: bad input', () => {
   });
 
   describe('admin actions', () => {
+    /** Runs `work` while audit rows of `action` cannot be written (a CHECK constraint refuses them). */
+    async function withAuditRefused(action: string, work: () => Promise<void>): Promise<void> {
+      await withDatabase((db) => db.query(`ALTER TABLE audit_log ADD CONSTRAINT abuse_no_audit CHECK (action <> '${action}')`));
+      try {
+        await work();
+      } finally {
+        await withDatabase((db) => db.query(`ALTER TABLE audit_log DROP CONSTRAINT abuse_no_audit`));
+      }
+    }
+
     it('a ban whose audit row cannot be written is not applied (one transaction)', async () => {
       const target = await registerUser(api, 'target');
-      await withDatabase((db) => db.query(`ALTER TABLE audit_log ADD CONSTRAINT abuse_no_ban CHECK (action <> 'user.ban')`));
-      try {
+      await withAuditRefused('user.ban', async () => {
         const ban = await api.request('POST', `/api/admin/users/${target.user.id}/ban`, { token: admin, body: { reason: 'spam' } });
         expect(ban.status).toBe(500);
-      } finally {
-        await withDatabase((db) => db.query(`ALTER TABLE audit_log DROP CONSTRAINT abuse_no_ban`));
-      }
+      });
       const users = await api.get<{ items: AdminUser[] }>(`/api/admin/users?query=${target.username}`, admin);
       expect(users.body.items.find((u) => u.id === target.user.id)?.bannedAt).toBeNull();
       expect((await login(api, target.username, target.password)).user.id).toBe(target.user.id);
+    });
+
+    it('a message deletion whose audit row cannot be written is not applied and broadcasts nothing', async () => {
+      const client = await connect(bob, 'bob-audit');
+      const sent = await client.request('message:send', { roomId, clientMsgId: newClientMsgId(), body: 'keep me' });
+      if (!sent.ok) throw new Error(`send failed: ${JSON.stringify(sent)}`);
+      const messageId = sent.message.id;
+      const deleted = (event: { messageId: string }) => event.messageId === messageId;
+      await withAuditRefused('message.delete', async () => {
+        expect((await api.request('DELETE', `/api/admin/messages/${messageId}`, { token: admin })).status).toBe(500);
+      });
+      const stored = await withDatabase((db) => db.query(`SELECT body, deleted_at FROM messages WHERE id = $1`, [messageId]));
+      expect(stored.rows[0]).toMatchObject({ body: 'keep me', deleted_at: null });
+      expect(client.seen('message:deleted', deleted)).toHaveLength(0);
+      expect((await api.request('DELETE', `/api/admin/messages/${messageId}`, { token: admin })).status).toBe(204);
+      await client.waitFor('message:deleted', deleted);
+      expect(client.seen('message:deleted', deleted)).toHaveLength(1);
+    });
+
+    it('an archive whose audit row cannot be written is not applied', async () => {
+      const room = await createRoom(api, alice, 'public', `audit-${randomId(3)}`);
+      await withAuditRefused('room.archive', async () => {
+        expect((await api.request('DELETE', `/api/admin/rooms/${room.id}`, { token: admin })).status).toBe(500);
+      });
+      const stored = await withDatabase((db) => db.query(`SELECT archived_at FROM rooms WHERE id = $1`, [room.id]));
+      expect(stored.rows[0]).toMatchObject({ archived_at: null });
     });
   });
 

@@ -110,21 +110,36 @@ describe('the built client: precompressed, cached by hash, and a CSP that works 
   });
 
   it.each(['/', '/index.html', '/rooms/0b3c2f8e-2a44-4c3e-9c56-6b1d8d1e2f3a', '/login'])(
-    '%s is index.html, revalidated on every use (no-cache) with an ETag',
+    '%s is index.html with a fresh style nonce in the page and in its CSP, never stored',
     async (path) => {
-      const res = await rawGet(baseUrl, path, { 'Accept-Encoding': 'gzip' });
-      expect(res.status).toBe(200);
-      expect(header(res, 'Content-Type')).toMatch(/^text\/html/);
-      expect(header(res, 'Cache-Control')).toBe('no-cache');
-      expect(header(res, 'Vary')).toMatch(/accept-encoding/i);
-      const etag = header(res, 'ETag');
-      expect(etag).not.toBe('');
-      const body = res.headers['content-encoding'] === 'gzip' ? gunzipSync(res.body) : res.body;
-      expect(body.equals(readFileSync(FRONTEND_INDEX))).toBe(true);
-      const again = await rawGet(baseUrl, path, { 'Accept-Encoding': 'gzip', 'If-None-Match': etag });
-      expect(again.status).toBe(304);
+      const [first, second] = [await rawGet(baseUrl, path, { 'Accept-Encoding': 'gzip' }), await rawGet(baseUrl, path)];
+      const nonces = [first, second].map((res) => {
+        expect(res.status).toBe(200);
+        expect(header(res, 'Content-Type')).toMatch(/^text\/html/);
+        expect(header(res, 'Cache-Control')).toBe('no-store');
+        const html = res.body.toString('utf8');
+        const nonce = /<app-root ngCspNonce="([A-Za-z0-9+/=]{24})"/i.exec(html)?.[1] ?? '';
+        expect(html).toBe(readFileSync(FRONTEND_INDEX, 'utf8').replaceAll('__CSP_NONCE__', nonce));
+        const policy = header(res, 'Content-Security-Policy');
+        expect(directive(policy, 'style-src')).toEqual(["'self'", `'nonce-${nonce}'`]);
+        expect(policy).not.toContain('unsafe-inline');
+        return nonce;
+      });
+      expect(nonces[0]).not.toBe(nonces[1]);
     },
   );
+
+  it('allows no inline style on anything but the page, and only its own inline styles (by hash) on /api/docs', async () => {
+    for (const path of [`/${main}`, '/api/no-such-route', '/health/live']) {
+      expect(directive(header(await rawGet(baseUrl, path), 'Content-Security-Policy'), 'style-src')).toEqual(["'self'"]);
+    }
+    const docs = await rawGet(baseUrl, '/api/docs');
+    expect(docs.body.toString('utf8')).toContain('<style>');
+    const styleSrc = directive(header(docs, 'Content-Security-Policy'), 'style-src') ?? [];
+    expect(styleSrc.slice(0, 2)).toEqual(["'self'", "'unsafe-hashes'"]);
+    expect(styleSrc.slice(2).every((source) => /^'sha256-[A-Za-z0-9+/=]{44}'$/.test(source))).toBe(true);
+    expect(styleSrc.length).toBeGreaterThan(2);
+  });
 
   it('keeps 404s for missing files and the server routes as they were', async () => {
     const missing = await rawGet(baseUrl, '/chunk-ZZZZ9999.js');
