@@ -10,19 +10,21 @@ function setup(initiallyOnline = true) {
   let online = initiallyOnline;
   const send = jest.fn<Promise<SendAck>, [SendMessageRequest]>();
   const onSent = jest.fn<void, [Message]>();
+  const timers: { resend: () => void; ms: number }[] = [];
   const outbox = new Outbox({
     send,
     onSent,
     online: () => online,
     newId: () => `cid-${++n}`,
     now: () => new Date('2024-01-01T12:00:00.000Z'),
+    later: (resend, ms) => timers.push({ resend, ms }),
   });
   /** The connection dropping (false) or the session being announced again (true). */
   const setOnline = (value: boolean) => {
     online = value;
     if (value) outbox.resume();
   };
-  return { outbox, send, onSent, setOnline };
+  return { outbox, send, onSent, setOnline, timers };
 }
 
 /** The server's copy of what the outbox sent. */
@@ -61,6 +63,39 @@ describe('Outbox', () => {
     expect(send.mock.calls.map(([req]) => req.clientMsgId)).toEqual(['cid-1', 'cid-1']);
     expect(outbox.pending('r1')).toEqual([]);
     expect(onSent).toHaveBeenCalledTimes(1);
+  });
+
+  it('resends a rate-limited message by itself once the wait is over, saying so meanwhile', async () => {
+    const { outbox, send, onSent, timers } = setup();
+    send.mockResolvedValueOnce({ ok: false, error: { code: 'RATE_LIMITED', message: 'Slow down', retryAfterMs: 1_500 } });
+    outbox.enqueue('r1', 'hi');
+    await flushPromises();
+
+    expect(outbox.pending('r1')[0]).toMatchObject({ status: 'failed', error: 'Sending too fast: trying again in 2 s', retryable: true });
+    expect(timers.map((t) => t.ms)).toEqual([1_500]);
+    send.mockImplementationOnce(async (req) => ({ ok: true, message: stored(req) }));
+    timers[0]?.resend();
+    await flushPromises();
+
+    expect(send.mock.calls.map(([req]) => req.clientMsgId)).toEqual(['cid-1', 'cid-1']);
+    expect(onSent).toHaveBeenCalledTimes(1);
+    expect(outbox.pending('r1')).toEqual([]);
+  });
+
+  it('does not resend a rate-limited message that was discarded, or wait longer than a minute by itself', async () => {
+    const { outbox, send, timers } = setup();
+    send.mockResolvedValue({ ok: false, error: { code: 'RATE_LIMITED', message: 'Slow down', retryAfterMs: 500 } });
+    outbox.enqueue('r1', 'gone');
+    await flushPromises();
+    outbox.discard('cid-1');
+    timers[0]?.resend();
+    expect(send).toHaveBeenCalledTimes(1);
+
+    send.mockResolvedValue({ ok: false, error: { code: 'RATE_LIMITED', message: 'Slow down', retryAfterMs: 3_600_000 } });
+    outbox.enqueue('r1', 'later');
+    await flushPromises();
+    expect(timers).toHaveLength(1);
+    expect(outbox.pending('r1')[0]).toMatchObject({ status: 'failed', error: 'Slow down', retryable: true });
   });
 
   it('holds messages while offline and sends them in order when back online', async () => {

@@ -29,7 +29,12 @@ export interface OutboxOptions {
   onChange?: (roomId: string) => void;
   newId?: () => string;
   now?: () => Date;
+  /** Runs `resend` after `ms` (setTimeout by default): a rate-limited send goes out again by itself. */
+  later?: (resend: () => void, ms: number) => void;
 }
+
+/** The longest RATE_LIMITED wait the outbox sits out by itself; a longer one waits for the Retry button. */
+export const MAX_AUTO_RESEND_MS = 60_000;
 
 const RETRYABLE_CODES: ReadonlySet<string> = new Set(['UNAVAILABLE', 'INTERNAL', 'RATE_LIMITED']);
 
@@ -44,10 +49,12 @@ export class Outbox {
   private readonly inFlight = new Set<string>();
   private readonly newId: () => string;
   private readonly now: () => Date;
+  private readonly later: (resend: () => void, ms: number) => void;
 
   constructor(private readonly options: OutboxOptions) {
     this.newId = options.newId ?? (() => crypto.randomUUID());
     this.now = options.now ?? (() => new Date());
+    this.later = options.later ?? ((resend, ms) => setTimeout(resend, ms));
   }
 
   /** Unconfirmed messages of a room, oldest first. */
@@ -153,12 +160,21 @@ export class Outbox {
         this.options.onSent(ack.message);
         return;
       }
+      const wait = ack.error.code === 'RATE_LIMITED' ? ack.error.retryAfterMs : undefined;
+      const resends = wait !== undefined && wait <= MAX_AUTO_RESEND_MS;
       this.update(clientMsgId, {
         status: 'failed',
-        error: ack.error.message,
+        error: resends ? `Sending too fast: trying again in ${Math.max(1, Math.ceil(wait / 1000))} s` : ack.error.message,
         retryable: RETRYABLE_CODES.has(ack.error.code),
       });
+      if (resends) this.later(() => this.resendIfStillFailed(clientMsgId), wait);
     });
+  }
+
+  /** The rate limit's wait is over: resend unless it was sent, discarded or retried meanwhile. */
+  private resendIfStillFailed(clientMsgId: string): void {
+    const entry = this.entries.get(clientMsgId);
+    if (entry?.status === 'failed' && !this.inFlight.has(clientMsgId) && this.options.online()) this.dispatch(clientMsgId);
   }
 
   private update(clientMsgId: string, patch: Partial<OutboxEntry>): void {
