@@ -27,6 +27,8 @@ interface PartitionState {
   stored: bigint;
   /** A batch was refused because another writer bumped the epoch: skip the partition until the next join. */
   fenced: boolean;
+  /** Records taken, in offset order, not yet in a batch. */
+  queue: Taken[];
 }
 
 interface Taken {
@@ -34,7 +36,7 @@ interface Taken {
   request: IngestRequest | null;
 }
 
-/** Records waiting for a batch past which the stream is paused (back-pressure while PostgreSQL is slow or down). */
+/** Records waiting for a batch (all partitions) past which the stream is paused (back-pressure while PostgreSQL is slow or down). */
 const QUEUE_HIGH = 5_000;
 const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 2_000;
@@ -49,14 +51,20 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * the sends of the `<prefix>ingest` partitions it is assigned, in large batches, as their rooms' single
  * writer.
  *
+ * - Pipelined per partition: each partition has its own queue and at most one batch in flight (a room is
+ *   one partition, so its sends stay in order), while batches of different partitions are written at
+ *   once, at most half of DB_POOL_SIZE of them so that reads, edits and the relay still find connections.
+ *   A partition whose batch is done goes to the back of the line for the next free slot.
  * - Fencing: on every join it claims its partitions (bumps their epochs in PostgreSQL) and every batch
  *   is written only while those epochs are current (`chat_write_batch_fenced`), so a writer that lost a
  *   partition (paused past its session, cut off) writes nothing more of it; its records are dropped
  *   uncommitted and the new owner reads them from the committed offset.
  * - Order and exactly once: records of a partition are taken strictly in offset order from the committed
- *   offset on (a stale or skipped-ahead record rewinds the fetch position), one batch at a time; a batch
- *   that meets an outage is retried as is until PostgreSQL answers; offsets are committed only after the
- *   PostgreSQL commit, and a redelivered record finds its stored original by clientMsgId.
+ *   offset on (a stale or skipped-ahead record rewinds the fetch position); a batch that meets an outage is
+ *   retried as is until PostgreSQL answers (each partition on its own backoff: the others need no
+ *   coordination to wait, and go on when the outage was one batch's, e.g. a statement timeout); offsets
+ *   are committed per partition only after the PostgreSQL commit, and a redelivered record finds its
+ *   stored original by clientMsgId.
  * - Answers go to the sender's pod (IngestReplies); new messages to the committed listeners (broadcast).
  */
 @Injectable()
@@ -64,13 +72,15 @@ export class IngestWriter implements OnApplicationBootstrap, BeforeApplicationSh
   private readonly logger = new Logger(IngestWriter.name);
   private readonly settings: KafkaSettings | null;
   private readonly batchMax: number;
+  /** Batches in flight at once, over all partitions. */
+  private readonly concurrency: number;
   private consumer: StringConsumer | null = null;
   private stream: MessagesStream<string, string, string, string> | null = null;
   private generation = 0;
   private joining = true;
   private readonly partitions = new Map<number, PartitionState>();
-  private queue: Taken[] = [];
-  private writing: Promise<void> | null = null;
+  /** Batches in flight, by partition: at most one each, also across rejoins (an old generation's batch ends first). */
+  private readonly writing = new Map<number, Promise<void>>();
   private stopped = false;
   private lagTimer?: NodeJS.Timeout;
   private readonly committedListeners: ((message: Message) => void)[] = [];
@@ -84,6 +94,7 @@ export class IngestWriter implements OnApplicationBootstrap, BeforeApplicationSh
   ) {
     this.settings = config.kafka?.writer ? config.kafka : null;
     this.batchMax = config.writeBatch.max;
+    this.concurrency = Math.max(1, Math.floor(config.dbPoolSize / 2));
   }
 
   onCommitted(listener: (message: Message) => void): void {
@@ -136,7 +147,6 @@ export class IngestWriter implements OnApplicationBootstrap, BeforeApplicationSh
       this.generation += 1;
       this.joining = true;
       this.partitions.clear();
-      this.queue = [];
       this.stream = null;
       this.consumer = null;
       await this.close(consumer, null);
@@ -153,7 +163,7 @@ export class IngestWriter implements OnApplicationBootstrap, BeforeApplicationSh
     this.generation += 1;
     this.joining = true;
     this.partitions.clear();
-    this.queue = [];
+    this.pace();
     const assigned = (payload.assignments ?? consumer.assignments ?? [])
       .filter((assignment) => assignment.topic === settings.topics.ingest)
       .flatMap((assignment) => assignment.partitions)
@@ -171,7 +181,7 @@ export class IngestWriter implements OnApplicationBootstrap, BeforeApplicationSh
           const epoch = epochs.get(partition);
           const next = starts.get(partition);
           if (epoch === undefined || next === undefined) throw new Error(`partition ${partition} was not claimed`);
-          this.partitions.set(partition, { epoch, next, stored: next, fenced: false });
+          this.partitions.set(partition, { epoch, next, stored: next, fenced: false, queue: [] });
           this.rewind(topic, partition, next);
         }
         this.joining = false;
@@ -218,57 +228,71 @@ export class IngestWriter implements OnApplicationBootstrap, BeforeApplicationSh
       return;
     }
     state.next = record.offset + 1n;
-    this.queue.push({ record, request: parseIngestRequest(record.value) });
-    if (this.queue.length >= QUEUE_HIGH) this.stream?.pause();
+    state.queue.push({ record, request: parseIngestRequest(record.value) });
+    this.pace();
     this.schedule();
   }
 
-  private schedule(): void {
-    if (this.writing || !this.queue.length || this.stopped) return;
-    this.writing = (async () => {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      const batch = this.queue.splice(0, this.batchMax);
-      if (this.stream?.isPaused()) this.stream.resume();
-      try {
-        if (batch.length) await this.write(batch, this.generation);
-      } catch (error) {
-        this.logger.error(errorSummary(error), errorStack(error));
-      } finally {
-        this.writing = null;
-        this.schedule();
-      }
-    })();
+  /** Back-pressure: the stream is paused while the queues hold QUEUE_HIGH records or more. */
+  private pace(): void {
+    const stream = this.stream;
+    if (!stream) return;
+    let queued = 0;
+    for (const state of this.partitions.values()) queued += state.queue.length;
+    if (queued >= QUEUE_HIGH) stream.pause();
+    else if (stream.isPaused()) stream.resume();
   }
 
-  /** Writes one batch (retried while PostgreSQL is unavailable), answers its senders and commits its offsets. */
-  private async write(batch: Taken[], generation: number): Promise<void> {
+  /** Starts a batch for each partition with records and none in flight, while fewer than `concurrency` are. */
+  private schedule(): void {
+    if (this.stopped) return;
+    for (const [partition, state] of this.partitions) {
+      if (this.writing.size >= this.concurrency) return;
+      if (state.queue.length && !this.writing.has(partition)) this.writing.set(partition, this.writeNext(partition));
+    }
+  }
+
+  /** The partition's next batch, taken once this turn of the event loop is done so that records fetched together share it. */
+  private async writeNext(partition: number): Promise<void> {
+    try {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const batch = this.partitions.get(partition)?.queue.splice(0, this.batchMax) ?? [];
+      this.pace();
+      if (batch.length) await this.write(partition, batch, this.generation);
+    } catch (error) {
+      this.logger.error(errorSummary(error), errorStack(error));
+    } finally {
+      this.writing.delete(partition);
+      // To the back of the line (a Map iterates in insertion order): with more partitions than slots, none waits forever.
+      const state = this.partitions.get(partition);
+      if (state) {
+        this.partitions.delete(partition);
+        this.partitions.set(partition, state);
+      }
+      this.schedule();
+    }
+  }
+
+  /** Writes one batch of a partition (retried while PostgreSQL is unavailable), answers its senders and commits its offset. */
+  private async write(partition: number, batch: Taken[], generation: number): Promise<void> {
     const settings = this.settings;
-    if (!settings) return;
+    const state = this.partitions.get(partition);
+    if (!settings || !state || generation !== this.generation) return;
     const topic = settings.topics.ingest;
     const valid = batch.filter((taken): taken is Taken & { request: IngestRequest } => taken.request !== null);
-    const sends: FencedSend[] = [];
-    for (const { record, request } of valid) {
-      const state = this.partitions.get(record.partition);
-      if (!state || generation !== this.generation) return;
-      sends.push({ ...request, partition: record.partition, epoch: state.epoch });
-    }
+    const sends: FencedSend[] = valid.map(({ request }) => ({ ...request, partition, epoch: state.epoch }));
     this.metrics.kafkaBatchSize.observe(batch.length);
     let result: { outcomes: SendOutcome[]; fenced: boolean[] } | null = null;
     for (let attempt = 0; !result; attempt += 1) {
-      // A rejoin meanwhile: the records are fetched again from the committed offsets.
+      // A rejoin meanwhile: the records are fetched again from the committed offset.
       if (this.stopped || generation !== this.generation) return;
       result = sends.length ? await this.tryWrite(topic, sends) : { outcomes: [], fenced: [] };
       if (!result) await sleep(Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** attempt));
     }
-    const fencedPartitions = new Set<number>();
     const answers = new Map<string, IngestReply[]>();
-    valid.forEach(({ record, request }, index) => {
-      if (result.fenced[index]) {
-        fencedPartitions.add(record.partition);
-        return;
-      }
+    valid.forEach(({ request }, index) => {
       const outcome = result.outcomes[index];
-      if (!outcome) return;
+      if (result.fenced[index] || !outcome) return;
       if ('message' in outcome && outcome.created) for (const listener of this.committedListeners) listener(outcome.message);
       const reply: IngestReply =
         'error' in outcome
@@ -281,8 +305,9 @@ export class IngestWriter implements OnApplicationBootstrap, BeforeApplicationSh
     for (const [podId, replies] of answers) this.replies.send(podId, replies);
     // After a rejoin meanwhile, a refusal was this writer's own new claim: the records are fetched again.
     if (generation !== this.generation) return;
-    if (fencedPartitions.size) this.fence(fencedPartitions, valid.filter((taken) => fencedPartitions.has(taken.record.partition)).length);
-    this.commit(topic, generation, batch, fencedPartitions);
+    const fenced = result.fenced.filter(Boolean).length;
+    if (fenced) this.fence(partition, state, fenced);
+    else this.commit(topic, state, batch);
   }
 
   /** One attempt: the outcomes, or null when PostgreSQL is unavailable (retry). A batch failing otherwise is written one send at a time. */
@@ -312,34 +337,22 @@ export class IngestWriter implements OnApplicationBootstrap, BeforeApplicationSh
     return { outcomes, fenced };
   }
 
-  /** Another writer owns these partitions now: take nothing more of them until this writer rejoins. */
-  private fence(partitions: Set<number>, records: number): void {
+  /** Another writer owns the partition now: drop its queue and take nothing more of it until this writer rejoins. */
+  private fence(partition: number, state: PartitionState, records: number): void {
     this.metrics.kafkaFenced.inc(records);
-    for (const partition of partitions) {
-      const state = this.partitions.get(partition);
-      if (state) state.fenced = true;
-    }
-    this.queue = this.queue.filter((taken) => !partitions.has(taken.record.partition));
-    this.logger.warn(`fenced out of ingest partitions [${[...partitions].join(',')}]: another writer claimed them`);
+    state.fenced = true;
+    state.queue = [];
+    this.pace();
+    this.logger.warn(`fenced out of ingest partition ${partition}: another writer claimed it`);
   }
 
-  /** Commits, per partition of the batch, the offset after its last record (not for fenced partitions or an old generation). */
-  private commit(topic: string, generation: number, batch: Taken[], fenced: Set<number>): void {
+  /** Commits the offset after the batch's last record (the batch is one partition's, in offset order). */
+  private commit(topic: string, state: PartitionState, batch: Taken[]): void {
     const consumer = this.consumer;
-    if (!consumer || generation !== this.generation) return;
-    const last = new Map<number, Record>();
-    for (const { record } of batch) if (!fenced.has(record.partition)) last.set(record.partition, record);
-    for (const record of last.values()) {
-      const state = this.partitions.get(record.partition);
-      if (state) state.stored = record.offset + 1n;
-    }
-    const offsets = [...last.values()].map((record) => ({
-      topic,
-      partition: record.partition,
-      offset: record.offset + 1n,
-      leaderEpoch: record.leaderEpoch,
-    }));
-    if (!offsets.length) return;
+    const last = batch[batch.length - 1]?.record;
+    if (!consumer || !last) return;
+    state.stored = last.offset + 1n;
+    const offsets = [{ topic, partition: last.partition, offset: last.offset + 1n, leaderEpoch: last.leaderEpoch }];
     const timer = this.metrics.kafkaCommitSeconds.startTimer();
     consumer.commit({ offsets }).then(
       () => timer({ outcome: 'ok' }),
@@ -367,11 +380,11 @@ export class IngestWriter implements OnApplicationBootstrap, BeforeApplicationSh
     }
   }
 
-  /** Leaves the group (its partitions move to the other writers at once) after the batch being written. */
+  /** Leaves the group (its partitions move to the other writers at once) after the batches being written. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.lagTimer) clearInterval(this.lagTimer);
-    if (this.writing) await withTimeout(this.writing, CLOSE_TIMEOUT_MS).catch(() => undefined);
+    if (this.writing.size) await withTimeout(Promise.all(this.writing.values()), CLOSE_TIMEOUT_MS).catch(() => undefined);
     const consumer = this.consumer;
     if (consumer) await this.close(consumer, this.stream);
   }
