@@ -94,6 +94,9 @@ export class AppConfig {
   get jwtTtlSeconds(): number {
     return this.get('JWT_TTL_SECONDS');
   }
+  get presenceOfflineGraceMs(): number {
+    return this.get('PRESENCE_OFFLINE_GRACE_MS');
+  }
   get trustProxy(): boolean | string {
     return trustProxySetting(this.get('TRUST_PROXY'));
   }

@@ -133,6 +133,16 @@ export class EnvironmentVariables {
   @Max(5000)
   WRITE_BATCH_MAX: number = 500;
 
+  /**
+   * How long a user stays shown online after their last socket closed: a reload, a blip or a pod's death
+   * followed by a reconnect within it sends no presence events. Offline is announced at the first
+   * heartbeat (every 5 s) after it.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  PRESENCE_OFFLINE_GRACE_MS: number = 30_000;
+
   /** With it set, GET /metrics wants `Authorization: Bearer <METRICS_TOKEN>`. */
   @IsOptional()
   @IsString()

@@ -11,7 +11,8 @@ import { errorSummary } from '../common/error-summary';
 
 /**
  * Online state across pods and the `presence` events to everyone sharing a room with a user who came
- * or went. Best-effort by design: a Redis outage loses presence updates, never messages.
+ * or went (went: after the offline grace without a socket anywhere, see PresenceStore). Best-effort by
+ * design: a Redis outage loses presence updates, never messages.
  */
 @Injectable()
 export class PresenceService implements OnlineUsers, OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -27,20 +28,22 @@ export class PresenceService implements OnlineUsers, OnApplicationBootstrap, Bef
     private readonly pods: PodRegistry,
   ) {
     const directory = pods.redisDirectory;
+    const graceMs = config.presenceOfflineGraceMs;
     this.redisStore =
-      redis.command && directory ? new RedisPresenceStore(redis.command, config.redisKeyPrefix, config.podId, directory.podsKey) : null;
-    this.store = this.redisStore ?? new MemoryPresenceStore();
+      redis.command && directory
+        ? new RedisPresenceStore(redis.command, config.redisKeyPrefix, config.podId, directory.podsKey, graceMs)
+        : null;
+    this.store = this.redisStore ?? new MemoryPresenceStore(graceMs);
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.redisStore) return;
     const store = this.redisStore;
-    await this.attempt('start', () => store.resetOwnPod());
-    // After each heartbeat, clear out pods that stopped beating and tell rooms their users left.
+    if (store) await this.attempt('start', () => store.resetOwnPod());
+    // After each heartbeat: users whose grace ended without a socket anywhere go offline in their rooms.
     this.pods.onBeat(async () => {
-      const gone = await this.attempt('sweep', () => store.sweep());
+      const gone = await this.attempt('sweep', () => this.store.sweep());
       // Together, so their room lookups share queries (a dead pod may have had thousands of users).
-      await Promise.all((gone ?? []).map((userId) => this.announce(userId, false)));
+      await Promise.all((gone ?? []).map((userId) => this.announceOffline(userId)));
     });
   }
 
@@ -55,18 +58,18 @@ export class PresenceService implements OnlineUsers, OnApplicationBootstrap, Bef
     if (cameOnline && roomIds.length) this.broadcaster.toRooms(roomIds).emit('presence', { userId, online: true });
   }
 
+  /** The user's last socket closing starts their grace; they are announced offline after it (sweep). */
   async userDisconnected(userId: string): Promise<void> {
-    const wentOffline = await this.attempt('disconnect', () => this.store.disconnected(userId));
-    if (wentOffline) await this.announce(userId, false);
+    await this.attempt('disconnect', () => this.store.disconnected(userId));
   }
 
   async online(userIds: string[]): Promise<Set<string>> {
     return (await this.attempt('lookup', () => this.store.online(userIds))) ?? new Set();
   }
 
-  private async announce(userId: string, online: boolean): Promise<void> {
+  private async announceOffline(userId: string): Promise<void> {
     const roomIds = await this.attempt('rooms', () => this.rooms.roomIdsForUser(userId));
-    if (roomIds?.length) this.broadcaster.toRooms(roomIds).emit('presence', { userId, online });
+    if (roomIds?.length) this.broadcaster.toRooms(roomIds).emit('presence', { userId, online: false });
   }
 
   private async attempt<T>(what: string, action: () => Promise<T>): Promise<T | undefined> {

@@ -29,6 +29,8 @@ export const TEST_POD_LIMITS: Readonly<Record<string, string>> = {
   RATE_LIMIT_REGISTER_ADDRESS: '1000000/1h',
   PASSWORD_HASH_QUEUE: '10000',
   SOCKETS_PER_USER: '100000',
+  // Presence tests wait for offline: announced at the next heartbeat rather than after 30 s.
+  PRESENCE_OFFLINE_GRACE_MS: '0',
 };
 
 /** Generous: two cores shared with other work. */
