@@ -2,10 +2,10 @@ import { Counter, Registry } from 'prom-client';
 import { AppError } from '../common/app-error';
 import { RateLimit } from './rate-limit';
 
-function memoryLimit(points: number, windowMs = 60_000): { limit: RateLimit; refusals: Counter<'limit'> } {
+function memoryLimit(points: number, windowMs = 60_000, lease = 1): { limit: RateLimit; refusals: Counter<'limit'> } {
   const refusals = new Counter({ name: 'refusals', help: 'test', labelNames: ['limit'], registers: [new Registry()] });
   return {
-    limit: new RateLimit({ name: 'test_limit', rate: { points, windowMs }, message: 'slow down', store: null, refusals }),
+    limit: new RateLimit({ name: 'test_limit', rate: { points, windowMs }, message: 'slow down', store: null, refusals, lease }),
     refusals,
   };
 }
@@ -50,6 +50,30 @@ describe('RateLimit (in memory)', () => {
   it('a new window grants again', async () => {
     const { limit } = memoryLimit(1, 1000);
     await limit.consume('u');
+    await expect(limit.attempt('u')).resolves.toMatchObject({ allowed: false });
+    await new Promise((done) => setTimeout(done, 1100));
+    await expect(limit.attempt('u')).resolves.toMatchObject({ allowed: true });
+  });
+});
+
+describe('RateLimit with a lease', () => {
+  it('takes points from the store a lease at a time, spends them locally, and never grants past the limit', async () => {
+    const { limit } = memoryLimit(10, 60_000, 4);
+    const store = (limit as unknown as { limiter: { consume: (key: string, points: number) => Promise<unknown> } }).limiter;
+    const taken = jest.spyOn(store, 'consume');
+    const outcomes = await Promise.all(Array.from({ length: 14 }, () => limit.attempt('u')));
+    expect(outcomes.filter((outcome) => outcome.allowed)).toHaveLength(10);
+    expect(outcomes.slice(10).every((outcome) => !outcome.allowed)).toBe(true);
+    // Leases of 4, 4 and 4 (2 of them within the limit) for 10 grants, one refused take; the 3 consumes waiting
+    // behind it are refused from the pod's memory of that refusal.
+    expect(taken.mock.calls.map(([, points]) => points)).toEqual([4, 4, 4, 4]);
+    expect(limit.blockedFor('u')).toBeGreaterThan(0);
+  });
+
+  it('starts a new lease in a new window', async () => {
+    const { limit } = memoryLimit(2, 1000, 2);
+    await expect(limit.attempt('u')).resolves.toMatchObject({ allowed: true });
+    await expect(limit.attempt('u')).resolves.toMatchObject({ allowed: true });
     await expect(limit.attempt('u')).resolves.toMatchObject({ allowed: false });
     await new Promise((done) => setTimeout(done, 1100));
     await expect(limit.attempt('u')).resolves.toMatchObject({ allowed: true });

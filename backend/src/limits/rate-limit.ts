@@ -16,6 +16,29 @@ export interface RateLimitOptions {
   message: string;
   store: LimitStore;
   refusals: Counter<'limit'>;
+  /**
+   * Points this pod takes from the store at a time and then spends locally until the window ends (1: one
+   * store round trip per consume). Never grants more than the limit fleet-wide; a user spending through
+   * several pods may be refused up to `lease - 1` points early per other pod, as points leased there
+   * stay unused.
+   */
+  lease?: number;
+}
+
+/** The lease for a limit counted in Redis: a tenth of it, so a busy user costs one round trip in ten. */
+export function leaseFor(rate: Rate): number {
+  return Math.max(1, Math.ceil(rate.points / 10));
+}
+
+interface Lease {
+  left: number;
+  until: number;
+}
+
+interface Waiter {
+  points: number;
+  resolve: (outcome: Grant | Denial) => void;
+  reject: (error: unknown) => void;
 }
 
 /** What a granted consume left: `consumed` counts this call too. */
@@ -49,11 +72,17 @@ export class RateLimit {
   private readonly limiter: RateLimiterAbstract;
   /** Keys this pod refused, until when: blockedFor answers from it without a round trip or a promise. */
   private readonly refusedUntil = new Map<string, number>();
+  /** Points taken from the store and not spent yet, per key, until their window ends. */
+  private readonly leases = new Map<string, Lease>();
+  /** Consumes queued behind a lease being taken, per key: answered from it in order, not each by a round trip. */
+  private readonly waiting = new Map<string, Waiter[]>();
+  private readonly leaseSize: number;
   readonly rate: Rate;
 
   constructor(private readonly options: RateLimitOptions) {
     this.logger = new Logger(`RateLimit:${options.name}`);
     this.rate = options.rate;
+    this.leaseSize = Math.max(1, Math.floor(options.lease ?? 1));
     const base = { points: options.rate.points, duration: Math.max(1, Math.round(options.rate.windowMs / 1000)) };
     const memory = new RateLimiterMemory({ ...base, keyPrefix: options.name });
     this.limiter = options.store
@@ -83,15 +112,75 @@ export class RateLimit {
 
   /** Takes `points` and says whether that was within the limit, for callers that decide themselves. */
   async attempt(key: string, points = 1): Promise<Grant | Denial> {
+    if (this.leaseSize === 1) return this.take(key, points, points);
+    const answer = this.spend(key, points);
+    if (answer) return answer;
+    const queue = this.waiting.get(key);
+    if (queue) return new Promise((resolve, reject) => queue.push({ points, resolve, reject }));
+    this.waiting.set(key, []);
+    return this.lease(key, points);
+  }
+
+  /** An answer from the key's lease or its known refusal, without a round trip; null when neither has one. */
+  private spend(key: string, points: number): Grant | Denial | null {
+    const lease = this.leases.get(key);
+    if (lease && lease.until > Date.now() && lease.left >= points) {
+      lease.left -= points;
+      return { allowed: true, consumed: this.rate.points - lease.left, remaining: lease.left };
+    }
+    const blocked = this.blockedFor(key);
+    return blocked > 0 ? { allowed: false, retryAfterMs: blocked } : null;
+  }
+
+  /** Takes a lease for a consume of `points`, then answers the consumes queued behind it, in order. */
+  private async lease(key: string, points: number): Promise<Grant | Denial> {
+    let outcome: Grant | Denial;
     try {
-      const granted = await this.limiter.consume(key, points);
-      return { allowed: true, consumed: granted.consumedPoints, remaining: granted.remainingPoints };
+      outcome = await this.take(key, points, Math.max(points, this.leaseSize));
+    } catch (error) {
+      for (const waiter of this.waiting.get(key) ?? []) waiter.reject(error);
+      this.waiting.delete(key);
+      throw error;
+    }
+    const queue = this.waiting.get(key) ?? [];
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const answer = this.spend(key, next.points);
+      if (answer) {
+        next.resolve(answer);
+        continue;
+      }
+      // The lease ran out: the next in line takes another, the rest stay queued behind it.
+      this.lease(key, next.points).then(next.resolve, next.reject);
+      return outcome;
+    }
+    this.waiting.delete(key);
+    return outcome;
+  }
+
+  /** Takes `size` points from the store for a consume of `points`; what is left over becomes the key's lease. */
+  private async take(key: string, points: number, size: number): Promise<Grant | Denial> {
+    try {
+      const granted = await this.limiter.consume(key, size);
+      this.keepLease(key, size - points, granted.msBeforeNext);
+      return { allowed: true, consumed: granted.consumedPoints - (size - points), remaining: granted.remainingPoints + (size - points) };
     } catch (refusal: unknown) {
       if (!isLimiterAnswer(refusal)) throw refusal;
+      // Part of a lease may still fall within the limit (a refusal from the in-memory block counts nothing).
+      const within = refusal.consumedPoints > 0 ? this.rate.points - (refusal.consumedPoints - size) : 0;
+      if (size > points && within >= points) {
+        this.keepLease(key, within - points, refusal.msBeforeNext);
+        return { allowed: true, consumed: this.rate.points - (within - points), remaining: within - points };
+      }
       if (this.refusedUntil.size >= REFUSED_KEYS_MAX) this.refusedUntil.clear();
       this.refusedUntil.set(key, Date.now() + refusal.msBeforeNext);
       return { allowed: false, retryAfterMs: refusal.msBeforeNext };
     }
+  }
+
+  private keepLease(key: string, left: number, msBeforeNext: number): void {
+    if (this.leaseSize === 1) return;
+    if (this.leases.size >= REFUSED_KEYS_MAX) this.leases.clear();
+    this.leases.set(key, { left, until: Date.now() + msBeforeNext });
   }
 
   /**

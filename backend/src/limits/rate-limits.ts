@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig, LimitSettings } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { RedisClients } from '../redis/redis-clients';
-import { LimitStore, RateLimit } from './rate-limit';
+import { LimitStore, RateLimit, leaseFor } from './rate-limit';
 
 /** Every per-user and per-address request limit of the pod, built once from configuration. */
 @Injectable()
@@ -24,11 +24,13 @@ export class RateLimits {
   constructor(config: AppConfig, redis: RedisClients, metrics: MetricsService) {
     this.settings = config.limits;
     const store: LimitStore = redis.command ? { redis: redis.command, keyPrefix: config.redisKeyPrefix } : null;
-    const limit = (name: string, rate: LimitSettings['rest'], message: string) =>
-      new RateLimit({ name, rate, message, store, refusals: metrics.rateLimited });
+    const limit = (name: string, rate: LimitSettings['rest'], message: string, lease = 1) =>
+      new RateLimit({ name, rate, message, store, refusals: metrics.rateLimited, lease });
     const s = this.settings;
-    this.messageSend = limit('message_send', s.messageSend, 'Too many messages; slow down');
-    this.messageChange = limit('message_change', s.messageChange, 'Too many edits or deletes; slow down');
+    // The per-message limits are leased: a busy sender costs a Redis round trip per tenth of the limit, not per message.
+    const leased = (rate: LimitSettings['rest']) => (store ? leaseFor(rate) : 1);
+    this.messageSend = limit('message_send', s.messageSend, 'Too many messages; slow down', leased(s.messageSend));
+    this.messageChange = limit('message_change', s.messageChange, 'Too many edits or deletes; slow down', leased(s.messageChange));
     this.rest = limit('rest', s.rest, 'Too many requests; slow down');
     this.loginAddress = limit('login_address', s.loginAddress, 'Too many login attempts from this address; try again later');
     this.registerAddress = limit('register_address', s.registerAddress, 'Too many registrations from this address; try again later');

@@ -2,7 +2,7 @@ import { AppConfig } from '../config/app-config';
 import { AppError } from '../common/app-error';
 import { MetricsService } from '../metrics/metrics.service';
 import { MessageRepository, PendingSend, SendOutcome } from './message.repository';
-import { MessageWriter } from './message-writer';
+import { BATCH_PER_SENDER, MessageWriter } from './message-writer';
 
 const sender = { id: 'u1', username: 'alice', displayName: 'Alice' };
 const send = (n: number): PendingSend => ({ roomId: 'r1', sender, clientMsgId: `c${n}`, body: `m${n}` });
@@ -42,6 +42,20 @@ describe('MessageWriter (group commit)', () => {
     const writer = writerWith(writeBatch, { max: 2, concurrency: 1, deadlineMs: 5_000 });
     await Promise.all([1, 2, 3, 4, 5].map((n) => writer.write(send(n))));
     expect(writeBatch.mock.calls.map(([sends]) => sends.length)).toEqual([2, 2, 1]);
+  });
+
+  it("writes one sender's burst over several batches, so another sender queued behind it is in the first one", async () => {
+    const writeBatch = jest.fn(async (sends: PendingSend[]) => sends.map((s, i) => stored(s, i + 1)));
+    const writer = writerWith(writeBatch);
+    const bob = { id: 'u2', username: 'bob', displayName: 'Bob' };
+    const burst = Array.from({ length: 3 * BATCH_PER_SENDER }, (_, n) => writer.write(send(n)));
+    const bystander = writer.write({ roomId: 'r1', sender: bob, clientMsgId: 'b1', body: 'hi' });
+    await Promise.all([...burst, bystander]);
+    const batches = writeBatch.mock.calls.map(([sends]) => sends.map((s) => s.clientMsgId));
+    expect(batches.map((batch) => batch.length)).toEqual([BATCH_PER_SENDER + 1, BATCH_PER_SENDER, BATCH_PER_SENDER]);
+    expect(batches[0]).toContain('b1');
+    // One sender's sends keep their order across batches.
+    expect(batches.flat().filter((id) => id !== 'b1')).toEqual(Array.from({ length: 3 * BATCH_PER_SENDER }, (_, n) => `c${n}`));
   });
 
   it('answers every send of a batch with UNAVAILABLE when the database is unreachable', async () => {

@@ -8,7 +8,7 @@ import { Message } from '@chat/contracts';
 import { MessageRepository, PendingSend, SendOutcome } from './message.repository';
 import { SendPipeline } from './send-pipeline';
 
-interface Waiting {
+export interface Waiting {
   send: PendingSend;
   resolve: (outcome: SendOutcome) => void;
   /** Answered UNAVAILABLE at its deadline; a late commit is still reported to the committed listeners. */
@@ -18,6 +18,30 @@ interface Waiting {
 
 /** Most sends waiting for a batch before new ones are refused at once (bounds memory when the database stalls). */
 const QUEUE_LIMIT = 10_000;
+/**
+ * Most sends of one sender in one batch: a burst from one user (a script, a flood up to the rate limit)
+ * is written over several batches, and the other users' sends queued behind it join the next batch
+ * instead of waiting for all of it. A person never has this many in flight.
+ */
+export const BATCH_PER_SENDER = 32;
+
+/** The next batch of a lane: in queue order, at most `max`, at most BATCH_PER_SENDER per sender; the rest stays queued in order. */
+export function takeBatch(queue: Waiting[], max: number): { batch: Waiting[]; rest: Waiting[] } {
+  const batch: Waiting[] = [];
+  const rest: Waiting[] = [];
+  const perSender = new Map<string, number>();
+  for (const waiting of queue) {
+    const sender = waiting.send.sender.id;
+    const taken = perSender.get(sender) ?? 0;
+    if (batch.length < max && taken < BATCH_PER_SENDER) {
+      batch.push(waiting);
+      perSender.set(sender, taken + 1);
+    } else {
+      rest.push(waiting);
+    }
+  }
+  return { batch, rest };
+}
 
 /** One writer of the pod: its queue and whether a batch of it is being written. */
 interface Lane {
@@ -118,8 +142,9 @@ export class MessageWriter extends SendPipeline {
 
   private async flush(lane: Lane): Promise<void> {
     if (lane.writing) return;
-    const batch = lane.queue.splice(0, this.settings.max);
+    const { batch, rest } = takeBatch(lane.queue, this.settings.max);
     if (!batch.length) return;
+    lane.queue = rest;
     lane.writing = true;
     try {
       await this.writeAll(batch);

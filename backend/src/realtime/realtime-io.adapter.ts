@@ -14,9 +14,38 @@ type MessageCallback = WsMessageHandler['callback'];
 
 /**
  * Whether a socket's request is turned away before its handler runs (e.g. a sender already over its
- * limit): the error to answer it with, or null. Synchronous and cheap: it runs for every request.
+ * limit): `admit` answers the error to reply with, or null; `done` hears when an admitted request was
+ * answered. Synchronous and cheap: they run for every request.
  */
-export type Admission = (socket: Socket, event: string) => AppError | null;
+export interface Admission {
+  admit(socket: Socket, event: string): AppError | null;
+  done(socket: Socket, event: string): void;
+}
+
+const ADMIT_ALL: Admission = { admit: () => null, done: () => undefined };
+
+/**
+ * How long this pod stops reading a WebSocket after turning one of its requests away: the rest of a
+ * flood waits in TCP (the client's send buffer) rather than being parsed and answered back to back
+ * while other sockets wait for the event loop.
+ */
+export const REFUSED_READ_PAUSE_MS = 50;
+
+/** The `ws` WebSocket under Engine.IO's WebSocket transport (private in Engine.IO's types). */
+interface PausableWebSocket {
+  pause(): void;
+  resume(): void;
+  isPaused: boolean;
+}
+
+/** Stops reading the socket's WebSocket for REFUSED_READ_PAUSE_MS (not over HTTP long-polling). */
+function pauseReading(socket: Socket): void {
+  const transport = socket.conn.transport as { name?: string; socket?: PausableWebSocket };
+  const ws = transport.name === 'websocket' ? transport.socket : undefined;
+  if (!ws || ws.isPaused) return;
+  ws.pause();
+  setTimeout(() => ws.resume(), REFUSED_READ_PAUSE_MS).unref();
+}
 
 /**
  * A handler's result (a value, a promise or an observable) as the observable that answers it: what the
@@ -63,7 +92,7 @@ export class RealtimeIoAdapter extends IoAdapter {
     app: INestApplicationContext,
     private readonly config: AppConfig,
     private readonly redis: RedisClients,
-    private readonly admit: Admission = () => null,
+    private readonly admission: Admission = ADMIT_ALL,
   ) {
     super(app);
   }
@@ -140,16 +169,19 @@ export class RealtimeIoAdapter extends IoAdapter {
     const callback = this.bound.get(socket)?.[slot];
     if (!callback) return;
     const { data, ack } = this.mapPayload(args.length === 1 ? args[0] : args);
-    const refused = this.admit(socket, event);
+    const refused = this.admission.admit(socket, event);
     if (refused) {
       const reply: AckError = { ok: false, error: refused.toApiError() };
       if (typeof ack === 'function') (ack as (reply: AckError) => void)(reply);
+      pauseReading(socket);
       return;
     }
+    const done = () => this.admission.done(socket, event);
     let answer: Observable<unknown>;
     try {
       answer = answerOf(callback(data, ack));
     } catch (error) {
+      done();
       this.handlerLogger.error(error);
       return;
     }
@@ -160,7 +192,11 @@ export class RealtimeIoAdapter extends IoAdapter {
         if (event.event) socket.emit(event.event, event.data);
         else if (!isAckHandledManually && typeof ack === 'function') (ack as (value: unknown) => void)(response);
       },
-      error: (error: unknown) => this.handlerLogger.error(error),
+      error: (error: unknown) => {
+        done();
+        this.handlerLogger.error(error);
+      },
+      complete: done,
     });
   }
 }

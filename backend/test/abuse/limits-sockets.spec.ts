@@ -1,3 +1,6 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { Worker } from 'node:worker_threads';
 import { ErrorCode } from '@chat/contracts';
 import type { SendMessageAck, TypingAck } from '@chat/contracts';
 import { sleep, useFreshCluster } from '@chat/test-harness';
@@ -6,6 +9,10 @@ import { Api, registerUser, type TestUser } from '../support/http';
 import { connectClient, expectRefusedHandshake, type ChatClient } from '../support/sockets';
 
 const SEND_LIMIT = 200;
+
+setFlagsFromString('--expose-gc');
+/** A full garbage collection of this process (V8's gc(), exposed at run time). */
+const collectGarbage = runInNewContext('gc') as () => void;
 const SOCKETS_PER_USER = 5;
 
 function percentile(values: number[], p: number): number {
@@ -28,6 +35,63 @@ function flood<A>(count: number, emit: (index: number, ack: (answer: A) => void)
       if (sent < count) setImmediate(burst);
     };
     burst();
+  });
+}
+
+/** How a flood's requests were answered. */
+interface FloodSummary {
+  accepted: number;
+  rateLimited: number;
+  /** retryAfterMs of the first RATE_LIMITED answer. */
+  firstRetryAfterMs: number | null;
+}
+
+/**
+ * Like `flood` for message:send, from a worker thread with its own socket (after its session:ready): the
+ * flooding client's emits, acks and garbage do not share the event loop and heap of the clients this
+ * process measures. It answers with a summary of the acks.
+ */
+function floodFromWorker(baseUrl: string, token: string, count: number, roomId: string): Promise<FloodSummary> {
+  const worker = new Worker(
+    `
+    const { parentPort, workerData } = require('node:worker_threads');
+    const { randomUUID } = require('node:crypto');
+    const { io } = require('socket.io-client');
+    const { baseUrl, token, count, roomId } = workerData;
+    const socket = io(baseUrl, { path: '/socket.io', transports: ['websocket'], auth: { token }, reconnection: false, forceNew: true });
+    socket.on('connect_error', (error) => parentPort.postMessage({ error: error.message }));
+    socket.once('session:ready', () => {
+      const summary = { accepted: 0, rateLimited: 0, firstRetryAfterMs: null };
+      let answered = 0;
+      let sent = 0;
+      const burst = () => {
+        for (let end = Math.min(count, sent + 250); sent < end; sent += 1) {
+          socket.emit('message:send', { roomId, clientMsgId: randomUUID(), body: 'flood ' + sent }, (ack) => {
+            if (ack.ok) summary.accepted += 1;
+            else if (ack.error.code === 'RATE_LIMITED') {
+              summary.rateLimited += 1;
+              if (summary.firstRetryAfterMs === null) summary.firstRetryAfterMs = ack.error.retryAfterMs;
+            }
+            answered += 1;
+            if (answered === count) {
+              socket.close();
+              parentPort.postMessage({ summary });
+            }
+          });
+        }
+        if (sent < count) setImmediate(burst);
+      };
+      burst();
+    });`,
+    { eval: true, workerData: { baseUrl, token, count, roomId } },
+  );
+  return new Promise((resolve, reject) => {
+    worker.once('message', (result: { summary?: FloodSummary; error?: string }) => {
+      void worker.terminate();
+      if (result.summary) resolve(result.summary);
+      else reject(new Error(`flood worker: ${result.error}`));
+    });
+    worker.once('error', reject);
   });
 }
 
@@ -74,11 +138,12 @@ describe('per-user socket limits (abuse)', () => {
   }
 
   it('refuses a send flood beyond the limit while a bystander on the same pod keeps p99 < 100 ms', async () => {
-    const flooding = await connect(flooder, 0, 'flooder');
     const calm = await connect(bystander, 0, 'bystander');
-    const floodDone = flood<SendMessageAck>(5000, (i, ack) =>
-      flooding.socket.emit('message:send', { roomId, clientMsgId: newClientMsgId(), body: `flood ${i}` }, ack),
-    );
+    // The measuring process collects its garbage now rather than in the middle of the 100 sends (a major
+    // collection of the test runner's heap takes ~150 ms here, which is not the pod's latency).
+    collectGarbage();
+    // The attacker is another machine: its 5,000 emits and acks must not slow the bystander's client here.
+    const floodDone = floodFromWorker(cluster().pods[0]?.baseUrl ?? '', flooder.token, 5000, roomId);
     const latencies: number[] = [];
     const bystanderAcks: SendMessageAck[] = [];
     for (let i = 0; i < 100; i += 1) {
@@ -86,13 +151,10 @@ describe('per-user socket limits (abuse)', () => {
       bystanderAcks.push(await calm.request('message:send', { roomId, clientMsgId: newClientMsgId(), body: `calm ${i}` }));
       latencies.push(performance.now() - started);
     }
-    const acks = await floodDone;
-    const accepted = acks.filter((ack) => ack.ok).length;
-    const refused = acks.filter((ack) => !ack.ok && ack.error.code === ErrorCode.RATE_LIMITED);
-    expect(accepted).toBeLessThanOrEqual(SEND_LIMIT);
-    expect(accepted + refused.length).toBe(5000);
-    const first = refused[0];
-    expect(first && !first.ok && first.error.retryAfterMs).toBeGreaterThan(0);
+    const flood = await floodDone;
+    expect(flood.accepted).toBeLessThanOrEqual(SEND_LIMIT);
+    expect(flood.accepted + flood.rateLimited).toBe(5000);
+    expect(flood.firstRetryAfterMs).toBeGreaterThan(0);
     expect(bystanderAcks.every((ack) => ack.ok)).toBe(true);
     expect(percentile(latencies, 99)).toBeLessThan(100);
   });
