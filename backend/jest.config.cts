@@ -1,3 +1,5 @@
+const { esmToCjs } = require('./jest/esm-transform.cjs');
+
 module.exports = {
   displayName: 'backend',
   roots: ['<rootDir>/src'],
@@ -6,18 +8,7 @@ module.exports = {
   testEnvironment: 'node',
   transform: {
     // NestJS 12 and @platformatic/kafka ship ES modules only; jest's runtime is CommonJS, so they are transpiled to it.
-    '/node_modules/@(nestjs|platformatic)/.+\\.js$': [
-      'babel-jest',
-      {
-        babelrc: false,
-        configFile: false,
-        plugins: [
-          '@babel/plugin-transform-export-namespace-from',
-          '@babel/plugin-transform-modules-commonjs',
-          require.resolve('./jest/esm-to-cjs.babel-plugin.cjs'),
-        ],
-      },
-    ],
+    '/node_modules/@(nestjs|platformatic)/.+\\.js$': esmToCjs,
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
   },
   transformIgnorePatterns: ['/node_modules/(?!@nestjs/|@platformatic/)'],

@@ -4,20 +4,24 @@
  * KafkaBroker and of the Kafka suites) and the broker set-up the harness shares with the bench
  * (libs/test-harness/kafka/broker.mjs). Every jest config that loads @chat/test-harness uses it.
  */
-module.exports = {
-  transform: {
-    '(/node_modules/@platformatic/.+\\.js|/libs/test-harness/kafka/.+\\.mjs)$': [
-      'babel-jest',
-      {
-        babelrc: false,
-        configFile: false,
-        plugins: [
-          '@babel/plugin-transform-export-namespace-from',
-          '@babel/plugin-transform-modules-commonjs',
-          require.resolve('./esm-to-cjs.babel-plugin.cjs'),
-        ],
-      },
+/** babel-jest turning ES modules into CommonJS; backend/jest.config.cts uses it for NestJS too. */
+const esmToCjs = [
+  'babel-jest',
+  {
+    babelrc: false,
+    configFile: false,
+    plugins: [
+      '@babel/plugin-transform-export-namespace-from',
+      '@babel/plugin-transform-modules-commonjs',
+      require.resolve('./esm-to-cjs.babel-plugin.cjs'),
     ],
+  },
+];
+
+module.exports = {
+  esmToCjs,
+  transform: {
+    '(/node_modules/@platformatic/.+\\.js|/libs/test-harness/kafka/.+\\.mjs)$': esmToCjs,
   },
   transformIgnorePatterns: ['/node_modules/(?!@platformatic/)'],
 };
