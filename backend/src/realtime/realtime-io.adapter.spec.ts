@@ -7,7 +7,10 @@ import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
 import type { AppConfig } from '../config/app-config';
 import type { RedisClients } from '../redis/redis-clients';
 import { AppError } from '../common/app-error';
-import { REFUSED_READ_PAUSE_MS, RealtimeIoAdapter } from './realtime-io.adapter';
+import { REFUSED_READ_PAUSE_MS, RealtimeIoAdapter, SOCKET_REQUESTS_IN_FLIGHT } from './realtime-io.adapter';
+
+/** Requests of the `held` handler that started, in order, each with the function that answers it. */
+const held: { n: number; release: () => void }[] = [];
 
 /** The handlers a gateway would have, bound to one socket as Nest binds them (`callback.bind(instance, client)`). */
 function handlersFor(socket: Socket): WsMessageHandler[] {
@@ -22,6 +25,7 @@ function handlersFor(socket: Socket): WsMessageHandler[] {
     handler('stream', (client) => of({ id: client.id })),
     handler('event', () => ({ event: 'told', data: 'hello' })),
     handler('manual', (client, data) => (data as { ack?: boolean }).ack && undefined, true),
+    handler('held', (_client, n) => new Promise((resolve) => held.push({ n: n as number, release: () => resolve({ n }) }))),
   ];
 }
 
@@ -66,6 +70,37 @@ describe('RealtimeIoAdapter.bindMessageHandlers', () => {
     const told = new Promise((resolve) => socket.once('told', resolve));
     socket.emit('event');
     await expect(told).resolves.toBe('hello');
+  });
+
+  it(`handles at most ${SOCKET_REQUESTS_IN_FLIGHT} requests of a socket at once, starting the others in order as those are answered, and reads the socket only while none wait`, async () => {
+    const socket = await client();
+    const serverSocket = io.sockets.sockets.get(socket.id ?? '');
+    const ws = (serverSocket?.conn.transport as unknown as { socket: { isPaused: boolean } }).socket;
+    const total = SOCKET_REQUESTS_IN_FLIGHT + 3;
+    const answers = Array.from({ length: total }, (_, n) => socket.emitWithAck('held', n));
+    const until = async (condition: () => boolean) => {
+      while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+    };
+    await until(() => held.length === SOCKET_REQUESTS_IN_FLIGHT);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(held.map((request) => request.n)).toEqual(Array.from({ length: SOCKET_REQUESTS_IN_FLIGHT }, (_, n) => n));
+    expect(ws.isPaused).toBe(true);
+    // Another socket is not held up by this one.
+    const other = await client();
+    await expect(other.emitWithAck('whoami', 'free')).resolves.toEqual({ id: other.id, data: 'free' });
+
+    held[0]?.release();
+    await until(() => held.length === SOCKET_REQUESTS_IN_FLIGHT + 1);
+    expect(held[SOCKET_REQUESTS_IN_FLIGHT]?.n).toBe(SOCKET_REQUESTS_IN_FLIGHT);
+    expect(ws.isPaused).toBe(true);
+    for (let i = 1; i < total; i += 1) {
+      await until(() => held.length > i);
+      held[i]?.release();
+    }
+    await expect(Promise.all(answers)).resolves.toEqual(Array.from({ length: total }, (_, n) => ({ n })));
+    expect(held.map((request) => request.n)).toEqual(Array.from({ length: total }, (_, n) => n));
+    expect(ws.isPaused).toBe(false);
+    held.length = 0;
   });
 
   it('leaves the ack alone when the handler answers it itself', async () => {

@@ -31,6 +31,16 @@ const ADMIT_ALL: Admission = { admit: () => null, done: () => undefined };
  */
 export const REFUSED_READ_PAUSE_MS = 50;
 
+/**
+ * Most requests of one socket being handled at once (like HTTP/2's concurrent streams). A socket's
+ * further requests wait, in order, until one of those is answered, and the pod stops reading that
+ * socket meanwhile: a burst of one client (a flood, a script) is handled a few dozen at a time between
+ * the other sockets' requests, instead of hundreds of them back to back from one read. Above what the
+ * writer takes from one sender per batch (BATCH_PER_SENDER), so a pipelining client's next batch is
+ * already queued when its current one commits.
+ */
+export const SOCKET_REQUESTS_IN_FLIGHT = 64;
+
 /** The `ws` WebSocket under Engine.IO's WebSocket transport (private in Engine.IO's types). */
 interface PausableWebSocket {
   pause(): void;
@@ -38,13 +48,26 @@ interface PausableWebSocket {
   isPaused: boolean;
 }
 
-/** Stops reading the socket's WebSocket for REFUSED_READ_PAUSE_MS (not over HTTP long-polling). */
-function pauseReading(socket: Socket): void {
+/** One socket's requests: how many are being handled, those waiting for a slot, and whether a refusal holds its reading. */
+interface RequestFlow {
+  inFlight: number;
+  waiting: (() => void)[];
+  refusalHold: boolean;
+  /** Whether `next` is already starting this socket's waiting requests (a request answered synchronously must not recurse). */
+  starting: boolean;
+}
+
+/**
+ * Reads the socket's WebSocket only while nothing holds it back: no request waiting for a slot, no recent
+ * refusal. Over HTTP long-polling there is nothing to pause; its requests still wait for a slot.
+ */
+function syncReading(socket: Socket, flow: RequestFlow): void {
   const transport = socket.conn.transport as { name?: string; socket?: PausableWebSocket };
   const ws = transport.name === 'websocket' ? transport.socket : undefined;
-  if (!ws || ws.isPaused) return;
-  ws.pause();
-  setTimeout(() => ws.resume(), REFUSED_READ_PAUSE_MS).unref();
+  if (!ws) return;
+  const hold = flow.refusalHold || flow.waiting.length > 0;
+  if (hold && !ws.isPaused) ws.pause();
+  else if (!hold && ws.isPaused) ws.resume();
 }
 
 /**
@@ -85,6 +108,8 @@ export class RealtimeIoAdapter extends IoAdapter {
   private readonly bound = new WeakMap<Socket, MessageCallback[]>();
   /** Per slot: the listener every socket shares. */
   private readonly listeners: ((this: Socket, ...args: unknown[]) => void)[] = [];
+  /** Per socket: its requests in flight and waiting. */
+  private readonly flows = new WeakMap<Socket, RequestFlow>();
   /** The middleware every socket shares: answers requests no handler serves, or too large, with an error ack. */
   private gate?: (packet: unknown[], next: (error?: Error) => void) => void;
 
@@ -165,7 +190,26 @@ export class RealtimeIoAdapter extends IoAdapter {
     };
   }
 
+  /** Starts the request now, or once fewer than SOCKET_REQUESTS_IN_FLIGHT of its socket's requests are in flight, in order. */
   private handle(socket: Socket, slot: number, event: string, isAckHandledManually: boolean, args: unknown[]): void {
+    let flow = this.flows.get(socket);
+    if (!flow) this.flows.set(socket, (flow = { inFlight: 0, waiting: [], refusalHold: false, starting: false }));
+    const start = () => this.start(socket, flow, slot, event, isAckHandledManually, args);
+    if (flow.inFlight < SOCKET_REQUESTS_IN_FLIGHT && !flow.waiting.length) return start();
+    flow.waiting.push(start);
+    syncReading(socket, flow);
+  }
+
+  /** Starts the socket's waiting requests while it has free slots (refused ones take none), then reads it again. */
+  private next(socket: Socket, flow: RequestFlow): void {
+    if (flow.starting) return;
+    flow.starting = true;
+    while (flow.inFlight < SOCKET_REQUESTS_IN_FLIGHT && flow.waiting.length) flow.waiting.shift()?.();
+    flow.starting = false;
+    syncReading(socket, flow);
+  }
+
+  private start(socket: Socket, flow: RequestFlow, slot: number, event: string, isAckHandledManually: boolean, args: unknown[]): void {
     const callback = this.bound.get(socket)?.[slot];
     if (!callback) return;
     const { data, ack } = this.mapPayload(args.length === 1 ? args[0] : args);
@@ -173,10 +217,15 @@ export class RealtimeIoAdapter extends IoAdapter {
     if (refused) {
       const reply: AckError = { ok: false, error: refused.toApiError() };
       if (typeof ack === 'function') (ack as (reply: AckError) => void)(reply);
-      pauseReading(socket);
+      this.holdReading(socket, flow);
       return;
     }
-    const done = () => this.admission.done(socket, event);
+    flow.inFlight += 1;
+    const done = () => {
+      flow.inFlight -= 1;
+      this.admission.done(socket, event);
+      this.next(socket, flow);
+    };
     let answer: Observable<unknown>;
     try {
       answer = answerOf(callback(data, ack));
@@ -198,5 +247,16 @@ export class RealtimeIoAdapter extends IoAdapter {
       },
       complete: done,
     });
+  }
+
+  /** Stops reading the socket for REFUSED_READ_PAUSE_MS after a refusal. */
+  private holdReading(socket: Socket, flow: RequestFlow): void {
+    if (flow.refusalHold) return;
+    flow.refusalHold = true;
+    syncReading(socket, flow);
+    setTimeout(() => {
+      flow.refusalHold = false;
+      syncReading(socket, flow);
+    }, REFUSED_READ_PAUSE_MS).unref();
   }
 }
