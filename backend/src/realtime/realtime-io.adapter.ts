@@ -53,8 +53,8 @@ interface RequestFlow {
   inFlight: number;
   waiting: (() => void)[];
   refusalHold: boolean;
-  /** Whether `next` is already starting this socket's waiting requests (a request answered synchronously must not recurse). */
-  starting: boolean;
+  /** Whether `next` is due for this socket. */
+  nextScheduled: boolean;
 }
 
 /**
@@ -193,20 +193,41 @@ export class RealtimeIoAdapter extends IoAdapter {
   /** Starts the request now, or once fewer than SOCKET_REQUESTS_IN_FLIGHT of its socket's requests are in flight, in order. */
   private handle(socket: Socket, slot: number, event: string, isAckHandledManually: boolean, args: unknown[]): void {
     let flow = this.flows.get(socket);
-    if (!flow) this.flows.set(socket, (flow = { inFlight: 0, waiting: [], refusalHold: false, starting: false }));
+    if (!flow) this.flows.set(socket, (flow = { inFlight: 0, waiting: [], refusalHold: false, nextScheduled: false }));
     const start = () => this.start(socket, flow, slot, event, isAckHandledManually, args);
     if (flow.inFlight < SOCKET_REQUESTS_IN_FLIGHT && !flow.waiting.length) return start();
     flow.waiting.push(start);
     syncReading(socket, flow);
   }
 
-  /** Starts the socket's waiting requests while it has free slots (refused ones take none), then reads it again. */
+  /**
+   * Starts the socket's waiting requests in the next turn of the event loop, not in the answer's own turn:
+   * each slice of a burst then gives the other sockets' reads a turn, however fast its handlers answer.
+   */
+  private scheduleNext(socket: Socket, flow: RequestFlow): void {
+    if (!flow.waiting.length) return syncReading(socket, flow);
+    if (flow.nextScheduled) return;
+    flow.nextScheduled = true;
+    setImmediate(() => {
+      flow.nextScheduled = false;
+      this.next(socket, flow);
+    });
+  }
+
+  /**
+   * Starts waiting requests while the socket has free slots, at most SOCKET_REQUESTS_IN_FLIGHT of them in
+   * this turn (refused ones take no slot), then reads it again once none wait.
+   */
   private next(socket: Socket, flow: RequestFlow): void {
-    if (flow.starting) return;
-    flow.starting = true;
-    while (flow.inFlight < SOCKET_REQUESTS_IN_FLIGHT && flow.waiting.length) flow.waiting.shift()?.();
-    flow.starting = false;
-    syncReading(socket, flow);
+    for (
+      let started = 0;
+      started < SOCKET_REQUESTS_IN_FLIGHT && flow.inFlight < SOCKET_REQUESTS_IN_FLIGHT && flow.waiting.length;
+      started += 1
+    ) {
+      flow.waiting.shift()?.();
+    }
+    if (flow.waiting.length && flow.inFlight < SOCKET_REQUESTS_IN_FLIGHT) this.scheduleNext(socket, flow);
+    else syncReading(socket, flow);
   }
 
   private start(socket: Socket, flow: RequestFlow, slot: number, event: string, isAckHandledManually: boolean, args: unknown[]): void {
@@ -224,7 +245,7 @@ export class RealtimeIoAdapter extends IoAdapter {
     const done = () => {
       flow.inFlight -= 1;
       this.admission.done(socket, event);
-      this.next(socket, flow);
+      this.scheduleNext(socket, flow);
     };
     let answer: Observable<unknown>;
     try {

@@ -1,0 +1,101 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { SendMessageAck } from '@chat/contracts';
+import { REPO_ROOT } from '@chat/test-harness';
+import { newClientMsgId } from './chat';
+import type { ChatClient } from './sockets';
+
+/** How an attacker's flood was answered. */
+export interface FloodSummary {
+  ok: number;
+  rateLimited: number;
+  otherErrors: number;
+  /** retryAfterMs of the first RATE_LIMITED answer. */
+  firstRetryAfterMs: number | null;
+  /** When the first request was emitted and the last answer came (Date.now()). */
+  startedAt: number;
+  finishedAt: number;
+}
+
+export interface Attack {
+  /** Resolves once the attacker is connected and flooding. */
+  started: Promise<void>;
+  done: Promise<FloodSummary>;
+}
+
+/**
+ * Floods `count` requests of `event` (message:send or typing, into roomId) from the attacker's own process
+ * (flood-attacker.cjs), run at a lower priority: the attacker is another machine, so its emits, acks and
+ * garbage must not take the CPU from the pod and the clients a test measures (this machine has two cores
+ * for all of them).
+ */
+export function floodFromProcess(
+  baseUrl: string,
+  token: string,
+  event: 'message:send' | 'typing',
+  count: number,
+  roomId: string,
+  lingerMs = 0,
+): Attack {
+  const child = spawn('nice', ['-n', '10', process.execPath, resolve(__dirname, 'flood-attacker.cjs')], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, FLOOD: JSON.stringify({ baseUrl, token, count, roomId, event, lingerMs }) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  let began: () => void = () => undefined;
+  const started = new Promise<void>((resolveStarted) => (began = resolveStarted));
+  const done = new Promise<FloodSummary>((resolveDone, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const lines = output.split('\n').filter((line) => line.trim() !== '');
+      const messages = lines.map((line) => JSON.parse(line) as { flooding?: true; summary?: FloodSummary; error?: string });
+      if (messages.some((message) => message.flooding)) began();
+      const summary = messages.find((message) => message.summary)?.summary;
+      if (summary) resolveDone(summary);
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      began();
+      reject(new Error(`flood process exited (${code}) before its summary: ${output}`));
+    });
+  });
+  return { started, done };
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+setFlagsFromString('--expose-gc');
+/** A full garbage collection of this process (V8's gc(), exposed at run time). */
+const collectGarbage = runInNewContext('gc') as () => void;
+
+/** A bystander's `count` sends one after another: each ack, its latency, and when it was sent (Date.now()). */
+export interface BystanderRun {
+  acks: SendMessageAck[];
+  latencies: number[];
+  sentAt: number[];
+}
+
+export async function bystanderSends(client: ChatClient, roomId: string, count = 100): Promise<BystanderRun> {
+  // The measuring process collects its garbage now rather than in the middle of the sends (a major
+  // collection of the test runner's heap takes ~150 ms here, which is not the pod's latency).
+  collectGarbage();
+  const run: BystanderRun = { acks: [], latencies: [], sentAt: [] };
+  for (let i = 0; i < count; i += 1) {
+    run.sentAt.push(Date.now());
+    const started = performance.now();
+    run.acks.push(await client.request('message:send', { roomId, clientMsgId: newClientMsgId(), body: `calm ${i}` }));
+    run.latencies.push(performance.now() - started);
+  }
+  return run;
+}
+
+/** How many of the run's sends went out while the attack was still being answered. */
+export function sendsDuring(run: BystanderRun, attack: { finishedAt: number }): number {
+  return run.sentAt.filter((at) => at < attack.finishedAt).length;
+}
