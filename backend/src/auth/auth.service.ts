@@ -44,6 +44,7 @@ export class AuthService {
 
   /** `address`: the client's IP as Express sees it (honouring `trust proxy`). */
   async register(request: RegisterRequest, address: string): Promise<AuthResponse> {
+    this.hasher.refuseIfBusy(address);
     await this.limits.registerAddress.consume(address);
     const user = await this.users.insert({
       username: request.username,
@@ -57,6 +58,7 @@ export class AuthService {
   /** `address`: the client's IP as Express sees it (honouring `trust proxy`). */
   async login(request: LoginRequest, address: string): Promise<AuthResponse> {
     const username = request.username.trim().toLowerCase();
+    this.hasher.refuseIfBusy(address);
     // Reserved before any hashing, so concurrent guesses cannot all pass one check (see LoginThrottle).
     const attempt = await this.throttle.reserve(username, address);
     const user = await this.users.findByUsername(username);

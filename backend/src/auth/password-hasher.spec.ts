@@ -21,6 +21,15 @@ describe('PasswordHasher', () => {
     expect(refusal.retryAfterMs).toBeGreaterThan(0);
   });
 
+  it('refuseIfBusy answers the same RATE_LIMITED at once while a hash would be refused, and nothing otherwise', async () => {
+    const busy = hasherWith(1, 0);
+    expect(() => busy.refuseIfBusy('10.0.0.1')).not.toThrow();
+    const running = busy.hash('a', '10.0.0.1');
+    expect(() => busy.refuseIfBusy('10.0.0.2')).toThrow(expect.objectContaining({ code: 'RATE_LIMITED' }) as Error);
+    await running;
+    expect(() => busy.refuseIfBusy('10.0.0.2')).not.toThrow();
+  });
+
   it('verifies the right password and refuses a wrong one', async () => {
     const hash = await hasher.hash('correct horse battery');
     expect(hash).toMatch(/^scrypt\$32768\$8\$1\$/);

@@ -62,13 +62,26 @@ export class PasswordHasher {
     return timingSafeEqual(actual, expected);
   }
 
+  /**
+   * Refuses now, with the RATE_LIMITED a hash would get, when a hash for `requester` would be refused: a
+   * login or registration checks this first, so under a flood the requests the queue cannot take cost no
+   * database or Redis work either.
+   */
+  refuseIfBusy(requester: string): void {
+    if (this.queue.wouldRefuse(requester)) throw this.busy();
+  }
+
+  private busy(): AppError {
+    this.metrics.rateLimited.inc({ limit: 'password_hash_queue' });
+    return AppError.rateLimited('The server is busy checking passwords; try again in a moment', QUEUE_FULL_RETRY_MS);
+  }
+
   private async derive(requester: string, password: string, salt: Buffer, options: ScryptOptions, keyLength: number): Promise<Buffer> {
     try {
       return await this.queue.run(requester, () => derive(password, salt, options, keyLength));
     } catch (error) {
       if (!(error instanceof QueueFullError)) throw error;
-      this.metrics.rateLimited.inc({ limit: 'password_hash_queue' });
-      throw AppError.rateLimited('The server is busy checking passwords; try again in a moment', QUEUE_FULL_RETRY_MS);
+      throw this.busy();
     }
   }
 }

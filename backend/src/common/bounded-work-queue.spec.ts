@@ -21,13 +21,16 @@ describe('BoundedWorkQueue', () => {
     };
     const first = queue.run('k', task(0));
     const second = queue.run('k', task(1));
+    expect(queue.wouldRefuse('k')).toBe(false);
     const third = queue.run('k', task(2));
+    expect(queue.wouldRefuse('k')).toBe(true);
     await expect(queue.run('k', task(0))).rejects.toBeInstanceOf(QueueFullError);
     expect(queue.pending).toBe(1);
     gates.forEach((gate) => gate.resolve());
     await expect(Promise.all([first, second, third])).resolves.toEqual([0, 1, 2]);
     expect(peak).toBe(2);
     expect(queue.pending).toBe(0);
+    expect(queue.wouldRefuse('k')).toBe(false);
   });
 
   it('frees the slot of a task that fails', async () => {

@@ -30,6 +30,11 @@ export class BoundedWorkQueue {
     return this.queued;
   }
 
+  /** Whether a task of `key` would be refused if it were run now (no free worker for it and the queue full). */
+  wouldRefuse(key: string): boolean {
+    return (this.running >= this.concurrency || this.runningOf(key) >= this.perKey) && this.queued >= this.queueMax;
+  }
+
   async run<T>(key: string, task: () => Promise<T>): Promise<T> {
     if (this.running >= this.concurrency || this.runningOf(key) >= this.perKey) {
       if (this.queued >= this.queueMax) throw new QueueFullError();

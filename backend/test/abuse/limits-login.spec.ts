@@ -1,7 +1,10 @@
 import { request } from 'node:http';
 import { ErrorCode } from '@chat/contracts';
 import { useFreshCluster } from '@chat/test-harness';
+import { createRoom } from '../support/chat';
+import { bystanderSends, floodFromProcess, percentile, sendsDuring } from '../support/flood';
 import { Api, registerUser, uniqueUsername, type TestUser } from '../support/http';
+import { connectClient } from '../support/sockets';
 
 interface Answer {
   status: number;
@@ -85,6 +88,27 @@ describe('login limits (abuse)', () => {
     expect(limited.length).toBeGreaterThanOrEqual(100);
     expect(limited.every((answer) => answer.code === ErrorCode.RATE_LIMITED && Number(answer.retryAfter) > 0)).toBe(true);
     expect(answers.filter((answer) => answer.status === 401).length).toBeLessThanOrEqual(10);
+  });
+
+  // The bystander's p99 is printed, not yet asserted: 104–159 ms here (docs/security.md, known gaps).
+  it('240 logins for unknown users from 24 addresses at once: a bounded few are hashed, the rest refused, a bystander on the same pod is answered', async () => {
+    const bystander = await registerUser(new Api(urls[0] ?? ''), 'calm');
+    const room = await createRoom(new Api(urls[0] ?? ''), bystander, 'private');
+    const calm = await connectClient(urls[0] ?? '', bystander.token, 'bystander');
+    // 10 logins from each address (the per-address limit): all of them ask for a hash.
+    const addresses = Array.from({ length: 24 }, (_, i) => `127.0.0.${20 + i}`);
+    const attack = floodFromProcess(urls[0] ?? '', { event: 'login', count: 240, addresses });
+    await attack.started;
+    const run = await bystanderSends(calm, room.id);
+    const flood = await attack.done;
+    await calm.close();
+    expect(sendsDuring(run, flood)).toBeGreaterThanOrEqual(20);
+    expect(flood.otherErrors).toBe(0);
+    // PASSWORD_HASH_CONCURRENCY 2 + PASSWORD_HASH_QUEUE 16 at a time; the queue drains while the flood arrives.
+    expect(flood.ok).toBeLessThanOrEqual(60);
+    expect(flood.rateLimited).toBe(240 - flood.ok);
+    expect(run.acks.every((ack) => ack.ok)).toBe(true);
+    process.stderr.write(`login flood: bystander p99 ${percentile(run.latencies, 99).toFixed(1)} ms\n`);
   });
 
   it('40 concurrent wrong guesses: at most the limit are evaluated (401), the rest get 429', async () => {

@@ -55,7 +55,12 @@ describe('per-user socket limits (abuse)', () => {
 
   it('refuses a send flood beyond the limit while a bystander on the same pod keeps p99 < 100 ms', async () => {
     const calm = await connect(bystander, 0, 'bystander');
-    const attack = floodFromProcess(cluster().pods[0]?.baseUrl ?? '', flooder.token, 'message:send', 5000, roomId);
+    const attack = floodFromProcess(cluster().pods[0]?.baseUrl ?? '', {
+      event: 'message:send',
+      count: 5000,
+      token: flooder.token,
+      roomId,
+    });
     await attack.started;
     const run = await bystanderSends(calm, roomId);
     const flood = await attack.done;
@@ -72,7 +77,13 @@ describe('per-user socket limits (abuse)', () => {
   it('coalesces a typing flood: every event answered ok, members receive only a few, a bystander on the same pod is answered', async () => {
     const calm = await connect(typingBystander, 0, 'typing bystander');
     const watcher = await connect(member, 1, 'watcher');
-    const attack = floodFromProcess(cluster().pods[0]?.baseUrl ?? '', flooder.token, 'typing', 10_000, roomId, 8_000);
+    const attack = floodFromProcess(cluster().pods[0]?.baseUrl ?? '', {
+      event: 'typing',
+      count: 10_000,
+      token: flooder.token,
+      roomId,
+      lingerMs: 8_000,
+    });
     await attack.started;
     const run = await bystanderSends(calm, roomId);
     const flood = await attack.done;

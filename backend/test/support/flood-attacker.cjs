@@ -1,52 +1,97 @@
-// An attacker's client for the abuse suite, run as its own process (see flood.ts): connects with
-// FLOOD.token, then emits FLOOD.count requests of FLOOD.event (message:send or typing) as fast as the
-// pod answers them, at most 1,000 unanswered, and prints a FloodSummary as a line of JSON. It stays
-// connected FLOOD.lingerMs longer (a typist's last state is relayed when its interval ends), then exits.
+// An attacker's client for the abuse suite, run as its own process (see flood.ts), printing lines of JSON
+// ({flooding}, then a FloodSummary or an error):
+// - FLOOD.event message:send or typing: connects with FLOOD.token, emits FLOOD.count requests as fast as
+//   the pod answers them, at most 1,000 unanswered, and stays connected FLOOD.lingerMs longer (a typist's
+//   last state is relayed when its interval ends);
+// - FLOOD.event login: POSTs FLOOD.count logins for unknown users at once, spread over FLOOD.addresses
+//   (loopback addresses to send from).
 const { randomUUID } = require('node:crypto');
+const { request } = require('node:http');
 const { io } = require('socket.io-client');
 
-const { baseUrl, token, count, roomId, event, lingerMs } = JSON.parse(process.env.FLOOD);
+const { baseUrl, token, count, roomId, event, lingerMs, addresses } = JSON.parse(process.env.FLOOD);
 const WINDOW = 1_000;
 const say = (message) => process.stdout.write(`${JSON.stringify(message)}\n`);
 const finish = (result) => process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0));
-const payload = (n) =>
-  event === 'typing' ? { roomId, typing: n !== count - 1 } : { roomId, clientMsgId: randomUUID(), body: `flood ${n}` };
 
-const socket = io(baseUrl, { path: '/socket.io', transports: ['websocket'], auth: { token }, reconnection: false, forceNew: true });
-socket.on('connect_error', (error) => finish({ error: error.message }));
-socket.once('session:ready', () => {
+if (event === 'login') loginFlood();
+else socketFlood();
+
+function loginFlood() {
   const summary = { ok: 0, rateLimited: 0, otherErrors: 0, firstRetryAfterMs: null, startedAt: Date.now(), finishedAt: 0 };
-  say({ flooding: true });
-  socket.once('disconnect', (reason) => finish({ error: `disconnected after ${summary.ok + summary.rateLimited} answers: ${reason}` }));
-  let sent = 0;
   let answered = 0;
-  let scheduled = false;
-  const schedule = () => {
-    if (scheduled || sent === count) return;
-    scheduled = true;
-    setImmediate(burst);
-  };
-  const burst = () => {
-    scheduled = false;
-    for (let end = Math.min(count, sent + 250, answered + WINDOW); sent < end; sent += 1) {
-      socket.emit(event, payload(sent), (ack) => {
-        if (ack.ok) summary.ok += 1;
-        else if (ack.error.code === 'RATE_LIMITED') {
-          summary.rateLimited += 1;
-          summary.firstRetryAfterMs ??= ack.error.retryAfterMs;
-        } else summary.otherErrors += 1;
-        answered += 1;
-        if (answered < count) return schedule();
-        summary.finishedAt = Date.now();
-        say({ summary });
-        setTimeout(() => {
-          socket.off('disconnect');
-          socket.close();
-          process.exit(0);
-        }, lingerMs);
-      });
-    }
-    if (sent - answered < WINDOW) schedule();
-  };
-  burst();
-});
+  say({ flooding: true });
+  for (let n = 0; n < count; n += 1) {
+    const body = JSON.stringify({ username: `ghost${n}_${randomUUID().slice(0, 8)}`, password: `nope-${n}-pass` });
+    const req = request(
+      `${baseUrl}/api/auth/login`,
+      {
+        method: 'POST',
+        localAddress: addresses[n % addresses.length],
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => {
+          // Unknown users: 401 once hashed (the decoy), 429 when refused.
+          if (res.statusCode === 401) summary.ok += 1;
+          else if (res.statusCode === 429) {
+            summary.rateLimited += 1;
+            summary.firstRetryAfterMs ??= Number(res.headers['retry-after']) * 1000;
+          } else summary.otherErrors += 1;
+          answered += 1;
+          if (answered === count) {
+            summary.finishedAt = Date.now();
+            finish({ summary });
+          }
+        });
+      },
+    );
+    req.on('error', (error) => finish({ error: error.message }));
+    req.end(body);
+  }
+}
+
+function socketFlood() {
+  const payload = (n) =>
+    event === 'typing' ? { roomId, typing: n !== count - 1 } : { roomId, clientMsgId: randomUUID(), body: `flood ${n}` };
+
+  const socket = io(baseUrl, { path: '/socket.io', transports: ['websocket'], auth: { token }, reconnection: false, forceNew: true });
+  socket.on('connect_error', (error) => finish({ error: error.message }));
+  socket.once('session:ready', () => {
+    const summary = { ok: 0, rateLimited: 0, otherErrors: 0, firstRetryAfterMs: null, startedAt: Date.now(), finishedAt: 0 };
+    say({ flooding: true });
+    socket.once('disconnect', (reason) => finish({ error: `disconnected after ${summary.ok + summary.rateLimited} answers: ${reason}` }));
+    let sent = 0;
+    let answered = 0;
+    let scheduled = false;
+    const schedule = () => {
+      if (scheduled || sent === count) return;
+      scheduled = true;
+      setImmediate(burst);
+    };
+    const burst = () => {
+      scheduled = false;
+      for (let end = Math.min(count, sent + 250, answered + WINDOW); sent < end; sent += 1) {
+        socket.emit(event, payload(sent), (ack) => {
+          if (ack.ok) summary.ok += 1;
+          else if (ack.error.code === 'RATE_LIMITED') {
+            summary.rateLimited += 1;
+            summary.firstRetryAfterMs ??= ack.error.retryAfterMs;
+          } else summary.otherErrors += 1;
+          answered += 1;
+          if (answered < count) return schedule();
+          summary.finishedAt = Date.now();
+          say({ summary });
+          setTimeout(() => {
+            socket.off('disconnect');
+            socket.close();
+            process.exit(0);
+          }, lingerMs);
+        });
+      }
+      if (sent - answered < WINDOW) schedule();
+    };
+    burst();
+  });
+}

@@ -9,6 +9,7 @@ import type { ChatClient } from './sockets';
 
 /** How an attacker's flood was answered. */
 export interface FloodSummary {
+  /** Answered ok (a login: evaluated and answered 401, its user being unknown). */
   ok: number;
   rateLimited: number;
   otherErrors: number;
@@ -25,23 +26,20 @@ export interface Attack {
   done: Promise<FloodSummary>;
 }
 
+/** What an attacker floods: `count` sends or typing events into roomId as `token`'s user, or logins for unknown users from `addresses`. */
+export type FloodPlan =
+  | { event: 'message:send' | 'typing'; count: number; token: string; roomId: string; lingerMs?: number }
+  | { event: 'login'; count: number; addresses: string[] };
+
 /**
- * Floods `count` requests of `event` (message:send or typing, into roomId) from the attacker's own process
- * (flood-attacker.cjs), run at a lower priority: the attacker is another machine, so its emits, acks and
- * garbage must not take the CPU from the pod and the clients a test measures (this machine has two cores
- * for all of them).
+ * Runs a flood against `baseUrl` from the attacker's own process (flood-attacker.cjs), at a lower
+ * priority: the attacker is another machine, so its requests, answers and garbage must not take the CPU
+ * from the pod and the clients a test measures (this machine has two cores for all of them).
  */
-export function floodFromProcess(
-  baseUrl: string,
-  token: string,
-  event: 'message:send' | 'typing',
-  count: number,
-  roomId: string,
-  lingerMs = 0,
-): Attack {
+export function floodFromProcess(baseUrl: string, plan: FloodPlan): Attack {
   const child = spawn('nice', ['-n', '10', process.execPath, resolve(__dirname, 'flood-attacker.cjs')], {
     cwd: REPO_ROOT,
-    env: { ...process.env, FLOOD: JSON.stringify({ baseUrl, token, count, roomId, event, lingerMs }) },
+    env: { ...process.env, FLOOD: JSON.stringify({ lingerMs: 0, ...plan, baseUrl }) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';
