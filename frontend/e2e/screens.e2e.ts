@@ -129,6 +129,28 @@ describe('screenshots of the main screens', () => {
     }
   });
 
+  it('a long room name does not widen the layout on a 320 px phone (room list and room view)', async () => {
+    const long = await alice.createRoom(`quarterly-planning-and-retrospective-notes-${'x'.repeat(30)}`);
+    const tab = await newTab(world, world.viaA, {
+      viewport: { width: 320, height: 640 },
+      colorScheme: 'light',
+      storageState: sessionFor(world.viaA.url, alice),
+    });
+    const rightEdge = async (name: string) => {
+      const box = await tab.page.getByRole('button', { name }).boundingBox();
+      return (box?.x ?? Infinity) + (box?.width ?? 0);
+    };
+    await visible(tab.page.getByRole('link', { name: /^quarterly-planning/ }));
+    await expectNoHorizontalOverflow(tab.page);
+    expect(await rightEdge('Log out')).toBeLessThanOrEqual(320);
+    await tab.page.goto(`/rooms/${long.id}`);
+    await visible(tab.page.getByRole('heading', { name: /quarterly-planning/ }));
+    await expectNoHorizontalOverflow(tab.page);
+    expect(await rightEdge('Leave room')).toBeLessThanOrEqual(320);
+    await screenshot(tab.page, 'room-phone-320-long-name');
+    await tab.context.close();
+  });
+
   it('admin view', async () => {
     const state = sessionFor(world.viaA.url, admin);
     for (const [size, viewport] of Object.entries(VIEWPORTS)) {
