@@ -90,7 +90,7 @@ describe('login limits (abuse)', () => {
     expect(answers.filter((answer) => answer.status === 401).length).toBeLessThanOrEqual(10);
   });
 
-  // The bystander's p99 is printed, not yet asserted: 104–159 ms here (docs/security.md, known gaps).
+  // The bystander's p99 is printed, not yet asserted: 104–168 ms here (docs/security.md, known gaps).
   it('240 logins for unknown users from 24 addresses at once: a bounded few are hashed, the rest refused, a bystander on the same pod is answered', async () => {
     const bystander = await registerUser(new Api(urls[0] ?? ''), 'calm');
     const room = await createRoom(new Api(urls[0] ?? ''), bystander, 'private');
