@@ -4,6 +4,7 @@ import type { AdminUser, ErrorBody } from '@chat/contracts';
 import { LIMITS } from '@chat/contracts';
 import { ADMIN_PASSWORD, ADMIN_USERNAME, randomId, sleep, useFreshCluster } from '@chat/test-harness';
 import { createRoom, joinRoom, newClientMsgId } from '../support/chat';
+import { percentile } from '../support/flood';
 import { Api, errorOf, login, registerUser, type TestUser } from '../support/http';
 import { connectClient, type ChatClient } from '../support/sockets';
 
@@ -12,11 +13,6 @@ function forgedToken(secret: string, claims: Record<string, unknown>): string {
   const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ iat: Math.floor(Date.now() / 1000), ...claims })}`;
   return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
 /** The fields a VALIDATION_FAILED body names. */
