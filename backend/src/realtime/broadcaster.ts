@@ -1,11 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { BroadcastOperator } from 'socket.io';
 import type { MyRoom, ServerToClientEvents, User } from '@chat/contracts';
 import { RedisClients } from '../redis/redis-clients';
 import { roomChannel, userChannel } from './channels';
-import type { ChatServer, ServerSocket, SocketData, UserSocketsCommand } from './socket-types';
+import type { ChatServer, MembershipCommand, ServerSocket, SocketData, UserSocketsCommand } from './socket-types';
 
 type Operator = BroadcastOperator<ServerToClientEvents, SocketData>;
+
+/** How long a membership change waits for the other pods to apply it before the request answers anyway. */
+const MEMBERSHIP_WAIT_MS = 2_000;
 
 /**
  * Emits to rooms and users across every pod (through the Socket.IO adapter) on behalf of services that
@@ -13,6 +16,7 @@ type Operator = BroadcastOperator<ServerToClientEvents, SocketData>;
  */
 @Injectable()
 export class Broadcaster {
+  private readonly logger = new Logger(Broadcaster.name);
   private server?: ChatServer;
 
   constructor(private readonly redis: RedisClients) {}
@@ -20,6 +24,12 @@ export class Broadcaster {
   attach(server: ChatServer): void {
     this.server = server;
     server.on('chat:user-sockets', (command) => this.applyLocally(command));
+    server.on('chat:membership', (command, done) => {
+      this.applyMembership(command).then(
+        () => done(true),
+        (error: Error) => this.logger.warn(`membership change of room ${command.roomId} not applied: ${error.message}`),
+      );
+    });
   }
 
   private get io(): ChatServer {
@@ -39,16 +49,53 @@ export class Broadcaster {
     return this.io.to(userChannel(userId));
   }
 
-  /** The user's sockets on every pod start receiving the room's events, then learn of the room. */
-  memberAdded(userId: string, room: MyRoom): void {
-    this.io.in(userChannel(userId)).socketsJoin(roomChannel(room.id));
+  /**
+   * The user's sockets on every pod start receiving the room's events, then learn of the room. Resolves
+   * once every pod has them in the room, so a message sent after the caller answers reaches them.
+   */
+  async memberAdded(userId: string, room: MyRoom): Promise<void> {
+    await this.membershipOnEveryPod({ userId, roomId: room.id, joined: true });
     this.toUser(userId).emit('room:joined', { room });
   }
 
-  /** The user's sockets on every pod stop receiving the room's events at once. */
-  memberRemoved(userId: string, roomId: string): void {
-    this.io.in(userChannel(userId)).socketsLeave(roomChannel(roomId));
+  /** The user's sockets on every pod stop receiving the room's events; resolves once they have. */
+  async memberRemoved(userId: string, roomId: string): Promise<void> {
+    await this.membershipOnEveryPod({ userId, roomId, joined: false });
     this.toUser(userId).emit('room:left', { roomId });
+  }
+
+  /**
+   * Applies the change here and, in scaled mode, asks every other pod and waits for their answers. A pod
+   * that does not answer within MEMBERSHIP_WAIT_MS (dead, or Redis down) only delays the request: the
+   * membership is already stored, and the sockets pick it up when they reconnect.
+   */
+  private async membershipOnEveryPod(command: MembershipCommand): Promise<void> {
+    const everywhere = this.redis.fanout
+      ? Promise.all([this.applyMembership(command), this.io.serverSideEmitWithAck('chat:membership', command)])
+      : this.applyMembership(command);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), MEMBERSHIP_WAIT_MS)));
+    try {
+      if ((await Promise.race([everywhere, late])) === 'late') {
+        this.logger.warn(`membership change of room ${command.roomId} not confirmed by every pod within ${MEMBERSHIP_WAIT_MS} ms`);
+      }
+    } catch (error) {
+      this.logger.warn(`membership change of room ${command.roomId} not confirmed by every pod: ${(error as Error).message}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * This pod's sockets of the user join or leave the room. A join's first socket makes the Redis adapter
+   * subscribe to the room's channel; Redis answers one connection's commands in order, so once a PING on
+   * the subscriber connection returns, that subscription is in effect.
+   */
+  private async applyMembership({ userId, roomId, joined }: MembershipCommand): Promise<void> {
+    const sockets = this.io.local.in(userChannel(userId));
+    if (!joined) return sockets.socketsLeave(roomChannel(roomId));
+    sockets.socketsJoin(roomChannel(roomId));
+    await this.redis.fanout?.sub.ping();
   }
 
   /** Closes every socket of the user on every pod, telling them why first (ban, revoked token). */

@@ -16,8 +16,17 @@ export type UserSocketsCommand =
   | { kind: 'close'; userId: string; tokenId: string; except: boolean; code: 'TOKEN_REVOKED'; message: string }
   | { kind: 'profile'; user: User };
 
+/** A membership change applied by every pod to its own sockets of one user. */
+export interface MembershipCommand {
+  userId: string;
+  roomId: string;
+  joined: boolean;
+}
+
 /** Pod-to-pod events (Socket.IO serverSideEmit through the adapter). */
 export interface InterPodEvents {
+  /** The user's sockets on this pod join or leave the room; `done` once the room's events reach them. */
+  'chat:membership': (command: MembershipCommand, done: (applied: true) => void) => void;
   /** Fan-out may have dropped events: every pod re-announces room heads to its sockets. */
   'chat:resync': () => void;
   /** Close some of a user's sockets (logout) or refresh the profile they carry (display name change). */

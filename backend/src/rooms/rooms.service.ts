@@ -23,7 +23,7 @@ export class RoomsService {
     if (!name) throw AppError.validation([{ field: 'name', message: 'name must not be blank' }]);
     const roomId = await this.rooms.createChannel(name, request.visibility, owner.id);
     const room = await this.requireMyRoom(roomId, owner.id);
-    this.broadcaster.memberAdded(owner.id, room);
+    await this.broadcaster.memberAdded(owner.id, room);
     return room;
   }
 
@@ -52,7 +52,7 @@ export class RoomsService {
   async leave(actor: Actor, roomId: string): Promise<void> {
     enforce(RoomRules.canLeave(await this.requireAccess(roomId, actor)));
     if (!(await this.rooms.removeMember(roomId, actor.id))) throw AppError.notFound('Membership');
-    this.broadcaster.memberRemoved(actor.id, roomId);
+    await this.broadcaster.memberRemoved(actor.id, roomId);
   }
 
   async addMember(actor: Actor, roomId: string, userId: string): Promise<Member> {
@@ -80,8 +80,8 @@ export class RoomsService {
     const { roomId, created } = await this.rooms.findOrCreateDm(actor.id, peerId);
     const room = await this.requireMyRoom(roomId, actor.id);
     if (created) {
-      this.broadcaster.memberAdded(actor.id, room);
-      this.broadcaster.memberAdded(peerId, await this.requireMyRoom(roomId, peerId));
+      const peerRoom = await this.requireMyRoom(roomId, peerId);
+      await Promise.all([this.broadcaster.memberAdded(actor.id, room), this.broadcaster.memberAdded(peerId, peerRoom)]);
     }
     return { room, created };
   }
@@ -99,7 +99,7 @@ export class RoomsService {
   private async addAndAnnounce(roomId: string, userId: string): Promise<MyRoom> {
     await this.rooms.addMember(roomId, userId);
     const room = await this.requireMyRoom(roomId, userId);
-    this.broadcaster.memberAdded(userId, room);
+    await this.broadcaster.memberAdded(userId, room);
     return room;
   }
 

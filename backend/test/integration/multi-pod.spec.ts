@@ -405,6 +405,29 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
       expect(names.indexOf('room:joined')).toBeLessThan(names.indexOf('message:new'));
     });
 
+    it('adding a member answers only once her pod has her in the room, even when that pod is slow', async () => {
+      const alice = await registerUser(podA, 'slow');
+      const carol = await registerUser(podB, 'slowc');
+      const room = await createRoom(podA, alice, 'private');
+      const aliceA = await connect(podA, alice, 'alice@A');
+      const carolB = await connect(podB, carol, 'carol@B');
+
+      // Pod B is frozen while pod A adds her: the 201 must wait for pod B, or pod A's message would be
+      // published before pod B listens to the room and she would never get it.
+      const slowPod = cluster().pods[1];
+      if (!slowPod) throw new Error('cluster did not start two pods');
+      slowPod.freeze();
+      const thawed = sleep(500).then(() => slowPod.resume());
+      let sent: Message;
+      try {
+        await addMember(podA, alice, room.id, carol.user.id);
+        sent = await send(aliceA, room.id, 'welcome despite the slow pod');
+      } finally {
+        await thawed;
+      }
+      await carolB.waitFor('message:new', (e) => e.message.id === sent.id);
+    });
+
     it('a user joining a public room on pod B receives its messages on pod A at once', async () => {
       const alice = await registerUser(podA, 'pub');
       const dave = await registerUser(podB, 'pubd');
