@@ -2,10 +2,14 @@ import type { Locator, Page } from 'playwright-core';
 import { ApiClient, type SeedSocket } from './support/api';
 import { eventually } from '@chat/test-harness';
 import {
+  PHONE,
   UI_TIMEOUT_MS,
+  accessibleNames,
   count,
+  focused,
   gone,
   loginViaUi,
+  messageAction,
   messageLog,
   messageWith,
   openRoom,
@@ -18,8 +22,9 @@ import {
 import { newTab, startWorld, stopWorld, type World } from './support/world';
 
 /**
- * The main user journeys, two people on two different pods: live chat, typing, edit/delete,
- * text-only bodies, history paging, DMs, reload, and the admin's moderation.
+ * The main user journeys, two people on two different pods: live chat, typing, edit/delete (also
+ * by keyboard and on a touch screen), text-only bodies, history paging, DMs, reload, and the
+ * admin's moderation.
  */
 describe('chat in the browser, across two pods', () => {
   let world: World;
@@ -39,6 +44,7 @@ describe('chat in the browser, across two pods', () => {
   }, 60_000);
 
   const composer = (page: Page): Locator => page.getByRole('textbox', { name: 'Message', exact: true });
+  const hasFocus = (locator: Locator): Promise<boolean> => locator.evaluate((el) => el === document.activeElement);
 
   it('registers two people, each on their own pod', async () => {
     alice = await newTab(world, world.viaA);
@@ -91,15 +97,23 @@ describe('chat in the browser, across two pods', () => {
     await expect(composer(alice.page).inputValue()).resolves.toBe('');
   });
 
+  it('puts the cursor in the composer when a room opens', async () => {
+    await alice.page.goto('/');
+    await visible(sidebar(alice.page));
+    await openRoom(alice.page, /^general\b/);
+    await focused(composer(alice.page));
+  });
+
   it('shows who is typing, one or several people', async () => {
     carol = await ApiClient.register(world.cluster.pods[1]?.baseUrl ?? '', 'carol', 'marvel-flight-7', 'Carol');
     await carol.join(generalId);
     carolSocket = await carol.socket();
 
     await composer(bob.page).pressSequentially('I am thinking', { delay: 20 });
-    await visible(alice.page.getByText('bob is typing…'));
+    // By display name, as the messages show them.
+    await visible(alice.page.getByText('Bob Builder is typing…'));
     carolSocket.raw.emit('typing', { roomId: generalId, typing: true });
-    await visible(alice.page.getByText('bob and carol are typing…'));
+    await visible(alice.page.getByText('Bob Builder and Carol are typing…'));
     carolSocket.raw.emit('typing', { roomId: generalId, typing: false });
     await composer(bob.page).fill('');
     await gone(alice.page.getByText(/is typing…|are typing…/));
@@ -121,9 +135,7 @@ describe('chat in the browser, across two pods', () => {
     await sendMessage(alice.page, 'This will be deleted');
     await visible(messageWith(bob.page, 'This will be deleted'));
 
-    const typo = messageWith(alice.page, 'This has a tpyo');
-    await typo.hover();
-    await typo.getByRole('button', { name: 'Edit' }).click();
+    await messageAction(messageWith(alice.page, 'This has a tpyo'), 'Edit');
     const edit = alice.page.getByRole('textbox', { name: 'Edit message' });
     await edit.fill('This had a typo, fixed');
     await edit.press('Enter');
@@ -131,11 +143,107 @@ describe('chat in the browser, across two pods', () => {
     await count(messageWith(bob.page, 'tpyo'), 0);
 
     const doomed = messageWith(alice.page, 'This will be deleted');
-    await doomed.hover();
-    await doomed.getByRole('button', { name: 'Delete' }).click();
+    await messageAction(doomed, 'Delete');
     await doomed.getByRole('button', { name: 'Delete', exact: true }).click();
     await count(messageWith(bob.page, 'This will be deleted'), 0);
     await visible(messageWith(bob.page, 'This message was deleted.'));
+  });
+
+  it('edits and deletes by keyboard: focus goes into the editor or the confirmation and comes back', async () => {
+    const page = alice.page;
+    await sendMessage(page, 'keyboard edit me');
+    await sendMessage(page, 'keyboard delete me');
+    const editMe = messageWith(page, 'keyboard edit me');
+    const deleteMe = messageWith(page, 'keyboard delete me');
+    await visible(deleteMe.getByText('(sent)'));
+
+    // One tab stop per message of mine, its "Message actions", not one per action.
+    for (const message of [editMe, deleteMe]) {
+      const stops = await message.evaluate((el) =>
+        Array.from(el.querySelectorAll<HTMLElement>('a[href], button, textarea, input, [tabindex]'))
+          .filter((control) => control.tabIndex >= 0 && !control.matches(':disabled'))
+          .map((control) => control.getAttribute('aria-label') ?? control.textContent?.trim()),
+      );
+      expect(stops).toEqual(['Message actions']);
+    }
+
+    // Edit: into the box, caret after the text; Escape cancels, back to the message's actions.
+    const editActions = editMe.getByRole('button', { name: 'Message actions' });
+    const box = page.getByRole('textbox', { name: 'Edit message' });
+    await editActions.focus();
+    await page.keyboard.press('Enter');
+    await focused(editMe.getByRole('button', { name: 'Edit', exact: true }));
+    await page.keyboard.press('Enter');
+    await focused(box);
+    await page.keyboard.type(', or not');
+    await expect(box.inputValue()).resolves.toBe('keyboard edit me, or not');
+    await page.keyboard.press('Escape');
+    await gone(box);
+    await focused(editActions);
+
+    // Saved with Enter: focus back on the edited message's actions, not lost to the page.
+    await page.keyboard.press('Enter');
+    await focused(editMe.getByRole('button', { name: 'Edit', exact: true }));
+    await page.keyboard.press('Enter');
+    await focused(box);
+    await page.keyboard.type(', edited by keyboard');
+    await page.keyboard.press('Enter');
+    await visible(messageWith(bob.page, 'keyboard edit me, edited by keyboard').getByText('(edited)'));
+    await focused(messageWith(page, 'keyboard edit me, edited by keyboard').getByRole('button', { name: 'Message actions' }));
+
+    // Delete: the confirmation's Cancel takes the focus; Escape cancels, back to the actions.
+    const deleteActions = deleteMe.getByRole('button', { name: 'Message actions' });
+    const openDelete = async () => {
+      await page.keyboard.press('Enter');
+      await focused(deleteMe.getByRole('button', { name: 'Edit', exact: true }));
+      await page.keyboard.press('Tab');
+      await focused(deleteMe.getByRole('button', { name: 'Delete', exact: true }));
+      await page.keyboard.press('Enter');
+      await focused(deleteMe.getByRole('button', { name: 'Cancel' }));
+    };
+    await deleteActions.focus();
+    await openDelete();
+    await page.keyboard.press('Escape');
+    await gone(deleteMe.getByText('Delete this message?'));
+    await focused(deleteActions);
+
+    // Confirmed: the message and its actions are gone, the focus goes back to the composer.
+    await openDelete();
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Enter');
+    await count(messageWith(bob.page, 'keyboard delete me'), 0);
+    await count(messageWith(page, 'keyboard delete me'), 0);
+    await focused(composer(page));
+  });
+
+  it('on a touch screen: no keyboard popped on opening a room, one small actions button instead of a row', async () => {
+    const phone = await newTab(world, world.viaA, { viewport: PHONE, touch: true, storageState: await alice.context.storageState() });
+    await phone.page.goto(`/rooms/${generalId}`);
+    const mine = messageWith(phone.page, 'keyboard edit me, edited by keyboard');
+    await visible(mine);
+    await visible(composer(phone.page));
+    await phone.page.waitForTimeout(300);
+    expect(await hasFocus(composer(phone.page))).toBe(false);
+
+    // Only the "⋯", always shown (no hover here), beside the text: no Edit/Delete row under every message.
+    const actions = mine.getByRole('button', { name: 'Message actions' });
+    expect(await actions.evaluate((el) => el.checkVisibility({ opacityProperty: true }))).toBe(true);
+    await expect(mine.getByRole('button', { name: /^(Edit|Delete)$/ }).count()).resolves.toBe(0);
+    const layout = await mine.evaluate((el) => {
+      const body = el.querySelector('p')?.getBoundingClientRect();
+      const button = el.querySelector('button')?.getBoundingClientRect();
+      return { belowBody: el.getBoundingClientRect().bottom - (body?.bottom ?? 0), gap: (button?.left ?? 0) - (body?.right ?? 0) };
+    });
+    expect(layout.belowBody).toBeLessThan(8);
+    expect(layout.gap).toBeGreaterThanOrEqual(0);
+
+    // A tap opens Edit and Delete; a tap elsewhere closes them.
+    await actions.tap();
+    await visible(mine.getByRole('button', { name: 'Edit', exact: true }));
+    await visible(mine.getByRole('button', { name: 'Delete', exact: true }));
+    await phone.page.getByRole('heading', { name: '# general' }).tap();
+    await gone(mine.getByRole('group', { name: 'Message actions' }));
+    await phone.context.close();
   });
 
   it('shows message bodies as text and only makes safe links', async () => {
@@ -212,6 +320,25 @@ describe('chat in the browser, across two pods', () => {
     }
   });
 
+  it('brings my own message into view when I send while reading history, the focus staying in the composer', async () => {
+    const log = messageLog(alice.page);
+    const jump = alice.page.getByRole('button', { name: /Jump to latest/ });
+    await visible(messageWith(alice.page, 'history live 121'));
+    await log.evaluate((el) => el.scrollTo({ top: 0 }));
+    await visible(jump);
+
+    await composer(alice.page).fill('a reply from up in the history');
+    await composer(alice.page).press('Enter');
+    const mine = messageWith(alice.page, 'a reply from up in the history');
+    await eventually(async () => {
+      const box = await mine.boundingBox();
+      const view = await log.boundingBox();
+      expect(box && view && box.y >= view.y && box.y + box.height <= view.y + view.height + 1).toBe(true);
+    }, UI_TIMEOUT_MS);
+    await gone(jump);
+    expect(await hasFocus(composer(alice.page))).toBe(true);
+  });
+
   it('starts a direct message by searching people, with unread badge and presence', async () => {
     await alice.page.getByRole('link', { name: 'New message', exact: true }).click();
     await alice.page.getByLabel('Search people').fill('bob');
@@ -227,6 +354,71 @@ describe('chat in the browser, across two pods', () => {
     await dm.click();
     await visible(messageWith(bob.page, 'psst, a private word'));
     await gone(dm.getByText(/unread/));
+  });
+
+  it('shows a private room’s lock in its header, as the sidebar does', async () => {
+    const aliceApi = await ApiClient.login(world.viaA.url, 'alice', 'looking-glass-7');
+    await aliceApi.createRoom('launch-plans', 'private');
+    await visible(
+      sidebar(alice.page)
+        .getByRole('link', { name: /^launch-plans/ })
+        .locator('svg'),
+    );
+    await openRoom(alice.page, /^launch-plans/);
+    const heading = alice.page.getByRole('heading', { level: 1 });
+    await expect(heading.textContent()).resolves.toMatch(/^\s*launch-plans\s*$/);
+    await expect(heading.locator('svg').count()).resolves.toBe(1);
+  });
+
+  it('names room links by their visible text first (label in name)', async () => {
+    // Unread, presence, privacy and last activity all in Alice's sidebar at once.
+    await sendMessage(bob.page, 'something for your sidebar');
+    await visible(
+      sidebar(alice.page)
+        .getByRole('link', { name: /^Bob Builder/ })
+        .getByText('1 unread'),
+    );
+
+    // Label in name (axe's label-content-name-mismatch): each link's name, as Chromium computes it,
+    // starts with the text the link shows and says all of it, in order, so speech input can use it.
+    const names = await accessibleNames(alice.page, 'nav[aria-label="Rooms and direct messages"]', 'link');
+    const shown = await sidebar(alice.page)
+      .getByRole('link')
+      .evaluateAll((links) =>
+        links.map((link) => {
+          const texts: string[] = [];
+          const walker = document.createTreeWalker(link, NodeFilter.SHOW_TEXT);
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const parent = node.parentElement;
+            const box = parent?.getBoundingClientRect();
+            // Icons are aria-hidden; visually hidden words sit in 1 px boxes.
+            if (!parent || parent.closest('[aria-hidden="true"]') || !box || box.width <= 1 || box.height <= 1) continue;
+            if (node.textContent?.trim()) texts.push(node.textContent.trim());
+          }
+          return texts;
+        }),
+      );
+    const words = (text: string) =>
+      text
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}]+/gu, ' ')
+        .trim();
+    const saysShownText = (name: string, texts: string[]) => {
+      const said = words(name);
+      let from = 0;
+      return (
+        said.startsWith(words(texts[0] ?? '')) &&
+        texts.every((text) => {
+          const at = said.indexOf(words(text), from);
+          from = at + words(text).length;
+          return at >= 0;
+        })
+      );
+    };
+    expect(names).toHaveLength(shown.length);
+    expect(names.length).toBeGreaterThanOrEqual(7);
+    const mismatched = names.map((name, i) => ({ name, shown: shown[i] ?? [] })).filter((link) => !saysShownText(link.name, link.shown));
+    expect(mismatched).toEqual([]);
   });
 
   it('keeps the session and the draft across a reload', async () => {
@@ -254,8 +446,7 @@ describe('chat in the browser, across two pods', () => {
     await admin.page.getByRole('link', { name: 'Browse', exact: true }).click();
     await admin.page.getByRole('button', { name: 'Join general' }).click();
     const spam = messageWith(admin.page, 'buy cheap watches');
-    await spam.hover();
-    await spam.getByRole('button', { name: 'Delete' }).click();
+    await messageAction(spam, 'Delete');
     await spam.getByRole('button', { name: 'Delete', exact: true }).click();
     await count(messageWith(alice.page, 'buy cheap watches'), 0);
 
@@ -282,8 +473,10 @@ describe('chat in the browser, across two pods', () => {
     await composer(alice.page).fill('not for the next person at this computer');
     await alice.page.getByRole('button', { name: 'Log out' }).click();
     await visible(alice.page.getByRole('heading', { name: 'Log in' }));
+    await focused(alice.page.getByLabel('Username'));
     await alice.page.reload();
     await visible(alice.page.getByRole('heading', { name: 'Log in' }));
+    await focused(alice.page.getByLabel('Username'));
     const stored = await alice.page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('chat.')));
     expect(stored).toEqual([]);
   });

@@ -1,7 +1,7 @@
 import type { TcpProxy } from '@chat/test-harness';
 import type { BrowserContext, Page } from 'playwright-core';
 import { ApiClient } from './support/api';
-import { count, gone, messageWith, openRoom, registerViaUi, sendMessage, visible, type Tab } from './support/browser';
+import { count, gone, messageAction, messageWith, openRoom, registerViaUi, sendMessage, visible, type Tab } from './support/browser';
 import { newTab, startWorld, stopWorld, type World } from './support/world';
 
 const SOCKET_URL = /\/socket\.io\//;
@@ -72,9 +72,7 @@ describe('reconnect and catch-up when a pod dies', () => {
     for (const text of missed) await sendMessage(bob.page, text);
     for (const text of missed) await visible(messageWith(bob.page, text).getByText('(sent)'));
     // An edit made while Alice is away reaches her through the catch-up too.
-    const edited = messageWith(bob.page, 'while you were away 4');
-    await edited.hover();
-    await edited.getByRole('button', { name: 'Edit' }).click();
+    await messageAction(messageWith(bob.page, 'while you were away 4'), 'Edit');
     await bob.page.getByRole('textbox', { name: 'Edit message' }).fill('while you were away 4, edited');
     await bob.page.getByRole('textbox', { name: 'Edit message' }).press('Enter');
     await visible(messageWith(bob.page, 'while you were away 4, edited'));

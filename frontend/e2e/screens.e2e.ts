@@ -86,7 +86,7 @@ describe('screenshots of the main screens', () => {
   it('login', async () => {
     for (const [size, viewport] of Object.entries(VIEWPORTS)) {
       for (const colorScheme of SCHEMES) {
-        const tab = await newTab(world, world.viaA, { viewport, colorScheme });
+        const tab = await newTab(world, world.viaA, { viewport, colorScheme, touch: size === 'phone' });
         await visible(tab.page.getByRole('heading', { name: 'Log in' }));
         await expectNoHorizontalOverflow(tab.page);
         await screenshot(tab.page, `login-${size}-${colorScheme}`);
@@ -99,7 +99,7 @@ describe('screenshots of the main screens', () => {
     const state = sessionFor(world.viaA.url, alice);
     for (const [size, viewport] of Object.entries(VIEWPORTS)) {
       for (const colorScheme of SCHEMES) {
-        const tab = await newTab(world, world.viaA, { viewport, colorScheme, storageState: state });
+        const tab = await newTab(world, world.viaA, { viewport, colorScheme, touch: size === 'phone', storageState: state });
         if (size === 'phone') {
           // On a phone the room list is its own screen.
           await visible(tab.page.getByRole('link', { name: /^design-reviews/ }).getByText('2 unread'));
@@ -118,7 +118,7 @@ describe('screenshots of the main screens', () => {
         typing();
         const repeat = setInterval(typing, 1000);
         try {
-          await visible(tab.page.getByText('bob is typing…'));
+          await visible(tab.page.getByText('Bob Builder is typing…'));
         } finally {
           clearInterval(repeat);
         }
@@ -155,7 +155,7 @@ describe('screenshots of the main screens', () => {
     const state = sessionFor(world.viaA.url, admin);
     for (const [size, viewport] of Object.entries(VIEWPORTS)) {
       for (const colorScheme of SCHEMES) {
-        const tab = await newTab(world, world.viaA, { viewport, colorScheme, storageState: state });
+        const tab = await newTab(world, world.viaA, { viewport, colorScheme, touch: size === 'phone', storageState: state });
         await tab.page.goto('/admin');
         await visible(tab.page.getByRole('heading', { name: 'Live stats' }));
         await visible(tab.page.getByRole('button', { name: 'Ban dave' }));

@@ -53,6 +53,8 @@ export interface Tab {
 export interface TabOptions {
   viewport?: { width: number; height: number };
   colorScheme?: 'light' | 'dark';
+  /** A touch screen, as on a phone: no hover, a coarse pointer. */
+  touch?: boolean;
   storageState?: Awaited<ReturnType<BrowserContext['storageState']>>;
 }
 
@@ -62,6 +64,7 @@ export async function openTab(browser: Browser, baseUrl: string, options: TabOpt
     viewport: options.viewport ?? DESKTOP,
     colorScheme: options.colorScheme ?? 'light',
     deviceScaleFactor: 1,
+    ...(options.touch ? { hasTouch: true, isMobile: true } : {}),
     ...(options.storageState ? { storageState: options.storageState } : {}),
   });
   context.setDefaultTimeout(UI_TIMEOUT_MS);
@@ -115,6 +118,31 @@ export async function sendMessage(page: Page, text: string): Promise<void> {
   const box = page.getByRole('textbox', { name: 'Message', exact: true });
   await box.fill(text);
   await box.press('Enter');
+}
+
+/** Opens a message's "Message actions" ("⋯", shown on hover) and picks one of them. */
+export async function messageAction(message: Locator, action: 'Edit' | 'Delete'): Promise<void> {
+  await message.hover();
+  await message.getByRole('button', { name: 'Message actions' }).click();
+  await message.getByRole('group', { name: 'Message actions' }).getByRole('button', { name: action, exact: true }).click();
+}
+
+/** Waits until the element has the keyboard focus. */
+export function focused(locator: Locator, timeout = UI_TIMEOUT_MS): Promise<void> {
+  return eventually(async () => expect(await locator.evaluate((el) => el === document.activeElement)).toBe(true), timeout);
+}
+
+/** Chromium's own accessible names (what a screen reader gets) of the elements of `role` inside `selector`, in document order. */
+export async function accessibleNames(page: Page, selector: string, role: string): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { result } = await cdp.send('Runtime.evaluate', { expression: `document.querySelector(${JSON.stringify(selector)})` });
+    if (!result.objectId) throw new Error(`nothing matches ${selector}`);
+    const { nodes } = await cdp.send('Accessibility.queryAXTree', { objectId: result.objectId, role });
+    return nodes.map((node) => String(node.name?.value ?? ''));
+  } finally {
+    await cdp.detach();
+  }
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

@@ -38,6 +38,10 @@ describe('LoginPage', () => {
     await fixture.whenStable();
   }
 
+  it('puts the cursor in the username field', () => {
+    expect(document.activeElement).toBe(byLabel(root, 'Username'));
+  });
+
   it('logs in, stores the token and goes to the app', async () => {
     const navigate = jest.spyOn(TestBed.inject(Router), 'navigateByUrl').mockResolvedValue(true);
     await fillAndSubmit('Alice ', 'secret-password');

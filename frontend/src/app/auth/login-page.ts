@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, ElementRef, afterNextRender, inject, signal, viewChild } from '@angular/core';
 import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
 import { Router, RouterLink } from '@angular/router';
 import { errorMessage } from '../core/api-error';
@@ -22,7 +22,7 @@ import { SessionStore } from './session-store';
           <form class="form" [formGroup]="form" (ngSubmit)="submit()" novalidate>
             <div class="field">
               <label for="login-username">Username</label>
-              <input id="login-username" formControlName="username" autocomplete="username" autocapitalize="none" required />
+              <input #username id="login-username" formControlName="username" autocomplete="username" autocapitalize="none" required />
             </div>
             <div class="field">
               <label for="login-password">Password</label>
@@ -53,6 +53,13 @@ export class LoginPage {
     username: new FormControl('', { nonNullable: true, validators: [Validators.required] }),
     password: new FormControl('', { nonNullable: true, validators: [Validators.required] }),
   });
+  private readonly username = viewChild.required<ElementRef<HTMLInputElement>>('username');
+
+  constructor() {
+    // Typing the username is all there is to do here, on a phone too. (The autofocus attribute only
+    // works on the first page a browser loads, not after a client-side navigation such as a logout.)
+    afterNextRender({ write: () => this.username().nativeElement.focus() });
+  }
 
   protected async submit(): Promise<void> {
     if (this.form.invalid) {

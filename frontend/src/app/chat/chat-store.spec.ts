@@ -247,10 +247,10 @@ describe('ChatStore', () => {
   it('shows who is typing, but never myself', async () => {
     const ctx = setup([myRoom()]);
     await ready(ctx);
-    ctx.socket.fire('typing', { roomId: 'r1', user: { id: BOB.id, username: 'bob' }, typing: true });
-    ctx.socket.fire('typing', { roomId: 'r1', user: { id: ALICE.id, username: 'alice' }, typing: true });
+    ctx.socket.fire('typing', { roomId: 'r1', user: BOB, typing: true });
+    ctx.socket.fire('typing', { roomId: 'r1', user: ALICE, typing: true });
     const typing = TestBed.inject(TypingIndicators);
-    expect(typing.text('r1')).toBe('bob is typing…');
+    expect(typing.text('r1')).toBe('Bob is typing…');
     ctx.socket.fire('message:new', { message: message(1, { sender: BOB }) });
     expect(typing.text('r1')).toBe('');
   });

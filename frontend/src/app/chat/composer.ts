@@ -75,6 +75,10 @@ export class Composer {
     });
   }
 
+  focus(): void {
+    this.box().nativeElement.focus();
+  }
+
   protected onInput(event: Event): void {
     if (event.target instanceof HTMLTextAreaElement) this.text.set(event.target.value);
   }

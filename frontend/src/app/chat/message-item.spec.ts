@@ -28,6 +28,15 @@ describe('MessageItem', () => {
   }
 
   const hasButton = (text: string) => Array.from(root.querySelectorAll('button')).some((b) => b.textContent?.trim() === text);
+  const actionsButton = () => root.querySelector<HTMLButtonElement>('button[aria-label="Message actions"]');
+
+  /** Opens the message's "⋯" and picks an action, as a click would. */
+  async function choose(action: 'Edit' | 'Delete'): Promise<void> {
+    actionsButton()?.click();
+    await fixture.whenStable();
+    byButton(root, action).click();
+    await fixture.whenStable();
+  }
 
   beforeEach(() => jest.resetAllMocks());
 
@@ -39,14 +48,51 @@ describe('MessageItem', () => {
 
   it('offers edit and delete only on my own messages', async () => {
     await render(message(1, { sender: BOB }), false);
+    expect(actionsButton()).toBeNull();
+  });
+
+  it('keeps edit and delete behind one "Message actions" button: one tab stop per message', async () => {
+    await render(message(1), true);
+    expect(Array.from(root.querySelectorAll('button'))).toEqual([actionsButton()]);
+    expect(actionsButton()?.getAttribute('aria-expanded')).toBe('false');
+    actionsButton()?.click();
+    await fixture.whenStable();
+    expect(actionsButton()?.getAttribute('aria-expanded')).toBe('true');
+    expect(document.activeElement).toBe(byButton(root, 'Edit'));
+    byButton(root, 'Edit').dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    await fixture.whenStable();
     expect(hasButton('Edit')).toBe(false);
-    expect(hasButton('Delete')).toBe(false);
+    expect(document.activeElement).toBe(actionsButton());
+  });
+
+  it('moves focus into the edit box, caret at the end, and back to the actions after Escape', async () => {
+    await render(message(1, { body: 'old text' }), true);
+    await choose('Edit');
+    const box = byLabel<HTMLTextAreaElement>(root, 'Edit message');
+    expect(document.activeElement).toBe(box);
+    expect([box.selectionStart, box.selectionEnd]).toEqual([8, 8]);
+    box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, cancelable: true }));
+    await fixture.whenStable();
+    expect(root.querySelector('textarea')).toBeNull();
+    expect(document.activeElement).toBe(actionsButton());
+  });
+
+  it('refuses a blank edit with a friendly message, without asking the server', async () => {
+    await render(message(1, { body: 'old' }), true);
+    await choose('Edit');
+    const box = byLabel<HTMLTextAreaElement>(root, 'Edit message');
+    typeInto(box, '   ');
+    byButton(root, 'Save').click();
+    await fixture.whenStable();
+    expect(chat.edit).not.toHaveBeenCalled();
+    expect(root.querySelector('[role="alert"]')?.textContent?.trim()).toBe('A message cannot be empty. To remove it, delete it instead.');
+    expect(box.getAttribute('aria-invalid')).toBe('true');
+    expect(root.querySelector('textarea')).toBe(box);
   });
 
   it('edits in place and shows the error when the server refuses', async () => {
     await render(message(1, { body: 'old' }), true);
-    byButton(root, 'Edit').click();
-    await fixture.whenStable();
+    await choose('Edit');
     const box = byLabel<HTMLTextAreaElement>(root, 'Edit message');
     expect(box.value).toBe('old');
 
@@ -58,29 +104,44 @@ describe('MessageItem', () => {
     expect(chat.edit).toHaveBeenCalledWith(expect.objectContaining({ id: 'm1' }), 'new');
     expect(root.querySelector('[role="alert"]')?.textContent).toContain('Too late to edit');
 
+    expect(document.activeElement).toBe(box);
+
     chat.edit.mockResolvedValueOnce(null);
     byButton(root, 'Save').click();
     await flushPromises();
     await fixture.whenStable();
     expect(root.querySelector('textarea')).toBeNull();
+    expect(document.activeElement).toBe(actionsButton());
   });
 
-  it('asks before deleting', async () => {
+  it('asks before deleting, focusing Cancel; Escape cancels', async () => {
     await render(message(1), true);
-    deletion.remove.mockResolvedValue(null);
-    byButton(root, 'Delete').click();
-    await fixture.whenStable();
-    expect(deletion.remove).not.toHaveBeenCalled();
+    await choose('Delete');
     expect(root.textContent).toContain('Delete this message?');
+    expect(document.activeElement).toBe(byButton(root, 'Cancel'));
+    byButton(root, 'Cancel').dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    await fixture.whenStable();
+    expect(root.textContent).not.toContain('Delete this message?');
+    expect(document.activeElement).toBe(actionsButton());
+    expect(deletion.remove).not.toHaveBeenCalled();
+  });
+
+  it('deletes once confirmed and hands the focus back to the page', async () => {
+    await render(message(1), true);
+    let focusLost = 0;
+    fixture.componentInstance.focusLost.subscribe(() => focusLost++);
+    deletion.remove.mockResolvedValue(null);
+    await choose('Delete');
     byButton(root, 'Delete').click();
     await flushPromises();
     expect(deletion.remove).toHaveBeenCalledWith(expect.objectContaining({ id: 'm1' }));
+    expect(focusLost).toBe(1);
   });
 
   it('shows a tombstone for a deleted message', async () => {
     await render(message(1, { body: null, deletedAt: '2024-01-01T00:00:00Z' }), true);
     expect(root.textContent).toContain('This message was deleted.');
-    expect(hasButton('Edit')).toBe(false);
+    expect(actionsButton()).toBeNull();
   });
 
   it('makes http(s) links clickable, safely, and leaves everything else as text', async () => {
@@ -107,6 +168,8 @@ describe('MessageItem', () => {
   it("lets a room owner or admin delete someone else's message, but not edit it", async () => {
     await render(message(1, { sender: BOB }), false, true);
     deletion.remove.mockResolvedValue(null);
+    actionsButton()?.click();
+    await fixture.whenStable();
     expect(hasButton('Edit')).toBe(false);
     byButton(root, 'Delete').click();
     await fixture.whenStable();

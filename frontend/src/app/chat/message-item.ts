@@ -1,29 +1,58 @@
 import { DatePipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
-import { LIMITS, type Message } from '@chat/contracts';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  ElementRef,
+  Injector,
+  afterNextRender,
+  computed,
+  inject,
+  input,
+  output,
+  signal,
+  viewChild,
+} from '@angular/core';
+import { LIMITS, bodyProblem, normalizeBody, type Message } from '@chat/contracts';
 import { ChatStore } from './chat-store';
 import { linkify } from './linkify';
+import { MessageActions } from './message-actions';
 import { MessageDeletion } from './message-deletion';
 
 type Mode = 'view' | 'editing' | 'confirm-delete';
 
-/** A server message; my own can be edited and deleted in place. Bodies are text, never HTML. */
+/** Why an edit cannot be saved, said to the person editing (the contract's bodyProblem speaks to developers). */
+function editProblem(body: string): string | null {
+  if (bodyProblem(body) === null) return null;
+  const length = normalizeBody(body).length;
+  if (length === 0) return 'A message cannot be empty. To remove it, delete it instead.';
+  if (length > LIMITS.messageBodyMax) return `This is ${length - LIMITS.messageBodyMax} characters over the limit.`;
+  return 'This text has characters that cannot be sent.';
+}
+
+/**
+ * A server message; my own can be edited and deleted in place. Bodies are text, never HTML.
+ * Focus follows the keyboard user: into the edit box or the confirmation, and back to the
+ * message's actions when they are done.
+ */
 @Component({
   selector: 'app-message-item',
   changeDetection: ChangeDetectionStrategy.OnPush,
   styleUrl: './message.css',
-  imports: [DatePipe],
+  imports: [DatePipe, MessageActions],
   templateUrl: './message-item.html',
 })
 export class MessageItem {
   private readonly chat = inject(ChatStore);
   private readonly deletion = inject(MessageDeletion);
+  private readonly injector = inject(Injector);
 
   readonly message = input.required<Message>();
   readonly mine = input(false);
   readonly showHeader = input(true);
   /** Room owner or admin: may delete other people's messages too. */
   readonly canModerate = input(false);
+  /** The message was deleted, taking the focused control with it: the page decides where focus goes. */
+  readonly focusLost = output<void>();
 
   protected readonly mode = signal<Mode>('view');
   protected readonly draft = signal('');
@@ -33,6 +62,7 @@ export class MessageItem {
   protected readonly canEdit = computed(() => this.mine() && !this.deleted());
   protected readonly canDelete = computed(() => (this.mine() || this.canModerate()) && !this.deleted());
   protected readonly editId = computed(() => `edit-${this.message().id}`);
+  protected readonly errorId = computed(() => `error-${this.message().id}`);
   protected readonly segments = computed(() => linkify(this.message().body ?? ''));
   protected readonly maxLength = LIMITS.messageBodyMax;
   /** Names the article for screen readers, also when a grouped message shows no header. */
@@ -40,11 +70,23 @@ export class MessageItem {
     const sender = this.message().sender;
     return `Message from ${sender.displayName || sender.username}`;
   });
+  private readonly actions = viewChild(MessageActions);
+  private readonly editBox = viewChild<ElementRef<HTMLTextAreaElement>>('editBox');
+  private readonly confirmCancel = viewChild<ElementRef<HTMLButtonElement>>('confirmCancel');
+  private readonly confirmButton = viewChild<ElementRef<HTMLButtonElement>>('confirmButton');
 
   protected startEdit(): void {
     this.draft.set(this.message().body ?? '');
     this.error.set(null);
     this.mode.set('editing');
+    this.focusEditBox();
+  }
+
+  protected askDelete(): void {
+    this.error.set(null);
+    this.mode.set('confirm-delete');
+    // The safe choice first: Enter or Space right away keeps the message.
+    this.focusAfterRender(() => this.confirmCancel()?.nativeElement);
   }
 
   protected onDraftInput(event: Event): void {
@@ -62,33 +104,66 @@ export class MessageItem {
   }
 
   protected cancel(): void {
-    this.mode.set('view');
     this.error.set(null);
+    this.backToView();
   }
 
   protected async save(event?: Event): Promise<void> {
     event?.preventDefault();
     if (this.busy()) return;
+    const problem = editProblem(this.draft());
+    if (problem) {
+      this.error.set(problem);
+      return;
+    }
     if (this.draft().trim() === (this.message().body ?? '').trim()) {
       this.cancel();
       return;
     }
-    await this.run(() => this.chat.edit(this.message(), this.draft()));
+    if (await this.run(() => this.chat.edit(this.message(), this.draft()))) this.backToView();
+    else this.focusEditBox();
   }
 
   protected async confirmDelete(): Promise<void> {
-    await this.run(() => this.deletion.remove(this.message()));
+    if (await this.run(() => this.deletion.remove(this.message()))) {
+      this.mode.set('view');
+      this.focusLost.emit();
+    } else {
+      this.focusAfterRender(() => this.confirmButton()?.nativeElement);
+    }
   }
 
-  private async run(action: () => Promise<string | null>): Promise<void> {
+  /** Returns whether the action succeeded; its error is shown otherwise. */
+  private async run(action: () => Promise<string | null>): Promise<boolean> {
     this.busy.set(true);
     this.error.set(null);
     const error = await action();
     this.busy.set(false);
-    if (error) {
-      this.error.set(error);
-    } else {
-      this.mode.set('view');
-    }
+    this.error.set(error);
+    return error === null;
+  }
+
+  private backToView(): void {
+    this.mode.set('view');
+    this.focusAfterRender(() => this.actions());
+  }
+
+  /** Into the edit box, the caret after the text: ready to add to it. */
+  private focusEditBox(): void {
+    afterNextRender(
+      {
+        write: () => {
+          const box = this.editBox()?.nativeElement;
+          box?.focus();
+          box?.setSelectionRange(box.value.length, box.value.length);
+        },
+      },
+      { injector: this.injector },
+    );
+  }
+
+  /** The control to focus exists only once the new mode has rendered. */
+  private focusAfterRender(target: () => { focus(): void } | undefined): void {
+    afterNextRender({ write: () => target()?.focus() }, { injector: this.injector });
   }
 }

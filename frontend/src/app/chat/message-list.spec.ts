@@ -138,6 +138,17 @@ describe('MessageList', () => {
     expect(layout.top()).toBe(3 * ROW_PX - 8);
   });
 
+  it('shows the newest message when asked (I sent one), also from up in the history', async () => {
+    const layout = fakeLayout(fixture.nativeElement.querySelector('.message-list'));
+    await show(items(11, 20));
+    layout.scrollTo(100);
+    await fixture.whenStable();
+    fixture.componentInstance.showLatest();
+    await show(items(11, 21));
+    expect(layout.top()).toBe(11 * ROW_PX - VIEW_PX);
+    expect(fixture.nativeElement.textContent).not.toContain('Jump to latest');
+  });
+
   it('does not pull the reader down when a message arrives while they read history', async () => {
     const layout = fakeLayout(fixture.nativeElement.querySelector('.message-list'));
     await show(items(11, 20));

@@ -57,6 +57,7 @@ interface Anchor {
               [mine]="item.mine"
               [showHeader]="item.showHeader"
               [canModerate]="canModerate()"
+              (focusLost)="focusLost.emit()"
             />
           }
           @case ('pending') {
@@ -101,6 +102,8 @@ export class MessageList {
   /** Whether I may delete other people's messages (room owner, admin). */
   readonly canModerate = input(false);
   readonly older = output<void>();
+  /** A message took the focused control with it (it was deleted). */
+  readonly focusLost = output<void>();
 
   private readonly viewport = viewChild.required<ElementRef<HTMLElement>>('viewport');
   protected readonly atBottom = signal(true);
@@ -154,11 +157,21 @@ export class MessageList {
     if (el.scrollTop <= LOAD_OLDER_PX && this.hasOlder() && !this.loadingOlder()) this.older.emit();
   }
 
-  protected jumpToLatest(): void {
+  /** Scrolls to the newest message and follows from there, e.g. to show the one I just sent. */
+  showLatest(): void {
     const el = this.viewport().nativeElement;
     el.scrollTop = el.scrollHeight;
     this.setAtBottom(true);
-    el.focus({ preventScroll: true });
+  }
+
+  /** Focuses the list itself (scrollable by keyboard), where it is. */
+  focus(): void {
+    this.viewport().nativeElement.focus({ preventScroll: true });
+  }
+
+  protected jumpToLatest(): void {
+    this.showLatest();
+    this.focus();
   }
 
   /** First view of a room: the "new messages" divider near the top if there is one, else the bottom. */

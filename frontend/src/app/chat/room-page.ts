@@ -1,9 +1,23 @@
-import { ChangeDetectionStrategy, Component, computed, effect, inject, input, linkedSignal, signal, untracked } from '@angular/core';
+import { DOCUMENT } from '@angular/common';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  afterRenderEffect,
+  computed,
+  effect,
+  inject,
+  input,
+  linkedSignal,
+  signal,
+  untracked,
+  viewChild,
+} from '@angular/core';
 import { Title } from '@angular/platform-browser';
 import { Router, RouterLink } from '@angular/router';
 import { SessionStore } from '../auth/session-store';
 import { errorMessage } from '../core/api-error';
 import { MembersPanel } from '../rooms/members-panel';
+import { LockIcon } from '../rooms/lock-icon';
 import { roomTitle } from '../rooms/my-rooms';
 import { RoomsStore } from '../rooms/rooms-store';
 import { ChatStore } from './chat-store';
@@ -13,12 +27,18 @@ import { MessageList } from './message-list';
 import { RoomTimelines } from './room-timelines';
 import { TypingIndicators } from './typing-indicators';
 
+/**
+ * Wider than the phone layout (max-width: 720px in the styles) and with a mouse or trackpad: a
+ * focused text box there pops up no on-screen keyboard over the timeline.
+ */
+const DESKTOP_INPUT = '(min-width: 721px) and (pointer: fine)';
+
 /** One room: history, live messages, typing, composer. Reused as the route's roomId changes. */
 @Component({
   selector: 'app-room-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
   styleUrl: './room-page.css',
-  imports: [RouterLink, MessageList, Composer, MembersPanel],
+  imports: [RouterLink, MessageList, Composer, MembersPanel, LockIcon],
   templateUrl: './room-page.html',
 })
 export class RoomPage {
@@ -29,6 +49,7 @@ export class RoomPage {
   private readonly timelines = inject(RoomTimelines);
   private readonly drafts = inject(DraftStore);
   private readonly typingIndicators = inject(TypingIndicators);
+  private readonly window = inject(DOCUMENT).defaultView;
 
   /** From the route (`rooms/:roomId`). */
   readonly roomId = input.required<string>();
@@ -49,6 +70,8 @@ export class RoomPage {
   protected readonly sendError = linkedSignal<string, string | null>({ source: this.roomId, computation: () => null });
   protected readonly leaveError = linkedSignal<string, string | null>({ source: this.roomId, computation: () => null });
   protected readonly leaving = signal(false);
+  private readonly messageList = viewChild(MessageList);
+  private readonly composer = viewChild(Composer);
 
   constructor() {
     // Open a room once it is one of mine (the list may still be loading on a reload);
@@ -64,6 +87,15 @@ export class RoomPage {
       const title = this.title();
       if (title) pageTitle.setTitle(`${title} · Chat`);
     });
+    // Opening a room puts the cursor in its composer, once per room (its composer may render late, after the room list).
+    let focusedRoom: string | null = null;
+    afterRenderEffect(() => {
+      const roomId = this.roomId();
+      const composer = this.composer();
+      if (!composer || roomId === focusedRoom) return;
+      focusedRoom = roomId;
+      if (this.desktopInput()) composer.focus();
+    });
   }
 
   protected draft(): string {
@@ -77,7 +109,17 @@ export class RoomPage {
   }
 
   protected send(body: string): void {
-    this.sendError.set(this.chat.send(this.roomId(), body));
+    const error = this.chat.send(this.roomId(), body);
+    this.sendError.set(error);
+    // My message goes in at the bottom: show it going out, also when I was reading history.
+    if (error === null) this.messageList()?.showLatest();
+  }
+
+  /** A deleted message took the focus with it: back to writing, or to the timeline on a touch screen. */
+  protected refocus(): void {
+    const composer = this.composer();
+    if (composer && this.desktopInput()) composer.focus();
+    else this.messageList()?.focus();
   }
 
   protected loadOlder(): void {
@@ -86,6 +128,10 @@ export class RoomPage {
 
   protected reload(): void {
     this.chat.open(this.roomId());
+  }
+
+  private desktopInput(): boolean {
+    return this.window?.matchMedia?.(DESKTOP_INPUT).matches ?? false;
   }
 
   protected async leave(): Promise<void> {

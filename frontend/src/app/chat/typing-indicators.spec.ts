@@ -13,17 +13,17 @@ function setup() {
   return { typing: TestBed.inject(TypingIndicators), socket };
 }
 
-const bobTyping = { roomId: 'r1', user: { id: BOB.id, username: 'bob' }, typing: true };
+const bobTyping = { roomId: 'r1', user: { id: BOB.id, username: 'bob', displayName: 'Bob Builder' }, typing: true };
 
 describe('TypingIndicators', () => {
   beforeEach(() => localStorage.clear());
   afterEach(() => jest.useRealTimers());
 
-  it('shows who is typing, but never myself, until their message arrives', () => {
+  it('shows who is typing by display name, but never myself, until their message arrives', () => {
     const { typing, socket } = setup();
     socket.fire('typing', bobTyping);
-    socket.fire('typing', { roomId: 'r1', user: { id: ALICE.id, username: 'alice' }, typing: true });
-    expect(typing.text('r1')).toBe('bob is typing…');
+    socket.fire('typing', { roomId: 'r1', user: { id: ALICE.id, username: 'alice', displayName: 'Alice' }, typing: true });
+    expect(typing.text('r1')).toBe('Bob Builder is typing…');
     expect(typing.text('r2')).toBe('');
     socket.fire('message:new', { message: message(1, { sender: BOB }) });
     expect(typing.text('r1')).toBe('');
@@ -33,7 +33,7 @@ describe('TypingIndicators', () => {
     jest.useFakeTimers();
     const { typing, socket } = setup();
     socket.fire('typing', bobTyping);
-    expect(typing.text('r1')).toBe('bob is typing…');
+    expect(typing.text('r1')).toBe('Bob Builder is typing…');
     jest.advanceTimersByTime(10_000);
     expect(typing.text('r1')).toBe('');
   });

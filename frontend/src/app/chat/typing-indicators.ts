@@ -32,10 +32,10 @@ export class TypingIndicators {
     });
   }
 
-  /** "alice is typing…", or ''. */
+  /** "Alice Liddell is typing…", or ''. */
   text(roomId: string): string {
     this.version();
-    return typingLabel(this.tracker.usernames(roomId));
+    return typingLabel(this.tracker.names(roomId));
   }
 
   /** My draft of the room changed. */

@@ -1,6 +1,10 @@
 import { TypingNotifier, TypingTracker, typingLabel } from './typing-tracker';
 
-const event = (id: string, typing: boolean, roomId = 'r1') => ({ roomId, user: { id, username: id }, typing });
+const event = (id: string, typing: boolean, roomId = 'r1') => ({
+  roomId,
+  user: { id, username: id, displayName: id.toUpperCase() },
+  typing,
+});
 
 describe('TypingTracker', () => {
   it('lists who types in a room until they stop', () => {
@@ -8,9 +12,15 @@ describe('TypingTracker', () => {
     expect(tracker.apply(event('bob', true), 0)).toBe(true);
     tracker.apply(event('alice', true), 0);
     tracker.apply(event('carol', true, 'r2'), 0);
-    expect(tracker.usernames('r1')).toEqual(['alice', 'bob']);
+    expect(tracker.names('r1')).toEqual(['ALICE', 'BOB']);
     expect(tracker.apply(event('bob', false), 10)).toBe(true);
-    expect(tracker.usernames('r1')).toEqual(['alice']);
+    expect(tracker.names('r1')).toEqual(['ALICE']);
+  });
+
+  it('names people by their display name, else their username', () => {
+    const tracker = new TypingTracker(6000);
+    tracker.apply({ roomId: 'r1', user: { id: 'u1', username: 'dave', displayName: '' }, typing: true }, 0);
+    expect(tracker.names('r1')).toEqual(['dave']);
   });
 
   it('expires entries that are not refreshed', () => {
@@ -18,7 +28,7 @@ describe('TypingTracker', () => {
     tracker.apply(event('bob', true), 0);
     tracker.apply(event('alice', true), 4000);
     expect(tracker.expire(6000)).toBe(true);
-    expect(tracker.usernames('r1')).toEqual(['alice']);
+    expect(tracker.names('r1')).toEqual(['ALICE']);
     expect(tracker.expire(10_000)).toBe(true);
     expect(tracker.active).toBe(false);
   });
@@ -27,7 +37,7 @@ describe('TypingTracker', () => {
     const tracker = new TypingTracker(6000);
     tracker.apply(event('bob', true), 0);
     expect(tracker.clear('r1', 'bob')).toBe(true);
-    expect(tracker.usernames('r1')).toEqual([]);
+    expect(tracker.names('r1')).toEqual([]);
   });
 });
 

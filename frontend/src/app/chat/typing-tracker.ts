@@ -1,7 +1,8 @@
 import type { TypingEvent } from '@chat/contracts';
 
 interface Typist {
-  username: string;
+  /** What the typing line shows: the display name, else the username. */
+  name: string;
   expiresAt: number;
 }
 
@@ -13,21 +14,20 @@ export class TypingTracker {
 
   /** Returns whether the visible state changed. */
   apply(event: TypingEvent, now: number): boolean {
+    if (!event.typing) return this.clear(event.roomId, event.user.id);
     const room = this.rooms.get(event.roomId) ?? new Map<string, Typist>();
-    if (!event.typing) {
-      const removed = room.delete(event.user.id);
-      if (room.size === 0) this.rooms.delete(event.roomId);
-      return removed;
-    }
     const known = room.has(event.user.id);
-    room.set(event.user.id, { username: event.user.username, expiresAt: now + this.ttlMs });
+    room.set(event.user.id, { name: event.user.displayName || event.user.username, expiresAt: now + this.ttlMs });
     this.rooms.set(event.roomId, room);
     return !known;
   }
 
-  /** Someone's message arrived: they stopped typing it. */
+  /** They stopped typing, or their message arrived. */
   clear(roomId: string, userId: string): boolean {
-    return this.apply({ roomId, user: { id: userId, username: '' }, typing: false }, 0);
+    const room = this.rooms.get(roomId);
+    const removed = room?.delete(userId) ?? false;
+    if (room?.size === 0) this.rooms.delete(roomId);
+    return removed;
   }
 
   /** Drops expired entries; returns whether any were dropped. */
@@ -46,16 +46,16 @@ export class TypingTracker {
     return this.rooms.size > 0;
   }
 
-  usernames(roomId: string): string[] {
-    return [...(this.rooms.get(roomId)?.values() ?? [])].map((t) => t.username).sort();
+  names(roomId: string): string[] {
+    return [...(this.rooms.get(roomId)?.values() ?? [])].map((t) => t.name).sort();
   }
 }
 
-/** "alice is typing…", "alice and bob are typing…", "Several people are typing…". */
-export function typingLabel(usernames: readonly string[]): string {
-  if (usernames.length === 0) return '';
-  if (usernames.length === 1) return `${usernames[0]} is typing…`;
-  if (usernames.length === 2) return `${usernames[0]} and ${usernames[1]} are typing…`;
+/** "Alice is typing…", "Alice and Bob are typing…", "Several people are typing…". */
+export function typingLabel(names: readonly string[]): string {
+  if (names.length === 0) return '';
+  if (names.length === 1) return `${names[0]} is typing…`;
+  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
   return 'Several people are typing…';
 }
 

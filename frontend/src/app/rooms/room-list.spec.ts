@@ -25,7 +25,14 @@ describe('RoomList', () => {
     return fixture.nativeElement;
   }
 
-  const linkNames = (root: HTMLElement) => Array.from(root.querySelectorAll('a.room-link')).map((a) => a.getAttribute('aria-label'));
+  const links = (root: HTMLElement) => Array.from(root.querySelectorAll<HTMLElement>('a.room-link'));
+  /** A link's name from its content (it has no aria-label): its text without the aria-hidden parts. */
+  const nameOf = (link: HTMLElement) => {
+    const copy = link.cloneNode(true) as HTMLElement;
+    copy.querySelectorAll('[aria-hidden="true"]').forEach((el) => el.remove());
+    return (copy.textContent ?? '').replace(/\s+/g, ' ').trim();
+  };
+  const linkNames = (root: HTMLElement) => links(root).map(nameOf);
 
   it('lists rooms and DMs with unread badges, privacy and the partner’s presence', async () => {
     const root = await render(
@@ -37,12 +44,21 @@ describe('RoomList', () => {
       [BOB.id],
     );
     expect(linkNames(root)).toEqual(['general, 3 unread', 'secret (private), 99+ unread', 'Bob (online)']);
-    expect(root.querySelector('a.room-link svg')).not.toBeNull();
+    expect(root.querySelector('a.room-link app-lock-icon svg')).not.toBeNull();
   });
 
   it('names the last activity', async () => {
-    const root = await render([myRoom({ lastActivityAt: new Date().toISOString() })]);
-    expect(linkNames(root)[0]).toMatch(/^general, last activity \d{1,2}:\d{2}/);
+    const root = await render([myRoom({ lastActivityAt: new Date().toISOString(), unread: 2 })]);
+    expect(linkNames(root)[0]).toMatch(/^general, last activity \d{1,2}:\d{2}[^,]*, 2 unread$/);
+  });
+
+  // axe's label-content-name-mismatch: a name that does not start with the visible text fails speech input.
+  it('names each link by its content, starting with the visible room name', async () => {
+    const root = await render([myRoom({ unread: 1 }), myRoom({ id: 'd1', kind: 'dm', peer: BOB })]);
+    for (const link of links(root)) {
+      expect(link.hasAttribute('aria-label')).toBe(false);
+      expect(nameOf(link).startsWith(link.querySelector('.room-link__name')?.textContent ?? '?')).toBe(true);
+    }
   });
 
   it('says when there is nothing yet', async () => {

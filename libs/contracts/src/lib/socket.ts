@@ -88,7 +88,8 @@ export interface MessageDeletedEvent {
 
 export interface TypingEvent {
   roomId: string;
-  user: { id: string; username: string; displayName?: string };
+  /** `displayName` (added) is what clients show: "Bob Builder is typing…". */
+  user: { id: string; username: string; displayName: string };
   typing: boolean;
 }
 
