@@ -5,6 +5,7 @@
 //   last state is relayed when its interval ends);
 // - FLOOD.event login: POSTs FLOOD.count logins for unknown users at once, spread over FLOOD.addresses
 //   (loopback addresses to send from).
+const { writeFileSync } = require('node:fs');
 const { randomUUID } = require('node:crypto');
 const { request } = require('node:http');
 const { io } = require('socket.io-client');
@@ -13,6 +14,12 @@ const { baseUrl, token, count, roomId, event, lingerMs, addresses } = JSON.parse
 const WINDOW = 1_000;
 const say = (message) => process.stdout.write(`${JSON.stringify(message)}\n`);
 const finish = (result) => process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0));
+
+// This process leads its own session (spawned detached): lower the whole session's priority, which is
+// what ranks it against the pods' sessions under autogroup scheduling. Without autogroup, nice suffices.
+try {
+  writeFileSync('/proc/self/autogroup', '10');
+} catch {}
 
 if (event === 'login') loginFlood();
 else socketFlood();

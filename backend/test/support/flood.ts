@@ -34,11 +34,15 @@ export type FloodPlan =
 /**
  * Runs a flood against `baseUrl` from the attacker's own process (flood-attacker.cjs), at a lower
  * priority: the attacker is another machine, so its requests, answers and garbage must not take the CPU
- * from the pod and the clients a test measures (this machine has two cores for all of them).
+ * from the pod and the clients a test measures (this machine has two cores for all of them). With
+ * Linux's autogroup scheduling a nice value only ranks threads within one session, and the pods run in
+ * sessions of their own: so the attacker gets its own session too (detached), and lowers that session's
+ * priority itself (flood-attacker.cjs writes /proc/self/autogroup).
  */
 export function floodFromProcess(baseUrl: string, plan: FloodPlan): Attack {
   const child = spawn('nice', ['-n', '10', process.execPath, resolve(__dirname, 'flood-attacker.cjs')], {
     cwd: REPO_ROOT,
+    detached: true,
     env: { ...process.env, FLOOD: JSON.stringify({ lingerMs: 0, ...plan, baseUrl }) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
