@@ -459,6 +459,20 @@ describe('chat in the browser, across two pods', () => {
     await admin.page.getByRole('button', { name: 'Confirm ban' }).click();
     await visible(admin.page.getByRole('button', { name: 'Unban mallory' }));
 
+    // Rooms: find one, archive it after confirming; the audit log shows both actions, filtered.
+    await world.admin.createRoom('old-news');
+    await admin.page.getByLabel('Search rooms').fill('old-news');
+    await admin.page.getByRole('button', { name: 'Archive… old-news' }).click();
+    await admin.page.getByRole('button', { name: 'Archive old-news' }).click();
+    await visible(admin.page.locator('.admin-rooms').getByText('archived', { exact: true }));
+    await admin.page.getByLabel('Action', { exact: true }).selectOption('user.ban');
+    const audit = admin.page.locator('.admin-audit');
+    await visible(audit.getByText('“spamming the general room”'));
+    await count(audit.getByText('Archived a room'), 0);
+    await admin.page.getByLabel('Action', { exact: true }).selectOption('room.archive');
+    await visible(audit.getByText('Archived a room'));
+    await count(audit.getByText('Banned a user'), 0);
+
     await visible(mallory.page.getByRole('heading', { name: 'Log in' }));
     await visible(mallory.page.getByText('Your account was banned: spamming the general room'));
     await mallory.page.getByLabel('Username').fill('mallory');

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AdminRoom, AdminStats, AdminUser, AuditEntry, CursorPage } from '@chat/contracts';
-import { AdminListQuery, BanRequest } from '@chat/contracts/validation';
+import { AdminListQuery, AuditQuery, BanRequest } from '@chat/contracts/validation';
 import { CurrentUser, Roles } from '../common/route-access';
 import { UuidParam } from '../common/uuid-param';
 import type { Actor } from '../auth/actor';
@@ -56,8 +56,9 @@ export class AdminController {
     return this.admin.archiveRoom(actor, id);
   }
 
+  /** Newest first; narrowed by the acting admin's username, the action and the target's id. */
   @Get('audit')
-  audit(@Query() query: AdminListQuery): Promise<CursorPage<AuditEntry>> {
-    return this.admin.audit(query.limit, query.cursor);
+  audit(@Query() query: AuditQuery): Promise<CursorPage<AuditEntry>> {
+    return this.admin.audit(query);
   }
 }

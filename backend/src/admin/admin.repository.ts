@@ -102,7 +102,12 @@ export class AdminRepository {
     ]);
   }
 
-  async auditEntries(limit: number, after: [string, string] | null): Promise<(AuditEntry & { key: [string, string] })[]> {
+  /** Newest first, after the `after` key, narrowed by `filter` (an actor's username, an action, a target id). */
+  async auditEntries(
+    filter: { actor?: string; action?: AuditAction; targetId?: string },
+    limit: number,
+    after: [string, string] | null,
+  ): Promise<(AuditEntry & { key: [string, string] })[]> {
     const rows = await this.db.rows<{
       id: string;
       action: AuditAction;
@@ -117,8 +122,11 @@ export class AdminRepository {
       `SELECT a.id, a.action, a.target_type, a.target_id, a.details, a.created_at, a.created_at::text AS created_key, u.id AS actor_id, u.username AS actor_username
        FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
        WHERE ($1::timestamptz IS NULL OR (a.created_at, a.id) < ($1::timestamptz, $2::uuid))
+         AND ($4::text IS NULL OR u.username = $4)
+         AND ($5::text IS NULL OR a.action = $5)
+         AND ($6::uuid IS NULL OR a.target_id = $6)
        ORDER BY a.created_at DESC, a.id DESC LIMIT $3`,
-      [after?.[0] ?? null, after?.[1] ?? null, limit],
+      [after?.[0] ?? null, after?.[1] ?? null, limit, filter.actor ?? null, filter.action ?? null, filter.targetId ?? null],
     );
     return rows.map((row) => ({
       id: row.id,

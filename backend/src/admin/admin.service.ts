@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { AdminRoom, AdminStats, AdminUser, AuditEntry, CursorPage, LIMITS } from '@chat/contracts';
+import { AdminRoom, AdminStats, AdminUser, AuditEntry, AuditQuery, CursorPage, LIMITS } from '@chat/contracts';
 import { AppError } from '../common/app-error';
+import { decodeCursor, encodeCursor } from '../common/cursor';
 import { KafkaClients } from '../kafka/kafka-clients';
 import { MessagesService } from '../messages/messages.service';
 import { Broadcaster } from '../realtime/broadcaster';
@@ -8,7 +9,6 @@ import { PodRegistry } from '../presence/pod-registry';
 import type { Actor } from '../auth/actor';
 import { UserRepository } from '../users/user.repository';
 import { AdminRepository } from './admin.repository';
-import { decodeCursor, encodeCursor } from './cursor';
 
 const STATS_KAFKA_TIMEOUT_MS = 2_000;
 
@@ -121,9 +121,10 @@ export class AdminService {
     this.broadcaster.toRoom(roomId).emit('room:archived', { roomId, archivedAt });
   }
 
-  async audit(limit: number | undefined, cursor: string | undefined): Promise<CursorPage<AuditEntry>> {
+  async audit({ limit, cursor, actor, action, targetId }: AuditQuery): Promise<CursorPage<AuditEntry>> {
     const size = limit ?? LIMITS.adminPageDefault;
-    return page(await this.admin.auditEntries(size + 1, pairCursor(cursor)), size);
+    const filter = { actor: actor?.trim().toLowerCase(), action, targetId };
+    return page(await this.admin.auditEntries(filter, size + 1, pairCursor(cursor)), size);
   }
 
   private async requireUser(userId: string): Promise<AdminUser> {

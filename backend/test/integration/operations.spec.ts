@@ -161,6 +161,48 @@ describe('operating the service: admin API, OpenAPI, metrics, logs', () => {
     expect(archive).toMatchObject({ actor: { username: ADMIN_USERNAME }, targetType: 'room', createdAt: expect.any(String) });
   });
 
+  it('filters the audit log by the acting admin, the action and the target, paging within the filter', async () => {
+    const target = await registerUser(podA, 'audited');
+    const targetId = target.user.id;
+    for (const [method, path, body] of [
+      ['POST', `/api/admin/users/${targetId}/ban`, { reason: 'first' }],
+      ['DELETE', `/api/admin/users/${targetId}/ban`, undefined],
+      ['POST', `/api/admin/users/${targetId}/ban`, { reason: 'second' }],
+    ] as const) {
+      expect((await podA.request(method, path, { token: admin, body })).status).toBe(200);
+    }
+    const entries = async (query: string) =>
+      (await podB.expectStatus<CursorPage<AuditEntry>>(200, 'GET', `/api/admin/audit?${query}`, { token: admin })).items;
+
+    const onTarget = await entries(`targetId=${targetId}`);
+    expect(onTarget.map((entry) => entry.action)).toEqual(['user.ban', 'user.unban', 'user.ban']);
+    expect(onTarget.every((entry) => entry.targetId === targetId && entry.actor?.username === ADMIN_USERNAME)).toBe(true);
+    expect((await entries(`targetId=${targetId}&action=user.ban`)).map((entry) => entry.details)).toEqual([
+      { reason: 'second' },
+      { reason: 'first' },
+    ]);
+    expect(await entries(`targetId=${targetId}&actor=${ADMIN_USERNAME.toUpperCase()}`)).toHaveLength(3);
+    expect(await entries(`targetId=${targetId}&actor=${target.username}`)).toEqual([]);
+
+    // Pages of one entry walk the filtered list, newest first, each entry once.
+    const first = await podB.expectStatus<CursorPage<AuditEntry>>(200, 'GET', `/api/admin/audit?targetId=${targetId}&limit=1`, {
+      token: admin,
+    });
+    const second = await podB.expectStatus<CursorPage<AuditEntry>>(
+      200,
+      'GET',
+      `/api/admin/audit?targetId=${targetId}&limit=1&cursor=${encodeURIComponent(first.nextCursor ?? '')}`,
+      { token: admin },
+    );
+    expect([first.items[0]?.id, second.items[0]?.id]).toEqual(onTarget.slice(0, 2).map((entry) => entry.id));
+
+    for (const bad of ['action=user.explode', 'targetId=not-a-uuid', 'limit=0']) {
+      const res = await podA.request('GET', `/api/admin/audit?${bad}`, { token: admin });
+      expect(res.status).toBe(400);
+      expect(errorOf(res.body).code).toBe(ErrorCode.VALIDATION_FAILED);
+    }
+  });
+
   it('refuses logins for an account from an address after 5 failed attempts on any pods, without touching other accounts', async () => {
     const victim = await registerUser(podA, 'guess');
     const bystander = await registerUser(podA, 'bystander');

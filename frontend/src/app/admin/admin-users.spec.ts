@@ -1,11 +1,7 @@
 import { HttpErrorResponse } from '@angular/common/http';
-import { TestBed } from '@angular/core/testing';
-import { provideRouter } from '@angular/router';
 import type { AdminUser, CursorPage } from '@chat/contracts';
 import { byButton, byLabel, typeInto } from '../../testing/dom';
-import { flushPromises } from '../../testing/fixtures';
-import { SessionStore } from '../auth/session-store';
-import { AdminApi } from './admin-api';
+import { renderAdminPanel, settle } from '../../testing/admin-panel';
 import { AdminUsersPanel } from './admin-users';
 
 const user = (username: string, patch: Partial<AdminUser> = {}): AdminUser => ({
@@ -26,26 +22,7 @@ describe('AdminUsersPanel', () => {
     unban: jest.fn<Promise<AdminUser>, [string]>(),
   };
 
-  async function render() {
-    jest.useFakeTimers({ doNotFake: ['queueMicrotask', 'nextTick'] });
-    TestBed.configureTestingModule({ providers: [provideRouter([]), { provide: AdminApi, useValue: api }] });
-    TestBed.inject(SessionStore).start({ accessToken: 't', user: { id: 'id-root', username: 'root', displayName: 'Root', role: 'admin' } });
-    const fixture = TestBed.createComponent(AdminUsersPanel);
-    await settle(fixture);
-    return { fixture, root: fixture.nativeElement as HTMLElement };
-  }
-
-  async function settle(fixture: { whenStable(): Promise<unknown> }): Promise<void> {
-    await jest.advanceTimersByTimeAsync(300);
-    await flushPromisesWithFakeTimers();
-    await fixture.whenStable();
-  }
-
-  async function flushPromisesWithFakeTimers(): Promise<void> {
-    const done = flushPromises();
-    jest.advanceTimersByTime(1);
-    await done;
-  }
+  const render = () => renderAdminPanel(AdminUsersPanel, api);
 
   beforeEach(() => {
     jest.resetAllMocks();

@@ -5,6 +5,7 @@ import { debounceTime, distinctUntilChanged, map } from 'rxjs';
 import { SessionStore } from '../auth/session-store';
 import { errorMessage } from '../core/api-error';
 import { AdminApi } from './admin-api';
+import { PagedList } from './paged-list';
 
 /** Find users, page through them, ban (with a reason) and unban. */
 @Component({
@@ -20,11 +21,11 @@ import { AdminApi } from './admin-api';
         <label for="admin-user-search">Search users</label>
         <input id="admin-user-search" type="search" autocomplete="off" [attr.maxlength]="maxQuery" (input)="onQuery($event)" />
       </div>
-      @if (error(); as message) {
+      @if (error() ?? list.error(); as message) {
         <p class="alert" role="alert">{{ message }}</p>
       }
-      <ul class="result-list admin-users" [attr.aria-busy]="loading()">
-        @for (user of users(); track user.id) {
+      <ul class="result-list admin-users" [attr.aria-busy]="list.loading()">
+        @for (user of list.items(); track user.id) {
           <li class="result admin-user">
             <div class="result__main">
               <span class="result__title">
@@ -70,13 +71,13 @@ import { AdminApi } from './admin-api';
             }
           </li>
         } @empty {
-          @if (!loading()) {
+          @if (!list.loading()) {
             <li class="muted">No users match.</li>
           }
         }
       </ul>
-      @if (nextCursor()) {
-        <button type="button" class="button button--small button--secondary admin-more" [disabled]="loading()" (click)="loadMore()">
+      @if (list.nextCursor()) {
+        <button type="button" class="button button--small button--secondary admin-more" [disabled]="list.loading()" (click)="list.more()">
           Load more
         </button>
       }
@@ -91,16 +92,13 @@ export class AdminUsersPanel {
   protected readonly maxQuery = LIMITS.searchQueryMax;
   protected readonly maxReason = LIMITS.banReasonMax;
   private readonly query = signal('');
-  protected readonly users = signal<readonly AdminUser[]>([]);
-  protected readonly nextCursor = signal<string | null>(null);
-  protected readonly loading = signal(false);
+  protected readonly list = new PagedList<AdminUser, string>((query, cursor) => this.api.users(query, cursor));
   protected readonly busy = signal(false);
+  /** Why the last ban or unban failed. */
   protected readonly error = signal<string | null>(null);
   /** The user whose ban form is open. */
   protected readonly banning = signal<string | null>(null);
   protected readonly reason = signal('');
-  /** Answers to an older query are dropped. */
-  private generation = 0;
 
   constructor() {
     const sub = toObservable(this.query)
@@ -109,7 +107,7 @@ export class AdminUsersPanel {
         debounceTime(250),
         distinctUntilChanged(),
       )
-      .subscribe((q) => void this.fetch(q, null));
+      .subscribe((q) => void this.list.load(q));
     inject(DestroyRef).onDestroy(() => sub.unsubscribe());
   }
 
@@ -119,10 +117,6 @@ export class AdminUsersPanel {
 
   protected onReason(event: Event): void {
     if (event.target instanceof HTMLInputElement) this.reason.set(event.target.value);
-  }
-
-  protected loadMore(): void {
-    void this.fetch(this.query().trim(), this.nextCursor());
   }
 
   protected startBan(user: AdminUser): void {
@@ -146,30 +140,13 @@ export class AdminUsersPanel {
     this.busy.set(true);
     this.error.set(null);
     try {
-      const updated = await action();
-      this.users.update((list) => list.map((u) => (u.id === updated.id ? updated : u)));
+      this.list.replace(await action());
       return true;
     } catch (err) {
       this.error.set(errorMessage(err));
       return false;
     } finally {
       this.busy.set(false);
-    }
-  }
-
-  private async fetch(query: string, cursor: string | null): Promise<void> {
-    const generation = ++this.generation;
-    this.loading.set(true);
-    this.error.set(null);
-    try {
-      const page = await this.api.users(query, cursor);
-      if (generation !== this.generation) return;
-      this.users.update((list) => (cursor ? [...list, ...page.items] : page.items));
-      this.nextCursor.set(page.nextCursor);
-    } catch (err) {
-      if (generation === this.generation) this.error.set(errorMessage(err));
-    } finally {
-      if (generation === this.generation) this.loading.set(false);
     }
   }
 }

@@ -41,7 +41,19 @@ export interface AdminStats {
   ingest?: { lag: number | null; partitions: { partition: number; lag: number }[] };
 }
 
-export type AuditAction = 'user.ban' | 'user.unban' | 'message.delete' | 'room.archive';
+export const AUDIT_ACTIONS = ['user.ban', 'user.unban', 'message.delete', 'room.archive'] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** `GET /api/admin/audit`: the admin list's paging, narrowed by who did what to which target (all optional). */
+export interface AuditQuery {
+  limit?: number;
+  cursor?: string;
+  /** Username of the admin who acted (exact, case-insensitive). */
+  actor?: string;
+  action?: AuditAction;
+  /** Id of the user, message or room acted on. */
+  targetId?: string;
+}
 
 export interface AuditEntry {
   id: string;
