@@ -19,7 +19,9 @@ const finish = (result) => process.stdout.write(`${JSON.stringify(result)}\n`, (
 // what ranks it against the pods' sessions under autogroup scheduling. Without autogroup, nice suffices.
 try {
   writeFileSync('/proc/self/autogroup', '10');
-} catch {}
+} catch {
+  // No autogroup scheduling here (or not Linux): the plain nice applies.
+}
 
 if (event === 'login') loginFlood();
 else socketFlood();
