@@ -5,7 +5,7 @@ import { folderLayers } from '../eslint.layers.mjs';
  * Every top-level folder of src is an element, and each may import only the folders listed for it
  * (default: nothing), so the folders form layers without cycles:
  *   common, config -> infrastructure (metrics, logging, database, redis, kafka, limits) -> realtime (Socket.IO transport)
- *   -> features (users, auth, rooms, presence, messages, accounts, admin, health, client) -> chat (the gateway).
+ *   -> features (users, auth, rooms, presence, messages, accounts, admin, search, health, client) -> chat (the gateway).
  * A lower folder that needs something from a higher one declares it (e.g. rooms' OnlineUsers) and the
  * higher one provides it.
  */
@@ -26,6 +26,7 @@ const allowed = {
   messages: ['common', 'config', 'database', 'metrics', 'redis', 'kafka', 'realtime', 'rooms', 'users', 'auth'],
   accounts: ['common', 'realtime', 'rooms', 'users', 'auth'],
   admin: ['common', 'database', 'kafka', 'messages', 'presence', 'realtime', 'rooms', 'users', 'auth'],
+  search: ['common', 'database', 'rooms', 'messages', 'auth'],
   health: ['common', 'database', 'redis', 'kafka'],
   client: ['common', 'config'],
   chat: ['common', 'config', 'metrics', 'limits', 'realtime', 'redis', 'users', 'auth', 'rooms', 'presence', 'messages', 'health'],

@@ -16,6 +16,7 @@ import { PresenceModule } from './presence/presence.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { RedisModule } from './redis/redis.module';
 import { RoomsModule } from './rooms/rooms.module';
+import { SearchModule } from './search/search.module';
 import { UsersModule } from './users/users.module';
 
 @Module({
@@ -34,6 +35,7 @@ import { UsersModule } from './users/users.module';
     RoomsModule,
     PresenceModule,
     MessagesModule,
+    SearchModule,
     ChatModule,
     AccountsModule,
     AdminModule,

@@ -5,6 +5,7 @@ import { AuditLog1763942400000 } from './migrations/1763942400000-audit-log';
 import { WriteBatchFunction1764460800000 } from './migrations/1764460800000-write-batch-function';
 import { WriteOneFunction1764547200000 } from './migrations/1764547200000-write-one-function';
 import { KafkaIngest1765000000000 } from './migrations/1765000000000-kafka-ingest';
+import { MessageSearch1766000000000 } from './migrations/1766000000000-message-search';
 
 export const MIGRATIONS = [
   InitialSchema1763856000000,
@@ -12,6 +13,7 @@ export const MIGRATIONS = [
   WriteBatchFunction1764460800000,
   WriteOneFunction1764547200000,
   KafkaIngest1765000000000,
+  MessageSearch1766000000000,
 ];
 
 export interface ConnectionSettings {

@@ -32,6 +32,9 @@ describe('RoomRules', () => {
     ['an outsider views a public room', RoomRules.canView(bob, room({ membership: null, visibility: 'public' })), 'ok'],
     ['an outsider views a private room', RoomRules.canView(bob, room({ membership: null })), NOT_MEMBER],
     ['an admin views a private room', RoomRules.canView(root, room({ membership: null })), 'ok'],
+    ['a member searches an archived room', RoomRules.canSearch(room({ archived: true })), 'ok'],
+    ['an outsider searches a public room', RoomRules.canSearch(room({ membership: null, visibility: 'public' })), NOT_MEMBER],
+    ['an admin outside searches', RoomRules.canSearch(room({ membership: null })), NOT_MEMBER],
   ])('reading: %s → %s', (_case, verdict, expected) => {
     expect(answer(verdict)).toBe(expected);
   });

@@ -33,6 +33,14 @@ export const RoomRules = {
     return room.membership || actor.role === 'admin' ? null : AppError.notMember();
   },
 
+  /**
+   * Message search: members only, admins included (search covers the rooms I am in; the search
+   * statement applies the same rule to every room, keeping only those of my memberships).
+   */
+  canSearch(room: RoomAccess): Verdict {
+    return room.membership ? null : AppError.notMember();
+  },
+
   /** The room's details and member list: members, anyone for a public room, admins. */
   canView(actor: Actor, room: RoomAccess): Verdict {
     return room.membership || room.visibility === 'public' || actor.role === 'admin' ? null : AppError.notMember();

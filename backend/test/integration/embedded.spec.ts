@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { HistoryPage, MyRoom, User } from '@chat/contracts';
+import type { HistoryPage, MyRoom, SearchPage, User } from '@chat/contracts';
 import { createRoom, myRoom, send } from '../support/chat';
 import { Api, login, registerUser, type TestUser } from '../support/http';
 import { connectClient, type ChatClient } from '../support/sockets';
@@ -120,4 +120,13 @@ describe('embedded single node (npm start, no DATABASE_URL / REDIS_URL)', () => 
     },
     START_TIMEOUT_MS + 30_000,
   );
+
+  it('searches messages by full text on PGlite, through the same migration and index', async () => {
+    const { alice: user, room: stored } = requireState();
+    const found = await api.get<SearchPage>(`/api/search?q=${encodeURIComponent('ÜNÏCÖ')}`, user.token);
+    expect(found.status).toBe(200);
+    expect(found.body.items.map((hit) => [hit.roomName, hit.message.body])).toEqual([['embedded room', bodies[2]]]);
+    const all = await api.get<SearchPage>(`/api/search?q=embedded&roomId=${stored.id}`, user.token);
+    expect(all.body.items.map((hit) => hit.message.body)).toEqual([bodies[0]]);
+  });
 });

@@ -41,6 +41,11 @@ export const appRoutes: Route[] = [
         loadComponent: () => import('./rooms/start-dm-page').then((m) => m.StartDmPage),
       },
       {
+        path: 'search',
+        title: 'Search · Chat',
+        loadComponent: () => import('./search/search-page').then((m) => m.SearchPage),
+      },
+      {
         path: 'profile',
         title: 'Profile · Chat',
         loadComponent: () => import('./auth/profile-page').then((m) => m.ProfilePage),

@@ -16,6 +16,10 @@ export const LIMITS = {
   adminPageDefault: 50,
   adminPageMax: 200,
   searchQueryMax: 64,
+  /** Message search (`GET /api/search`): the query's length, and its pages. */
+  messageSearchQueryMax: 200,
+  messageSearchPageDefault: 20,
+  messageSearchPageMax: 50,
   banReasonMax: 500,
   /** Largest seq a request may name: exact in a JS number, and within PostgreSQL's bigint. */
   seqMax: Number.MAX_SAFE_INTEGER,

@@ -53,6 +53,19 @@ export interface UserSearchQuery {
   limit?: number;
 }
 
+/**
+ * `GET /api/search`: full-text search of the messages of my rooms, newest first. Every word of `q`
+ * must occur in a message, each as a word or the start of one, case-insensitively.
+ */
+export interface MessageSearchQuery {
+  q: string;
+  /** Only this room (one I am a member of). */
+  roomId?: string;
+  /** Opaque: the `nextCursor` of the previous page. Omit for the newest matches. */
+  before?: string;
+  limit?: number;
+}
+
 export interface HistoryQuery {
   /** Return messages with seq < before (newest first). Omit for the newest page. */
   before?: number;
@@ -72,11 +85,22 @@ export interface HistoryPage {
   hasMore: boolean;
 }
 
-/** Cursor-paged lists (admin). */
+/** Cursor-paged lists (admin, search). */
 export interface CursorPage<T> {
   items: T[];
   nextCursor: string | null;
 }
+
+/** One match of `GET /api/search`: the message and the room it is in, as I see the room. */
+export interface SearchHit {
+  message: Message;
+  roomId: string;
+  /** The room's name; for a direct message, the other member's display name. */
+  roomName: string;
+}
+
+/** `GET /api/search`: newest first; `nextCursor` goes into the next request's `before`. */
+export type SearchPage = CursorPage<SearchHit>;
 
 export type MyRoomList = MyRoom[];
 

@@ -100,6 +100,30 @@ export class UserSearchQuery implements Wire.UserSearchQuery {
   limit?: number;
 }
 
+export class MessageSearchQuery implements Wire.MessageSearchQuery {
+  @IsString()
+  @Length(1, LIMITS.messageSearchQueryMax)
+  @Matches(/\S/, { message: 'q must not be blank' })
+  @IsLine()
+  q!: string;
+
+  @IsOptional()
+  @IsUUID()
+  roomId?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  @IsLine()
+  before?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(LIMITS.messageSearchPageMax)
+  limit?: number;
+}
+
 export class HistoryQuery implements Wire.HistoryQuery {
   @IsOptional()
   @IsInt()
