@@ -129,6 +129,25 @@ describe('screenshots of the main screens', () => {
     }
   });
 
+  it('room switcher (Ctrl+K)', async () => {
+    const state = sessionFor(world.viaA.url, alice);
+    for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+      for (const colorScheme of SCHEMES) {
+        const tab = await newTab(world, world.viaA, { viewport, colorScheme, touch: size === 'phone', storageState: state });
+        await tab.page.goto(`/rooms/${generalId}`);
+        await visible(messageWith(tab.page, 'you land on the home page'));
+        await tab.page.keyboard.press('Control+k');
+        const dialog = tab.page.getByRole('dialog', { name: 'Go to a room' });
+        await visible(dialog.getByRole('option', { name: /^design-reviews/ }));
+        await tab.page.keyboard.type('e');
+        await tab.page.keyboard.press('ArrowDown');
+        await expectNoHorizontalOverflow(tab.page);
+        await screenshot(tab.page, `switcher-${size}-${colorScheme}`, { keepFocus: true });
+        await tab.context.close();
+      }
+    }
+  });
+
   it('a long room name does not widen the layout on a 320 px phone (room list and room view)', async () => {
     const long = await alice.createRoom(`quarterly-planning-and-retrospective-notes-${'x'.repeat(30)}`);
     const tab = await newTab(world, world.viaA, {

@@ -145,10 +145,13 @@ export async function accessibleNames(page: Page, selector: string, role: string
   }
 }
 
-export async function screenshot(page: Page, name: string): Promise<void> {
+/** `keepFocus`: the focused control stays focused (e.g. a dialog's filter box), its caret hidden all the same. */
+export async function screenshot(page: Page, name: string, options: { keepFocus?: boolean } = {}): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   // Let transitions and fonts settle; no caret blinking into the picture.
-  await page.evaluate(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : undefined));
+  if (!options.keepFocus) {
+    await page.evaluate(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : undefined));
+  }
   await page.waitForTimeout(150);
   await page.screenshot({ path: resolve(SCREENSHOT_DIR, `${name}.png`), animations: 'disabled', caret: 'hide' });
 }

@@ -73,10 +73,10 @@ export class ChatStore {
 
   // --- Room lifecycle ---------------------------------------------------------------------
 
-  /** The room page shows `roomId`: load it once, and treat it as read while visible. */
+  /** The room page shows `roomId`: load it once, back to my first unread message if there is one. */
   open(roomId: string): void {
     this.readMarks.open(roomId);
-    this.timelines.open(roomId);
+    this.timelines.open(roomId, this.readMarks.marker(roomId));
   }
 
   close(roomId: string): void {
@@ -169,7 +169,8 @@ export class ChatStore {
     const mine = message.sender.id === this.session.user()?.id;
     if (mine) this.outbox.settle(message);
     if (kind === 'updated') this.rooms.onEvent(message.roomId, message.updatedSeq);
-    else this.rooms.onNewMessage(message, !mine && this.readMarks.readingRoom() !== message.roomId);
+    // Unread until it has been in view, also in the room being read (ReadMarks counts it off then).
+    else this.rooms.onNewMessage(message, !mine);
   }
 
   private onDeleted(event: MessageDeletedEvent): void {

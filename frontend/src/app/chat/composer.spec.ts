@@ -38,6 +38,17 @@ describe('Composer', () => {
     expect(sendButton().disabled).toBe(false);
   });
 
+  it('asks to edit my last message on ↑ in the empty box, and only there', async () => {
+    let asked = 0;
+    fixture.componentInstance.editLast.subscribe(() => asked++);
+    expect(press('ArrowUp').defaultPrevented).toBe(true);
+    expect(asked).toBe(1);
+    expect(press('ArrowUp', { altKey: true }).defaultPrevented).toBe(false);
+    await type('a line\nand another');
+    expect(press('ArrowUp').defaultPrevented).toBe(false);
+    expect(asked).toBe(1);
+  });
+
   it('sends on Enter and clears the box', async () => {
     await type('hello');
     const event = press('Enter');

@@ -18,7 +18,7 @@ const COUNTER_FROM = LIMITS.messageBodyMax - 500;
 /** Tallest the box grows before it scrolls (matches max-height in the styles). */
 const MAX_HEIGHT_PX = 192;
 
-/** Message box: Enter sends, Shift+Enter starts a new line; grows with its text. */
+/** Message box: Enter sends, Shift+Enter starts a new line, ↑ while empty edits my last message; grows with its text. */
 @Component({
   selector: 'app-composer',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -55,6 +55,8 @@ export class Composer {
   readonly placeholder = input('Write a message');
   readonly disabled = input(false);
   readonly send = output<string>();
+  /** ↑ in the empty box: the page edits my last message. */
+  readonly editLast = output<void>();
 
   private readonly box = viewChild.required<ElementRef<HTMLTextAreaElement>>('box');
   /** Chrome sizes the box by itself (CSS field-sizing); elsewhere it is measured after each change. */
@@ -84,6 +86,11 @@ export class Composer {
   }
 
   protected onKeydown(event: KeyboardEvent): void {
+    if (event.key === 'ArrowUp' && this.text() === '' && !(event.altKey || event.ctrlKey || event.metaKey || event.shiftKey)) {
+      event.preventDefault();
+      this.editLast.emit();
+      return;
+    }
     // isComposing: Enter also confirms an IME composition (Japanese, Chinese...), not a send.
     if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
     event.preventDefault();

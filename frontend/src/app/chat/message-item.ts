@@ -13,6 +13,7 @@ import {
   viewChild,
 } from '@angular/core';
 import { LIMITS, bodyProblem, normalizeBody, type Message } from '@chat/contracts';
+import { Avatar } from '../rooms/avatar';
 import { ChatStore } from './chat-store';
 import { linkify } from './linkify';
 import { MessageActions } from './message-actions';
@@ -38,7 +39,7 @@ function editProblem(body: string): string | null {
   selector: 'app-message-item',
   changeDetection: ChangeDetectionStrategy.OnPush,
   styleUrl: './message.css',
-  imports: [DatePipe, MessageActions],
+  imports: [DatePipe, MessageActions, Avatar],
   templateUrl: './message-item.html',
 })
 export class MessageItem {
@@ -70,12 +71,23 @@ export class MessageItem {
     const sender = this.message().sender;
     return `Message from ${sender.displayName || sender.username}`;
   });
+  /** Where the focus goes when an edit started from elsewhere (↑ in the composer) is done. */
+  private returnFocus: (() => void) | null = null;
   private readonly actions = viewChild(MessageActions);
   private readonly editBox = viewChild<ElementRef<HTMLTextAreaElement>>('editBox');
   private readonly confirmCancel = viewChild<ElementRef<HTMLButtonElement>>('confirmCancel');
   private readonly confirmButton = viewChild<ElementRef<HTMLButtonElement>>('confirmButton');
 
+  /** Edits this message from elsewhere (↑ in the composer); `returnFocus` takes the focus back when done. */
+  edit(returnFocus: () => void): boolean {
+    if (!this.canEdit()) return false;
+    this.startEdit();
+    this.returnFocus = returnFocus;
+    return true;
+  }
+
   protected startEdit(): void {
+    this.returnFocus = null;
     this.draft.set(this.message().body ?? '');
     this.error.set(null);
     this.mode.set('editing');
@@ -145,7 +157,9 @@ export class MessageItem {
 
   private backToView(): void {
     this.mode.set('view');
-    this.focusAfterRender(() => this.actions());
+    const returnFocus = this.returnFocus;
+    this.returnFocus = null;
+    this.focusAfterRender(() => (returnFocus ? { focus: returnFocus } : this.actions()));
   }
 
   /** Into the edit box, the caret after the text: ready to add to it. */

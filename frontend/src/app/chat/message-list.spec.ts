@@ -1,8 +1,10 @@
+import { signal } from '@angular/core';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { ALICE, BOB, message } from '../../testing/fixtures';
 import { ChatStore } from './chat-store';
 import { MessageDeletion } from './message-deletion';
 import { MessageList } from './message-list';
+import { ReadMarks } from './read-marks';
 import { buildTimelineItems } from './timeline-items';
 
 const ROW_PX = 100;
@@ -45,14 +47,20 @@ const items = (from: number, to: number) =>
 describe('MessageList', () => {
   let fixture: ComponentFixture<MessageList>;
   let older: number;
+  const unread = signal(0);
+  const readMarks = { seen: jest.fn<void, [string, number]>(), markAllRead: jest.fn<void, [string]>(), unread: () => unread() };
 
   afterEach(() => jest.restoreAllMocks());
 
   beforeEach(async () => {
+    unread.set(0);
+    readMarks.seen.mockClear();
+    readMarks.markAllRead.mockClear();
     TestBed.configureTestingModule({
       providers: [
         { provide: ChatStore, useValue: {} },
         { provide: MessageDeletion, useValue: {} },
+        { provide: ReadMarks, useValue: readMarks },
       ],
     });
     fixture = TestBed.createComponent(MessageList);
@@ -155,5 +163,60 @@ describe('MessageList', () => {
     layout.scrollTo(400);
     await show(items(11, 21));
     expect(layout.top()).toBe(400);
+  });
+
+  it('tells the read marks which is the newest message in view, not the ones below it', async () => {
+    const layout = fakeLayout(fixture.nativeElement.querySelector('.message-list'));
+    await show(items(1, 10));
+    // Opened at the bottom: rows 8-10 are in view.
+    expect(readMarks.seen).toHaveBeenLastCalledWith('r1', 10);
+    // Rows 3-6 in view, 6 cut off at the bottom: 5 is the newest seen.
+    layout.scrollTo(250);
+    expect(readMarks.seen).toHaveBeenLastCalledWith('r1', 5);
+  });
+
+  it('reports nothing seen before the room is loaded and positioned', async () => {
+    fakeLayout(fixture.nativeElement.querySelector('.message-list'));
+    fixture.componentRef.setInput('roomId', 'r2');
+    fixture.componentRef.setInput('ready', false);
+    await show(items(1, 3));
+    expect(readMarks.seen).not.toHaveBeenCalled();
+  });
+
+  it('says how many unread messages are out of view, and marks them all read on request', async () => {
+    fakeLayout(fixture.nativeElement.querySelector('.message-list'));
+    await show(items(1, 10));
+    const bar = () => fixture.nativeElement.querySelector('.unread-bar') as HTMLElement | null;
+    expect(bar()).toBeNull();
+    unread.set(4);
+    await fixture.whenStable();
+    const text = () => bar()?.querySelector('.unread-bar__text')?.textContent?.trim();
+    expect(text()).toBe('4 new messages');
+    unread.set(1);
+    await fixture.whenStable();
+    expect(text()).toBe('1 new message');
+    Array.from<HTMLButtonElement>(bar()?.querySelectorAll('button') ?? [])
+      .find((b) => b.textContent?.includes('Mark as read'))
+      ?.click();
+    expect(readMarks.markAllRead).toHaveBeenCalledWith('r1');
+  });
+
+  it('edits my newest message on request (↑ in the composer), and hands the focus back after', async () => {
+    fakeLayout(fixture.nativeElement.querySelector('.message-list'));
+    const messages = [message(1, { sender: ALICE }), message(2, { sender: ALICE }), message(3, { sender: BOB })];
+    await show(buildTimelineItems(messages, [], ALICE.id));
+    const back = jest.fn();
+    expect(fixture.componentInstance.editLast(back)).toBe(true);
+    await fixture.whenStable();
+    const box = fixture.nativeElement.querySelector('textarea') as HTMLTextAreaElement;
+    expect(box.value).toBe('hello 2');
+    expect(document.activeElement).toBe(box);
+    box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }));
+    await fixture.whenStable();
+    expect(fixture.nativeElement.querySelector('textarea')).toBeNull();
+    expect(back).toHaveBeenCalled();
+
+    await show(buildTimelineItems([message(3, { sender: BOB })], [], ALICE.id));
+    expect(fixture.componentInstance.editLast(back)).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
 import { SessionStore } from '../auth/session-store';
+import { Avatar } from '../rooms/avatar';
 import { ChatStore } from './chat-store';
 import type { OutboxEntry } from './outbox';
 
@@ -8,6 +9,7 @@ import type { OutboxEntry } from './outbox';
   selector: 'app-pending-item',
   changeDetection: ChangeDetectionStrategy.OnPush,
   styleUrl: './message.css',
+  imports: [Avatar],
   template: `
     @let e = entry();
     <article
@@ -17,6 +19,7 @@ import type { OutboxEntry } from './outbox';
       [attr.aria-label]="'Message from ' + authorName() + ', not sent yet'"
     >
       @if (showHeader()) {
+        <app-avatar class="msg__avatar" [userId]="userId()" [name]="authorName()" />
         <header class="msg__header">
           <span class="msg__author">{{ authorName() }}</span>
         </header>
@@ -39,6 +42,7 @@ export class PendingItem {
   private readonly session = inject(SessionStore);
   readonly entry = input.required<OutboxEntry>();
   readonly showHeader = input(true);
+  protected readonly userId = computed(() => this.session.user()?.id ?? '');
   protected readonly authorName = computed(() => {
     const user = this.session.user();
     return user?.displayName || user?.username || 'You';

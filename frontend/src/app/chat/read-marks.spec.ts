@@ -49,6 +49,7 @@ describe('ReadMarks', () => {
     ctx.marks.open('r1');
     ctx.timelines.open('r1');
     await flushPromises();
+    ctx.marks.seen('r1', 2); // the message list had it in view
     TestBed.tick();
     expect(ctx.socket.markRead).not.toHaveBeenCalled();
     await wait(350);
@@ -67,6 +68,7 @@ describe('ReadMarks', () => {
     ctx.marks.open('r1');
     ctx.timelines.open('r1');
     await flushPromises();
+    ctx.marks.seen('r1', 1);
     TestBed.tick();
     await wait(350);
     expect(ctx.socket.markRead).not.toHaveBeenCalled();
@@ -88,6 +90,69 @@ describe('ReadMarks', () => {
     expect(ctx.marks.marker('r2')).toBeNull();
     ctx.marks.close('r1');
     expect(ctx.marks.marker('r1')).toBeNull();
+  });
+
+  it('marks read only up to what has been in view, counting the rest, and never moves the mark back', async () => {
+    const messages = Array.from({ length: 10 }, (_, i) => message(10 - i, { sender: 10 - i > 2 ? BOB : ALICE }));
+    const ctx = await setup([myRoom({ lastSeq: 10, lastReadSeq: 2, unread: 8 })], { messages, hasMore: false });
+    ctx.marks.open('r1');
+    ctx.timelines.open('r1');
+    await flushPromises();
+    TestBed.tick();
+    await wait(350);
+    // Nothing in view yet: nothing read.
+    expect(ctx.socket.markRead).not.toHaveBeenCalled();
+
+    ctx.marks.seen('r1', 5);
+    TestBed.tick();
+    // Counted off at once; the server hears of it after the pause.
+    expect(ctx.roomsStore.room('r1')?.unread).toBe(5);
+    expect(ctx.marks.unread('r1')).toBe(5);
+    await wait(350);
+    expect(ctx.socket.markRead).toHaveBeenCalledWith({ roomId: 'r1', seq: 5 });
+    await flushPromises();
+    expect(ctx.roomsStore.room('r1')).toMatchObject({ lastReadSeq: 5, unread: 5 });
+
+    ctx.marks.seen('r1', 4);
+    TestBed.tick();
+    await wait(350);
+    expect(ctx.socket.markRead).toHaveBeenCalledTimes(1);
+
+    ctx.marks.seen('r1', 10);
+    TestBed.tick();
+    await wait(350);
+    expect(ctx.socket.markRead).toHaveBeenLastCalledWith({ roomId: 'r1', seq: 10 });
+  });
+
+  it('reads on through my own messages, deleted ones and edits after the last one in view', async () => {
+    // Newest first: Bob's 5 (deleted by event 6), my 4, Bob's 3 (edited by event 7).
+    const messages = [
+      message(5, { sender: BOB, updatedSeq: 6, body: null, deletedAt: '2024-01-01T12:01:00.000Z' }),
+      message(4),
+      message(3, { sender: BOB, updatedSeq: 7, editedAt: '2024-01-01T12:02:00.000Z' }),
+    ];
+    const ctx = await setup([myRoom({ lastSeq: 7, lastReadSeq: 2, unread: 1 })], { messages, hasMore: false });
+    ctx.marks.open('r1');
+    ctx.timelines.open('r1');
+    await flushPromises();
+    ctx.marks.seen('r1', 3);
+    TestBed.tick();
+    await wait(350);
+    expect(ctx.socket.markRead).toHaveBeenCalledWith({ roomId: 'r1', seq: 7 });
+  });
+
+  it('marks everything read at once with "Mark as read", in view or not', async () => {
+    const messages = [message(3, { sender: BOB }), message(2, { sender: BOB }), message(1)];
+    const ctx = await setup([myRoom({ lastSeq: 3, lastReadSeq: 1, unread: 2 })], { messages, hasMore: false });
+    ctx.marks.open('r1');
+    ctx.timelines.open('r1');
+    await flushPromises();
+    ctx.marks.seen('r1', 1);
+    TestBed.tick();
+    ctx.marks.markAllRead('r1');
+    expect(ctx.socket.markRead).toHaveBeenCalledWith({ roomId: 'r1', seq: 3 });
+    await flushPromises();
+    expect(ctx.roomsStore.room('r1')).toMatchObject({ lastReadSeq: 3, unread: 0 });
   });
 
   it('applies a read from another of my tabs', async () => {

@@ -1,5 +1,5 @@
 import { DestroyRef, Injectable, computed, effect, inject, signal, untracked } from '@angular/core';
-import type { RoomReadEvent } from '@chat/contracts';
+import type { MyRoom, RoomReadEvent } from '@chat/contracts';
 import { SessionStore } from '../auth/session-store';
 import { SocketClient } from '../core/socket-client';
 import { PageVisibility } from '../core/page-visibility';
@@ -10,9 +10,13 @@ import { countUnread } from './timeline-items';
 const READ_DEBOUNCE_MS = 300;
 
 /**
- * Read marks: the room I am looking at is marked read (debounced) as messages arrive, reads from
- * my other tabs update the counters, and each open room remembers where I had read up to when I
- * opened it, for the "new messages" divider. Provided by the shell.
+ * Read marks. The message list reports the newest message the reader has had in view; the room
+ * is read up to there (and through the edits and deletions after it, which are nothing to read),
+ * never past a message of someone else that has not been in view. The count goes down at once;
+ * the mark goes to the server after a short pause, only while the room is open and the tab
+ * visible, and only forward. Reads from my other tabs update the counters, and each open room
+ * remembers where I had read up to when I opened it, for the "new messages" divider.
+ * Provided by the shell.
  */
 @Injectable()
 export class ReadMarks {
@@ -25,6 +29,8 @@ export class ReadMarks {
   private readonly activeRoom = signal<string | null>(null);
   /** Per open room: my last-read seq when I opened it. */
   private readonly markers = signal<ReadonlyMap<string, number>>(new Map());
+  /** Per room: the seq of the newest message that has been in view. */
+  private readonly seenSeqs = signal<ReadonlyMap<string, number>>(new Map());
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly sent = new Map<string, number>();
 
@@ -32,14 +38,14 @@ export class ReadMarks {
   readonly readingRoom = computed(() => (this.visibility.visible() ? this.activeRoom() : null));
 
   constructor() {
-    // Re-runs when the room being read changes, not when another room does.
+    // Re-runs when the room being read changes or what has been seen of it, not when another room does.
     effect(() => {
       const roomId = this.readingRoom();
       if (!roomId) return;
       const room = this.rooms.room(roomId);
-      const applied = this.timelines.lastAppliedSeq(roomId);
       const ready = this.timelines.isReady(roomId);
-      if (room && ready) untracked(() => this.schedule(roomId, applied, room.lastReadSeq));
+      const target = this.readTarget(roomId);
+      if (room && ready) untracked(() => this.apply(room, target));
     });
     const off = this.socket.on('room:read', (e) => this.onRead(e));
     inject(DestroyRef).onDestroy(() => {
@@ -48,12 +54,32 @@ export class ReadMarks {
     });
   }
 
+  /** The message list had message `seq` of the room in view (and so what is above it). */
+  seen(roomId: string, seq: number): void {
+    if (seq <= (this.seenSeqs().get(roomId) ?? 0)) return;
+    this.seenSeqs.update((map) => new Map(map).set(roomId, seq));
+  }
+
+  /** "Mark as read": everything in the room, in view or not, without the pause. */
+  markAllRead(roomId: string): void {
+    const messages = this.timelines.messages(roomId);
+    this.seen(roomId, messages[messages.length - 1]?.seq ?? 0);
+    clearTimeout(this.timers.get(roomId));
+    this.timers.delete(roomId);
+    void this.send(roomId);
+  }
+
+  /** Messages of someone else in the room that I have not read yet. */
+  unread(roomId: string): number {
+    return this.rooms.room(roomId)?.unread ?? 0;
+  }
+
   /** Where the "new messages" divider goes in the room, if anywhere. */
   marker(roomId: string): number | null {
     return this.markers().get(roomId) ?? null;
   }
 
-  /** The room page shows `roomId`: remember the divider, and treat it as read while visible. */
+  /** The room page shows `roomId`: remember the divider; what comes into view is read while the tab is visible. */
   open(roomId: string): void {
     const room = this.rooms.room(roomId);
     if (room && room.unread > 0 && !this.markers().has(roomId)) {
@@ -80,6 +106,12 @@ export class ReadMarks {
   forget(roomId: string): void {
     this.clearMarker(roomId);
     this.sent.delete(roomId);
+    if (!this.seenSeqs().has(roomId)) return;
+    this.seenSeqs.update((map) => {
+      const next = new Map(map);
+      next.delete(roomId);
+      return next;
+    });
   }
 
   /** Read here or in another of my tabs. */
@@ -93,6 +125,31 @@ export class ReadMarks {
     } else {
       void this.rooms.refresh(event.roomId);
     }
+  }
+
+  /**
+   * How far the room may be marked read: through everything seen, and on through what follows
+   * up to the next message of someone else that has not been in view. 0 before anything was seen.
+   */
+  private readTarget(roomId: string): number {
+    const seen = this.seenSeqs().get(roomId);
+    if (seen === undefined) return 0;
+    const meId = this.session.user()?.id ?? null;
+    const applied = this.timelines.lastAppliedSeq(roomId);
+    const next = this.timelines.messages(roomId).find((m) => m.seq > seen && m.deletedAt === null && m.sender.id !== meId);
+    return next ? Math.min(next.seq - 1, applied) : applied;
+  }
+
+  /** Counts off what has been read, at once, then schedules telling the server. */
+  private apply(room: MyRoom, target: number): void {
+    const read = Math.max(target, room.lastReadSeq);
+    // Exact when every message after the mark is loaded (nearly always: opening loads back to it).
+    const messages = this.timelines.messages(room.id);
+    const oldest = messages[0]?.seq;
+    const loaded = oldest === undefined || oldest <= read + 1 || !this.timelines.view(room.id).hasOlder;
+    const unread = this.unreadAfter(room.id, read);
+    if (loaded && unread !== room.unread) this.rooms.patchRoom(room.id, { unread });
+    this.schedule(room.id, target, room.lastReadSeq);
   }
 
   private schedule(roomId: string, seq: number, lastReadSeq: number): void {
@@ -114,7 +171,7 @@ export class ReadMarks {
   }
 
   private async send(roomId: string): Promise<void> {
-    const seq = this.timelines.lastAppliedSeq(roomId);
+    const seq = this.readTarget(roomId);
     if (this.readingRoom() !== roomId || (this.sent.get(roomId) ?? 0) >= seq) return;
     this.sent.set(roomId, seq);
     const ack = await this.socket.markRead({ roomId, seq });
@@ -123,9 +180,8 @@ export class ReadMarks {
       this.sent.delete(roomId);
       return;
     }
-    // Still reading: what arrived while the ack was on its way is being read too (the next mark
-    // follows); otherwise count what came after the mark.
-    this.rooms.onRead(roomId, seq, this.readingRoom() === roomId ? 0 : this.unreadAfter(roomId, seq));
+    // What came after the mark stays unread until it is in view (then the next mark follows).
+    this.rooms.onRead(roomId, seq, this.unreadAfter(roomId, seq));
   }
 
   private unreadAfter(roomId: string, seq: number): number {

@@ -13,10 +13,10 @@ import {
   viewChild,
 } from '@angular/core';
 import { Title } from '@angular/platform-browser';
-import { Router, RouterLink } from '@angular/router';
+import { RouterLink } from '@angular/router';
 import { SessionStore } from '../auth/session-store';
-import { errorMessage } from '../core/api-error';
 import { MembersPanel } from '../rooms/members-panel';
+import { LeaveRoom } from '../rooms/leave-room';
 import { LockIcon } from '../rooms/lock-icon';
 import { roomTitle } from '../rooms/my-rooms';
 import { RoomsStore } from '../rooms/rooms-store';
@@ -24,6 +24,7 @@ import { ChatStore } from './chat-store';
 import { Composer } from './composer';
 import { DraftStore } from './draft-store';
 import { MessageList } from './message-list';
+import { jumpSeq, messageJump } from './message-jump';
 import { RoomTimelines } from './room-timelines';
 import { TypingIndicators } from './typing-indicators';
 
@@ -38,13 +39,12 @@ const DESKTOP_INPUT = '(min-width: 721px) and (pointer: fine)';
   selector: 'app-room-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
   styleUrl: './room-page.css',
-  imports: [RouterLink, MessageList, Composer, MembersPanel, LockIcon],
+  imports: [RouterLink, MessageList, Composer, MembersPanel, LockIcon, LeaveRoom],
   templateUrl: './room-page.html',
 })
 export class RoomPage {
   protected readonly chat = inject(ChatStore);
   protected readonly rooms = inject(RoomsStore);
-  private readonly router = inject(Router);
   private readonly session = inject(SessionStore);
   private readonly timelines = inject(RoomTimelines);
   private readonly drafts = inject(DraftStore);
@@ -53,6 +53,8 @@ export class RoomPage {
 
   /** From the route (`rooms/:roomId`). */
   readonly roomId = input.required<string>();
+  /** From the query (`?at=SEQ`, a search hit): the message to open the room at. */
+  readonly at = input<string>();
 
   protected readonly room = computed(() => this.rooms.room(this.roomId()));
   private readonly isMember = computed(() => this.room() !== undefined);
@@ -61,6 +63,12 @@ export class RoomPage {
     return room ? roomTitle(room) : '';
   });
   protected readonly items = computed(() => this.chat.items(this.roomId()));
+  /** The row of the message jumped to, once its history is loaded. */
+  protected readonly jumpTo = messageJump(
+    this.roomId,
+    computed(() => jumpSeq(this.at())),
+    this.items,
+  );
   /** Room owners and admins may delete anyone's message. */
   protected readonly canModerate = computed(() => this.room()?.myRole === 'owner' || this.session.user()?.role === 'admin');
   protected readonly state = computed(() => this.timelines.view(this.roomId()));
@@ -68,8 +76,6 @@ export class RoomPage {
   protected readonly showMembers = signal(false);
   /** Errors belong to the room they happened in: moving to another room clears them. */
   protected readonly sendError = linkedSignal<string, string | null>({ source: this.roomId, computation: () => null });
-  protected readonly leaveError = linkedSignal<string, string | null>({ source: this.roomId, computation: () => null });
-  protected readonly leaving = signal(false);
   private readonly messageList = viewChild(MessageList);
   private readonly composer = viewChild(Composer);
 
@@ -122,6 +128,11 @@ export class RoomPage {
     else this.messageList()?.focus();
   }
 
+  /** ↑ in the empty composer: my last message goes into edit mode, and the focus comes back here after. */
+  protected editLast(): void {
+    this.messageList()?.editLast(() => this.composer()?.focus());
+  }
+
   protected loadOlder(): void {
     void this.timelines.loadOlder(this.roomId());
   }
@@ -132,18 +143,5 @@ export class RoomPage {
 
   private desktopInput(): boolean {
     return this.window?.matchMedia?.(DESKTOP_INPUT).matches ?? false;
-  }
-
-  protected async leave(): Promise<void> {
-    this.leaving.set(true);
-    this.leaveError.set(null);
-    try {
-      await this.rooms.leave(this.roomId());
-      await this.router.navigateByUrl('/');
-    } catch (err) {
-      this.leaveError.set(errorMessage(err));
-    } finally {
-      this.leaving.set(false);
-    }
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable, inject, signal } from '@angular/core';
-import type { Message, MessageDeletedEvent, MessageSender, RoomHead } from '@chat/contracts';
+import { LIMITS, type HistoryPage, type Message, type MessageDeletedEvent, type MessageSender, type RoomHead } from '@chat/contracts';
 import { errorMessage } from '../core/api-error';
 import { SocketClient } from '../core/socket-client';
 import { RoomsStore } from '../rooms/rooms-store';
@@ -16,6 +16,12 @@ export interface RoomLoadState {
 export type RoomView = RoomLoadState & { ready: boolean; hasOlder: boolean; syncing: boolean };
 
 const IDLE: RoomLoadState = { loading: false, loadingOlder: false, error: null };
+
+/**
+ * How many older messages opening a room may load to reach its first unread one. Past that
+ * the room opens at the oldest message loaded, the "new messages" divider above it.
+ */
+export const LOAD_BACK_MAX = 500;
 
 /**
  * The plain-TypeScript timelines as signals: every read tracks the room's own version, so a
@@ -65,9 +71,13 @@ export class RoomTimelines {
 
   // --- Loading ----------------------------------------------------------------------------
 
-  /** Loads the room's newest page once (again after a failure). */
-  open(roomId: string): void {
-    if (!this.timelines.isReady(roomId) && !this.loadStates().get(roomId)?.loading) void this.loadNewest(roomId);
+  /**
+   * Loads the room's newest page once (again after a failure). With `readUpTo` (my read mark,
+   * when there is something unread) it also loads back until that message, so the room can
+   * open at the first unread one: at most LOAD_BACK_MAX messages more.
+   */
+  open(roomId: string, readUpTo: number | null = null): void {
+    if (!this.timelines.isReady(roomId) && !this.loadStates().get(roomId)?.loading) void this.loadNewest(roomId, readUpTo);
   }
 
   async loadOlder(roomId: string): Promise<void> {
@@ -83,14 +93,27 @@ export class RoomTimelines {
     }
   }
 
-  private async loadNewest(roomId: string): Promise<void> {
+  private async loadNewest(roomId: string, readUpTo: number | null): Promise<void> {
     // Tracked first, so live events racing the request are kept.
     this.timelines.track(roomId);
     this.setLoadState(roomId, { loading: true, error: null });
     try {
       const page = await this.history.page(roomId);
+      // The room is shown once the loaded messages reach my read mark (or the bound): opening
+      // it at the newest page first would scroll past the unread ones, and mark them read.
+      const older: HistoryPage[] = [];
+      let last = page;
+      let loaded = 0;
+      while (readUpTo !== null && last.hasMore && loaded < LOAD_BACK_MAX) {
+        const oldest = last.messages[last.messages.length - 1]?.seq;
+        if (oldest === undefined || oldest <= readUpTo) break;
+        last = await this.history.page(roomId, oldest, LIMITS.historyPageMax);
+        if (!this.timelines.isTracked(roomId)) return;
+        older.push(last);
+        loaded += last.messages.length;
+      }
       if (!this.timelines.isTracked(roomId)) return;
-      this.timelines.initialize(roomId, page, this.rooms.room(roomId)?.lastSeq ?? 0);
+      this.timelines.initialize(roomId, page, this.rooms.room(roomId)?.lastSeq ?? 0, older);
       this.setLoadState(roomId, { loading: false });
     } catch (err) {
       this.setLoadState(roomId, { loading: false, error: errorMessage(err) });

@@ -41,9 +41,10 @@ describe('buildTimelineItems', () => {
     expect(items[4]?.showHeader).toBe(true);
   });
 
-  it('leaves the divider out while the read point is older than the loaded messages', () => {
+  it('puts the divider before the oldest loaded message when the read point is older than all of them', () => {
+    // More unread than opening a room loads: the older unread messages are a page away, above.
     const items = buildTimelineItems([message(50, { sender: BOB }), message(51, { sender: BOB })], [], ALICE.id, { unreadAfterSeq: 10 });
-    expect(items.some((i) => i.kind === 'unread')).toBe(false);
+    expect(items.filter((i) => i.kind !== 'day').map((i) => i.key)).toEqual(['unread', 'm:m50', 'm:m51']);
     const fromStart = buildTimelineItems([message(1, { sender: BOB })], [], ALICE.id, { unreadAfterSeq: 0 });
     expect(fromStart.some((i) => i.kind === 'unread')).toBe(true);
   });

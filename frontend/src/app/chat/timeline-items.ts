@@ -11,10 +11,7 @@ export type TimelineItem =
   | { kind: 'unread'; key: string; showHeader?: undefined };
 
 export interface TimelineOptions {
-  /**
-   * Put the "new messages" divider before the first message of someone else after this seq,
-   * if the messages before it are loaded too.
-   */
+  /** Put the "new messages" divider before the first message of someone else after this seq. */
   unreadAfterSeq?: number | null;
   /** For "Today" / "Yesterday". */
   now?: Date;
@@ -52,11 +49,9 @@ export function buildTimelineItems(
   options: TimelineOptions = {},
 ): TimelineItem[] {
   const now = options.now ?? new Date();
-  // The divider only goes where it can be seen in context: the read point must be inside the
-  // loaded window (or the window starts at the room's first message).
-  const oldest = messages[0]?.seq ?? null;
-  const marker = options.unreadAfterSeq ?? null;
-  const unreadAfter = marker !== null && oldest !== null && (oldest <= marker || oldest === 1) ? marker : null;
+  // Opening a room loads back to the read point, so the divider shows in context. When more is
+  // unread than that loads (LOAD_BACK_MAX), it goes before the oldest unread message loaded.
+  const unreadAfter = options.unreadAfterSeq ?? null;
   const items: TimelineItem[] = [];
   let prevSender: string | null = null;
   let prevTime = 0;

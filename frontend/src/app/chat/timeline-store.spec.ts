@@ -50,6 +50,20 @@ describe('TimelineStore', () => {
       expect(store.lastAppliedSeq('r1')).toBe(3);
     });
 
+    it('installs older pages loaded with it, the baseline still from the newest page alone', async () => {
+      const { store, sync } = setup();
+      sync.mockResolvedValueOnce(ok({ messages: [message(1, { updatedSeq: 6, body: 'edited' })], hasMore: false, lastSeq: 6 }));
+      // An older page fetched after an edit (seq 6) shows it, but not whatever came at seq 5.
+      store.initialize('r1', { messages: [message(4), message(3)], hasMore: true }, 4, [
+        { messages: [message(2), message(1, { updatedSeq: 6, body: 'edited' })], hasMore: false },
+      ]);
+      expect(seqs(store)).toEqual([1, 2, 3, 4]);
+      expect(store.hasOlder('r1')).toBe(false);
+      expect(store.lastAppliedSeq('r1')).toBe(4);
+      await flushPromises();
+      expect(sync).toHaveBeenCalledWith({ roomId: 'r1', afterSeq: 4 });
+    });
+
     it('catches up when the known room head is ahead of the page', async () => {
       const { store, sync } = setup();
       sync.mockResolvedValueOnce(ok({ messages: [message(3)], hasMore: false, lastSeq: 3 }));

@@ -155,21 +155,26 @@ export class TimelineStore {
   }
 
   /**
-   * Installs the newest history page (newest first, as `GET /messages` returns it).
-   * `headSeq` is the room's lastSeq as far as the caller knows; if it is ahead of the page,
-   * the store catches up with `room:sync`.
+   * Installs the newest history page (newest first, as `GET /messages` returns it), and the
+   * older pages fetched right after it (newest first too), all at once: e.g. back to the first
+   * unread message. `headSeq` is the room's lastSeq as far as the caller knows; if it is ahead
+   * of the newest page, the store catches up with `room:sync`.
    */
-  initialize(roomId: string, page: HistoryPage, headSeq = 0): void {
+  initialize(roomId: string, page: HistoryPage, headSeq = 0, olderPages: readonly HistoryPage[] = []): void {
     this.track(roomId);
     const room = this.require(roomId);
     if (room.ready) return;
     for (const message of page.messages) room.merge(message);
-    // Everything up to the page's newest change is reflected in the page; events in between
-    // can only touch older messages, which later pages fetch in their current state.
+    for (const older of olderPages) for (const message of older.messages) room.merge(message, true);
+    // Everything up to the newest page's newest change is reflected in it; events in between
+    // can only touch older messages, which older pages hold in their current state. Only the
+    // newest page sets the baseline: an older page fetched later may show a newer edit, but
+    // not the events before that edit (a catch-up brings them).
     const pageHead = Math.max(0, ...page.messages.map((m) => m.updatedSeq));
+    const olderHead = Math.max(0, ...olderPages.flatMap((p) => p.messages.map((m) => m.updatedSeq)));
     room.lastAppliedSeq = Math.max(room.lastAppliedSeq, pageHead);
-    room.knownHeadSeq = Math.max(room.knownHeadSeq, headSeq, pageHead);
-    room.hasOlder = page.hasMore;
+    room.knownHeadSeq = Math.max(room.knownHeadSeq, headSeq, pageHead, olderHead);
+    room.hasOlder = (olderPages[olderPages.length - 1] ?? page).hasMore;
     room.ready = true;
     this.changed(roomId);
     this.catchUpIfBehind(room);

@@ -42,7 +42,13 @@ describe('MembersPanel', () => {
     return { fixture, root: fixture.nativeElement as HTMLElement, rooms, presence: TestBed.inject(PresenceStore) };
   }
 
-  const names = (root: HTMLElement) => Array.from(root.querySelectorAll('li')).map((li) => li.textContent?.trim());
+  /** What each item says to a screen reader (avatars are aria-hidden). */
+  const names = (root: HTMLElement) =>
+    Array.from(root.querySelectorAll('li')).map((li) => {
+      const copy = li.cloneNode(true) as HTMLElement;
+      copy.querySelectorAll('[aria-hidden="true"]').forEach((el) => el.remove());
+      return copy.textContent?.trim();
+    });
 
   beforeEach(() => {
     jest.resetAllMocks();

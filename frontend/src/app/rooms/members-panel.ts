@@ -2,6 +2,7 @@ import { ChangeDetectionStrategy, Component, computed, effect, inject, input, si
 import type { Member, MyRoom, User } from '@chat/contracts';
 import { SessionStore } from '../auth/session-store';
 import { errorMessage } from '../core/api-error';
+import { Avatar } from './avatar';
 import { PresenceStore } from './presence-store';
 import { RoomsApi } from './rooms-api';
 import { RoomsStore } from './rooms-store';
@@ -12,7 +13,7 @@ import { UserSearch } from './user-search';
   selector: 'app-members-panel',
   changeDetection: ChangeDetectionStrategy.OnPush,
   styleUrl: './members-panel.css',
-  imports: [UserSearch],
+  imports: [UserSearch, Avatar],
   template: `
     <aside class="members" aria-labelledby="members-heading">
       <h2 id="members-heading" class="members__heading">Members ({{ members().length }})</h2>
@@ -22,8 +23,11 @@ import { UserSearch } from './user-search';
       <ul class="members__list">
         @for (member of members(); track member.id) {
           <li class="members__item">
-            <span class="presence-dot" [class.is-online]="member.online" aria-hidden="true"></span>
-            <span>{{ member.displayName }}</span>
+            <span class="person" aria-hidden="true">
+              <app-avatar [userId]="member.id" [name]="member.displayName || member.username" />
+              <span class="presence-dot" [class.is-online]="member.online"></span>
+            </span>
+            <span class="members__name">{{ member.displayName }}</span>
             <span class="visually-hidden">{{ member.online ? ' (online)' : ' (offline)' }}</span>
             @if (member.memberRole === 'owner') {
               <span class="visually-hidden">, </span>

@@ -1,7 +1,9 @@
 import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { RouterLink, RouterLinkActive } from '@angular/router';
 import type { MyRoom } from '@chat/contracts';
+import { Avatar } from './avatar';
 import { LockIcon } from './lock-icon';
+import { MessageSearchBox } from './message-search-box';
 import { activityLabel, roomTitle } from './my-rooms';
 import { PresenceStore } from './presence-store';
 import { RoomsStore } from './rooms-store';
@@ -15,8 +17,9 @@ import { RoomsStore } from './rooms-store';
   selector: 'app-room-list',
   changeDetection: ChangeDetectionStrategy.OnPush,
   styleUrl: './room-list.css',
-  imports: [RouterLink, RouterLinkActive, LockIcon],
+  imports: [RouterLink, RouterLinkActive, LockIcon, Avatar, MessageSearchBox],
   template: `
+    <app-message-search-box />
     <nav class="room-list" aria-label="Rooms and direct messages">
       <div class="room-list__actions">
         <a class="button button--small" routerLink="/rooms/new">New room</a>
@@ -64,7 +67,10 @@ import { RoomsStore } from './rooms-store';
         @for (room of store.dms(); track room.id) {
           <li>
             <a class="room-link" [routerLink]="['/rooms', room.id]" routerLinkActive="is-active" ariaCurrentWhenActive="page">
-              <span class="presence-dot" [class.is-online]="isOnline(room)" aria-hidden="true"></span>
+              <span class="person" aria-hidden="true">
+                <app-avatar [userId]="room.peer?.id ?? room.id" [name]="title(room)" />
+                <span class="presence-dot" [class.is-online]="isOnline(room)"></span>
+              </span>
               <span class="room-link__name">{{ title(room) }}</span>
               <span class="visually-hidden">{{ isOnline(room) ? ' (online)' : ' (offline)' }}</span>
               @if (activity(room); as activity) {

@@ -1,4 +1,5 @@
-import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
+import { DOCUMENT } from '@angular/common';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, viewChild } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { filter, map } from 'rxjs';
@@ -11,11 +12,14 @@ import { MODERATOR_DELETE, MessageDeletion } from '../chat/message-deletion';
 import { ReadMarks } from '../chat/read-marks';
 import { RoomTimelines } from '../chat/room-timelines';
 import { TypingIndicators } from '../chat/typing-indicators';
+import { PageTitle } from '../core/page-title';
 import { SocketClient, SOCKET_SESSION, type ConnectionState } from '../core/socket-client';
 import { PresenceStore } from '../rooms/presence-store';
 import { RoomList } from '../rooms/room-list';
 import { RoomsStore } from '../rooms/rooms-store';
 import { ConnectionBanner } from './connection-banner';
+import { adjacentRoom } from './room-order';
+import { RoomSwitcher } from './room-switcher';
 
 const CONNECTION_TEXT: Record<ConnectionState, string> = {
   idle: 'Not connected',
@@ -27,13 +31,16 @@ const CONNECTION_TEXT: Record<ConnectionState, string> = {
 
 /**
  * The logged-in layout. It provides the socket and the stores, so they exist exactly while
- * a user is logged in and are torn down (socket closed) on logout or expiry.
+ * a user is logged in and are torn down (socket closed) on logout or expiry. It also owns what
+ * spans every page: the unread count in the tab's title, Ctrl/Cmd+K (the room switcher) and
+ * Alt+↑/↓ (previous/next room in the sidebar).
  */
 @Component({
   selector: 'app-shell',
   changeDetection: ChangeDetectionStrategy.OnPush,
   styleUrl: './shell.css',
-  imports: [RouterOutlet, RouterLink, RouterLinkActive, RoomList, ConnectionBanner],
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, RoomList, ConnectionBanner, RoomSwitcher],
+  host: { '(document:keydown)': 'onKeydown($event)' },
   providers: [
     SocketClient,
     { provide: SOCKET_SESSION, useExisting: SessionStore },
@@ -86,13 +93,17 @@ const CONNECTION_TEXT: Record<ConnectionState, string> = {
         <router-outlet />
       </main>
     </div>
+    <app-room-switcher [rooms]="sidebarOrder()" (picked)="openRoom($event.id)" />
   `,
 })
 export class Shell {
   private readonly session = inject(SessionStore);
   private readonly socket = inject(SocketClient);
   private readonly router = inject(Router);
+  private readonly document = inject(DOCUMENT);
   private readonly authApi = inject(AuthApi);
+  private readonly rooms = inject(RoomsStore);
+  private readonly switcher = viewChild.required(RoomSwitcher);
 
   protected readonly user = this.session.user;
   protected readonly connection = this.socket.state;
@@ -109,17 +120,44 @@ export class Shell {
   protected readonly detailOpen = computed(() => this.url() !== '/');
   /** Room pages have their own back link in their header. */
   protected readonly inRoom = computed(() => /^\/rooms\/(?!new$|browse$)[^/]+$/.test(this.url()));
+  private readonly currentRoomId = computed(() => /^\/rooms\/(?!new$|browse$)([^/?#]+)/.exec(this.url())?.[1] ?? null);
+  /** Rooms, then DMs, as the sidebar lists them. */
+  protected readonly sidebarOrder = computed(() => [...this.rooms.channels(), ...this.rooms.dms()]);
 
   constructor() {
     // Created before connecting, so its socket listeners see the first session:ready.
     inject(ChatStore);
     this.socket.connect();
-    void inject(RoomsStore).load();
+    void this.rooms.load();
+    const title = inject(PageTitle);
+    effect(() => title.setUnread(this.rooms.totalUnread()));
+    inject(DestroyRef).onDestroy(() => title.setUnread(0));
     // Confirms the token early and refreshes the cached profile; a 401 ends the session.
     this.authApi
       .me()
       .then((user) => this.session.updateUser(user))
       .catch(() => undefined);
+  }
+
+  protected onKeydown(event: KeyboardEvent): void {
+    if (event.defaultPrevented || event.isComposing) return;
+    const command = event.ctrlKey || event.metaKey;
+    if (command && !event.altKey && !event.shiftKey && event.key.toLowerCase() === 'k') {
+      event.preventDefault();
+      if (this.switcher().isOpen()) this.switcher().close();
+      // Not over another dialog (leaving a room): one modal at a time.
+      else if (!this.document.querySelector('dialog[open]')) this.switcher().open();
+    } else if (event.altKey && !command && !event.shiftKey && (event.key === 'ArrowUp' || event.key === 'ArrowDown')) {
+      if (this.document.querySelector('dialog[open]')) return;
+      const next = adjacentRoom(this.sidebarOrder(), this.currentRoomId(), event.key === 'ArrowUp' ? -1 : 1);
+      if (!next) return;
+      event.preventDefault();
+      this.openRoom(next.id);
+    }
+  }
+
+  protected openRoom(roomId: string): void {
+    void this.router.navigate(['/rooms', roomId]);
   }
 
   /**
