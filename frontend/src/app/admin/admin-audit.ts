@@ -1,15 +1,15 @@
 import { DatePipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '@angular/core';
-import { toObservable } from '@angular/core/rxjs-interop';
+import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import { AUDIT_ACTIONS, LIMITS, type AuditAction, type AuditEntry, type AuditQuery } from '@chat/contracts';
-import { debounceTime, distinctUntilChanged } from 'rxjs';
 import { AdminApi } from './admin-api';
-import { PagedList } from './paged-list';
+import { LoadMore, PagedList } from './paged-list';
 
 type AuditFilter = Required<Omit<AuditQuery, 'limit' | 'cursor' | 'action'>> & { action: AuditAction | '' };
 
 /** A whole id; a partial one is not sent (the server would refuse it while it is being typed or pasted). */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const sameFilter = (a: AuditFilter, b: AuditFilter) => a.actor === b.actor && a.action === b.action && a.targetId === b.targetId;
 
 const ACTION_LABELS: Record<AuditAction, string> = {
   'user.ban': 'Banned a user',
@@ -23,7 +23,7 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   selector: 'app-admin-audit',
   changeDetection: ChangeDetectionStrategy.OnPush,
   styleUrls: ['./admin-users.css', './admin-audit.css'],
-  imports: [DatePipe],
+  imports: [DatePipe, LoadMore],
   template: `
     <section class="admin-section" aria-labelledby="audit-heading">
       <div class="admin-section__header">
@@ -84,11 +84,7 @@ const ACTION_LABELS: Record<AuditAction, string> = {
           }
         }
       </ul>
-      @if (list.nextCursor()) {
-        <button type="button" class="button button--small button--secondary admin-more" [disabled]="list.loading()" (click)="list.more()">
-          Load more
-        </button>
-      }
+      <app-load-more [list]="list" />
     </section>
   `,
 })
@@ -105,13 +101,7 @@ export class AdminAuditPanel {
   );
 
   constructor() {
-    const sub = toObservable(this.filter)
-      .pipe(
-        debounceTime(250),
-        distinctUntilChanged((a, b) => a.actor === b.actor && a.action === b.action && a.targetId === b.targetId),
-      )
-      .subscribe((filter) => void this.list.load(filter));
-    inject(DestroyRef).onDestroy(() => sub.unsubscribe());
+    this.list.follow(this.filter, sameFilter);
   }
 
   protected set(field: keyof AuditFilter, event: Event): void {

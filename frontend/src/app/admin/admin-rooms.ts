@@ -1,18 +1,16 @@
 import { DatePipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '@angular/core';
-import { toObservable } from '@angular/core/rxjs-interop';
+import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import { LIMITS, type AdminRoom } from '@chat/contracts';
-import { debounceTime, distinctUntilChanged, map } from 'rxjs';
 import { errorMessage } from '../core/api-error';
 import { AdminApi } from './admin-api';
-import { PagedList } from './paged-list';
+import { LoadMore, PagedList } from './paged-list';
 
 /** Find rooms, see their size and activity, page through them, and archive one (after a confirmation). */
 @Component({
   selector: 'app-admin-rooms',
   changeDetection: ChangeDetectionStrategy.OnPush,
   styleUrl: './admin-users.css',
-  imports: [DatePipe],
+  imports: [DatePipe, LoadMore],
   template: `
     <section class="admin-section" aria-labelledby="rooms-heading">
       <div class="admin-section__header">
@@ -66,11 +64,7 @@ import { PagedList } from './paged-list';
           }
         }
       </ul>
-      @if (list.nextCursor()) {
-        <button type="button" class="button button--small button--secondary admin-more" [disabled]="list.loading()" (click)="list.more()">
-          Load more
-        </button>
-      }
+      <app-load-more [list]="list" />
     </section>
   `,
 })
@@ -87,18 +81,11 @@ export class AdminRoomsPanel {
   protected readonly confirming = signal<string | null>(null);
 
   constructor() {
-    const sub = toObservable(this.query)
-      .pipe(
-        map((q) => q.trim()),
-        debounceTime(250),
-        distinctUntilChanged(),
-      )
-      .subscribe((q) => void this.list.load(q));
-    inject(DestroyRef).onDestroy(() => sub.unsubscribe());
+    this.list.follow(this.query);
   }
 
   protected onQuery(event: Event): void {
-    if (event.target instanceof HTMLInputElement) this.query.set(event.target.value);
+    if (event.target instanceof HTMLInputElement) this.query.set(event.target.value.trim());
   }
 
   protected async archive(room: AdminRoom): Promise<void> {

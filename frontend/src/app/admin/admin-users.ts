@@ -1,17 +1,16 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
-import { toObservable } from '@angular/core/rxjs-interop';
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { LIMITS, type AdminUser } from '@chat/contracts';
-import { debounceTime, distinctUntilChanged, map } from 'rxjs';
 import { SessionStore } from '../auth/session-store';
 import { errorMessage } from '../core/api-error';
 import { AdminApi } from './admin-api';
-import { PagedList } from './paged-list';
+import { LoadMore, PagedList } from './paged-list';
 
 /** Find users, page through them, ban (with a reason) and unban. */
 @Component({
   selector: 'app-admin-users',
   changeDetection: ChangeDetectionStrategy.OnPush,
   styleUrl: './admin-users.css',
+  imports: [LoadMore],
   template: `
     <section class="admin-section" aria-labelledby="users-heading">
       <div class="admin-section__header">
@@ -76,11 +75,7 @@ import { PagedList } from './paged-list';
           }
         }
       </ul>
-      @if (list.nextCursor()) {
-        <button type="button" class="button button--small button--secondary admin-more" [disabled]="list.loading()" (click)="list.more()">
-          Load more
-        </button>
-      }
+      <app-load-more [list]="list" />
     </section>
   `,
 })
@@ -101,18 +96,11 @@ export class AdminUsersPanel {
   protected readonly reason = signal('');
 
   constructor() {
-    const sub = toObservable(this.query)
-      .pipe(
-        map((q) => q.trim()),
-        debounceTime(250),
-        distinctUntilChanged(),
-      )
-      .subscribe((q) => void this.list.load(q));
-    inject(DestroyRef).onDestroy(() => sub.unsubscribe());
+    this.list.follow(this.query);
   }
 
   protected onQuery(event: Event): void {
-    if (event.target instanceof HTMLInputElement) this.query.set(event.target.value);
+    if (event.target instanceof HTMLInputElement) this.query.set(event.target.value.trim());
   }
 
   protected onReason(event: Event): void {

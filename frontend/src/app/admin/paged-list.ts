@@ -1,6 +1,11 @@
-import { signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, inject, input, signal, type Signal } from '@angular/core';
+import { toObservable } from '@angular/core/rxjs-interop';
 import type { CursorPage } from '@chat/contracts';
+import { debounceTime, distinctUntilChanged } from 'rxjs';
 import { errorMessage } from '../core/api-error';
+
+/** How long a typed query settles before it is asked for. */
+const QUERY_DEBOUNCE_MS = 250;
 
 /**
  * One admin list fetched by cursor: the items so far, the next cursor, loading and error state. A
@@ -15,6 +20,17 @@ export class PagedList<T extends { id: string }, Q> {
   private generation = 0;
 
   constructor(private readonly fetchPage: (query: Q, cursor: string | null) => Promise<CursorPage<T>>) {}
+
+  /**
+   * Loads `query` now and again whenever it changes and then settles for QUERY_DEBOUNCE_MS (`same`
+   * tells a change from none). Call from a constructor: it stops with the component.
+   */
+  follow(query: Signal<Q>, same: (a: Q, b: Q) => boolean = Object.is): void {
+    const subscription = toObservable(query)
+      .pipe(debounceTime(QUERY_DEBOUNCE_MS), distinctUntilChanged(same))
+      .subscribe((value) => void this.load(value));
+    inject(DestroyRef).onDestroy(() => subscription.unsubscribe());
+  }
 
   /** Starts over with `query`. */
   load(query: Q): Promise<void> {
@@ -48,4 +64,28 @@ export class PagedList<T extends { id: string }, Q> {
       if (generation === this.generation) this.loading.set(false);
     }
   }
+}
+
+/** What the "Load more" button needs of a list. */
+export interface MorePages {
+  readonly nextCursor: Signal<string | null>;
+  readonly loading: Signal<boolean>;
+  more(): Promise<void>;
+}
+
+/** The "Load more" button under a paged admin list, while there is more. */
+@Component({
+  selector: 'app-load-more',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    @let more = list();
+    @if (more.nextCursor()) {
+      <button type="button" class="button button--small button--secondary admin-more" [disabled]="more.loading()" (click)="more.more()">
+        Load more
+      </button>
+    }
+  `,
+})
+export class LoadMore {
+  readonly list = input.required<MorePages>();
 }
