@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { ApiClient, type SeedSocket } from './support/api';
 import { DESKTOP, PHONE, messageWith, screenshot, visible } from './support/browser';
@@ -22,6 +23,33 @@ function sessionFor(origin: string, client: ApiClient): StorageState {
       },
     ],
   };
+}
+
+/** axe-core's rules for WCAG 2.x A and AA (and 2.1/2.2 AA), the ones the browser suite holds every page to. */
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
+
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: unknown[] }[];
+}
+
+/** Runs axe-core in the page and lists its serious and critical violations (rule, help, where). */
+async function seriousA11yViolations(page: Page): Promise<string[]> {
+  // Evaluated over the DevTools protocol: the page's CSP (rightly) refuses an injected <script>.
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async (tags) => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> } }).axe;
+    return (await axe.run(document, { runOnly: { type: 'tag', values: tags } })).violations;
+  }, AXE_TAGS);
+  return violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map(
+      (violation) => `${violation.impact} ${violation.id}: ${violation.help} at ${JSON.stringify(violation.nodes.map((n) => n.target))}`,
+    );
 }
 
 /** Nothing sticks out sideways (the classic phone-width bug). */
@@ -76,6 +104,9 @@ describe('screenshots of the main screens', () => {
     await say(c, 'Feedback welcome before Thursday.', design.id);
     await say(c, 'Are you around for a quick call?', carolDm.id);
     for (const s of [a, c, d]) s.close();
+    // Something for the admin view's audit log to show.
+    await admin.call('POST', `/api/admin/users/${dave.userId}/ban`, { reason: 'testing the audit log' });
+    await admin.call('DELETE', `/api/admin/users/${dave.userId}/ban`);
   }, 180_000);
 
   afterAll(async () => {
@@ -170,6 +201,38 @@ describe('screenshots of the main screens', () => {
     await tab.context.close();
   });
 
+  it('every page passes axe-core (no serious or critical violation), light and dark, desktop and phone', async () => {
+    const pages: { path: string; as: ApiClient | null; ready: (page: Page) => Promise<void> }[] = [
+      { path: '/login', as: null, ready: (page) => visible(page.getByRole('heading', { name: 'Log in' })) },
+      { path: '/register', as: null, ready: (page) => visible(page.getByRole('heading', { name: 'Create account' })) },
+      { path: '/', as: alice, ready: (page) => visible(page.getByRole('link', { name: /^design-reviews/ })) },
+      { path: `/rooms/${generalId}`, as: alice, ready: (page) => visible(messageWith(page, 'you land on the home page')) },
+      { path: '/rooms/browse', as: alice, ready: (page) => visible(page.getByRole('heading', { name: 'Public rooms' })) },
+      { path: '/rooms/new', as: alice, ready: (page) => visible(page.getByRole('heading', { name: 'Create a room' })) },
+      { path: '/dms/new', as: alice, ready: (page) => visible(page.getByRole('heading', { name: 'New message' })) },
+      { path: '/profile', as: alice, ready: (page) => visible(page.getByRole('heading', { name: 'Profile' })) },
+      { path: '/search?q=smoke', as: alice, ready: (page) => visible(page.getByText('I will run the smoke tests now')) },
+      { path: '/admin', as: admin, ready: (page) => visible(page.getByRole('button', { name: 'Ban dave' })) },
+    ];
+    const found: string[] = [];
+    for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+      for (const colorScheme of SCHEMES) {
+        // One tab per identity, going from page to page.
+        for (const as of [null, alice, admin]) {
+          const storageState = as ? sessionFor(world.viaA.url, as) : undefined;
+          const tab = await newTab(world, world.viaA, { viewport, colorScheme, touch: size === 'phone', storageState });
+          for (const { path, ready } of pages.filter((page) => page.as === as)) {
+            await tab.page.goto(path);
+            await ready(tab.page);
+            for (const violation of await seriousA11yViolations(tab.page)) found.push(`${path} (${size}, ${colorScheme}): ${violation}`);
+          }
+          await tab.context.close();
+        }
+      }
+    }
+    expect(found).toEqual([]);
+  });
+
   it('admin view', async () => {
     const state = sessionFor(world.viaA.url, admin);
     for (const [size, viewport] of Object.entries(VIEWPORTS)) {
@@ -181,6 +244,11 @@ describe('screenshots of the main screens', () => {
         await visible(tab.page.getByRole('table').getByRole('row').nth(2));
         await expectNoHorizontalOverflow(tab.page);
         await screenshot(tab.page, `admin-${size}-${colorScheme}`);
+        const audit = tab.page.getByRole('heading', { name: 'Audit log' });
+        await audit.scrollIntoViewIfNeeded();
+        await visible(tab.page.getByText('“testing the audit log”'));
+        await expectNoHorizontalOverflow(tab.page);
+        await screenshot(tab.page, `admin-audit-${size}-${colorScheme}`);
         await tab.context.close();
       }
     }
