@@ -2,7 +2,7 @@
 // ({flooding}, then a FloodSummary or an error):
 // - FLOOD.event message:send or typing: connects with FLOOD.token, emits FLOOD.count requests as fast as
 //   the pod answers them, at most 1,000 unanswered, and stays connected FLOOD.lingerMs longer (a typist's
-//   last state is relayed when its interval ends);
+//   last state is relayed when its interval ends); sends carry FLOOD.body (with the send's number after it);
 // - FLOOD.event login: POSTs FLOOD.count logins for unknown users at once, spread over FLOOD.addresses
 //   (loopback addresses to send from).
 const { writeFileSync } = require('node:fs');
@@ -10,7 +10,7 @@ const { randomUUID } = require('node:crypto');
 const { request } = require('node:http');
 const { io } = require('socket.io-client');
 
-const { baseUrl, token, count, roomId, event, lingerMs, addresses } = JSON.parse(process.env.FLOOD);
+const { baseUrl, token, count, roomId, event, lingerMs, addresses, body: sendBody = 'flood' } = JSON.parse(process.env.FLOOD);
 const WINDOW = 1_000;
 const say = (message) => process.stdout.write(`${JSON.stringify(message)}\n`);
 const finish = (result) => process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0));
@@ -23,11 +23,21 @@ try {
   // No autogroup scheduling here (or not Linux): the plain nice applies.
 }
 
+function newSummary() {
+  return { ok: 0, rateLimited: 0, otherErrors: 0, errors: {}, firstRetryAfterMs: null, startedAt: Date.now(), finishedAt: 0 };
+}
+
+/** An answer other than ok or RATE_LIMITED, counted by what it was (the error code and the fields it names, or the HTTP status). */
+function countOtherError(summary, what) {
+  summary.otherErrors += 1;
+  summary.errors[what] = (summary.errors[what] ?? 0) + 1;
+}
+
 if (event === 'login') loginFlood();
 else socketFlood();
 
 function loginFlood() {
-  const summary = { ok: 0, rateLimited: 0, otherErrors: 0, firstRetryAfterMs: null, startedAt: Date.now(), finishedAt: 0 };
+  const summary = newSummary();
   let answered = 0;
   say({ flooding: true });
   for (let n = 0; n < count; n += 1) {
@@ -47,7 +57,7 @@ function loginFlood() {
           else if (res.statusCode === 429) {
             summary.rateLimited += 1;
             summary.firstRetryAfterMs ??= Number(res.headers['retry-after']) * 1000;
-          } else summary.otherErrors += 1;
+          } else countOtherError(summary, `HTTP ${res.statusCode}`);
           answered += 1;
           if (answered === count) {
             summary.finishedAt = Date.now();
@@ -63,12 +73,12 @@ function loginFlood() {
 
 function socketFlood() {
   const payload = (n) =>
-    event === 'typing' ? { roomId, typing: n !== count - 1 } : { roomId, clientMsgId: randomUUID(), body: `flood ${n}` };
+    event === 'typing' ? { roomId, typing: n !== count - 1 } : { roomId, clientMsgId: randomUUID(), body: `${sendBody} ${n}` };
 
   const socket = io(baseUrl, { path: '/socket.io', transports: ['websocket'], auth: { token }, reconnection: false, forceNew: true });
   socket.on('connect_error', (error) => finish({ error: error.message }));
   socket.once('session:ready', () => {
-    const summary = { ok: 0, rateLimited: 0, otherErrors: 0, firstRetryAfterMs: null, startedAt: Date.now(), finishedAt: 0 };
+    const summary = newSummary();
     say({ flooding: true });
     socket.once('disconnect', (reason) => finish({ error: `disconnected after ${summary.ok + summary.rateLimited} answers: ${reason}` }));
     let sent = 0;
@@ -87,7 +97,7 @@ function socketFlood() {
           else if (ack.error.code === 'RATE_LIMITED') {
             summary.rateLimited += 1;
             summary.firstRetryAfterMs ??= ack.error.retryAfterMs;
-          } else summary.otherErrors += 1;
+          } else countOtherError(summary, [ack.error.code, ...(ack.error.fields ?? []).map((f) => f.field)].join(' '));
           answered += 1;
           if (answered < count) return schedule();
           summary.finishedAt = Date.now();

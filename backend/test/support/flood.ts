@@ -13,6 +13,8 @@ export interface FloodSummary {
   ok: number;
   rateLimited: number;
   otherErrors: number;
+  /** The other answers by what they were: `CODE field…` for a socket's error ack, `HTTP status` for a login. */
+  errors: Record<string, number>;
   /** retryAfterMs of the first RATE_LIMITED answer. */
   firstRetryAfterMs: number | null;
   /** When the first request was emitted and the last answer came (Date.now()). */
@@ -26,9 +28,12 @@ export interface Attack {
   done: Promise<FloodSummary>;
 }
 
-/** What an attacker floods: `count` sends or typing events into roomId as `token`'s user, or logins for unknown users from `addresses`. */
+/**
+ * What an attacker floods: `count` sends (each body `body` and its number, 'flood' unless given) or typing
+ * events into roomId as `token`'s user, or logins for unknown users from `addresses`.
+ */
 export type FloodPlan =
-  | { event: 'message:send' | 'typing'; count: number; token: string; roomId: string; lingerMs?: number }
+  | { event: 'message:send' | 'typing'; count: number; token: string; roomId: string; lingerMs?: number; body?: string }
   | { event: 'login'; count: number; addresses: string[] };
 
 /**
