@@ -70,6 +70,18 @@ describe('RateLimit with a lease', () => {
     expect(limit.blockedFor('u')).toBeGreaterThan(0);
   });
 
+  it('answers consumes in the order they were made, the one that took the lease first, also across a refill', async () => {
+    const { limit } = memoryLimit(100, 60_000, 3);
+    const answered: number[] = [];
+    await Promise.all(
+      Array.from({ length: 8 }, async (_, n) => {
+        await limit.consume('u');
+        answered.push(n);
+      }),
+    );
+    expect(answered).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
   it('starts a new lease in a new window', async () => {
     const { limit } = memoryLimit(2, 1000, 2);
     await expect(limit.attempt('u')).resolves.toMatchObject({ allowed: true });

@@ -118,7 +118,7 @@ export class RateLimit {
     const queue = this.waiting.get(key);
     if (queue) return new Promise((resolve, reject) => queue.push({ points, resolve, reject }));
     this.waiting.set(key, []);
-    return this.lease(key, points);
+    return new Promise((resolve, reject) => this.lease(key, { points, resolve, reject }));
   }
 
   /** An answer from the key's lease or its known refusal, without a round trip; null when neither has one. */
@@ -132,29 +132,38 @@ export class RateLimit {
     return blocked > 0 ? { allowed: false, retryAfterMs: blocked } : null;
   }
 
-  /** Takes a lease for a consume of `points`, then answers the consumes queued behind it, in order. */
-  private async lease(key: string, points: number): Promise<Grant | Denial> {
-    let outcome: Grant | Denial;
-    try {
-      outcome = await this.take(key, points, Math.max(points, this.leaseSize));
-    } catch (error) {
-      for (const waiter of this.waiting.get(key) ?? []) waiter.reject(error);
-      this.waiting.delete(key);
-      throw error;
-    }
+  /**
+   * Takes a lease for `first`, then answers it and the consumes queued behind it, in the order they were
+   * made: each is answered through its own resolve, `first` before the others, so a user's requests go
+   * on in the order they came (two sends of one socket keep their order into the timeline).
+   */
+  private lease(key: string, first: Waiter): void {
+    this.take(key, first.points, Math.max(first.points, this.leaseSize)).then(
+      (outcome) => {
+        first.resolve(outcome);
+        this.answerQueued(key);
+      },
+      (error: unknown) => {
+        first.reject(error);
+        for (const waiter of this.waiting.get(key) ?? []) waiter.reject(error);
+        this.waiting.delete(key);
+      },
+    );
+  }
+
+  /** Answers the queued consumes from the lease while it lasts; when it runs out, the next in line takes another. */
+  private answerQueued(key: string): void {
     const queue = this.waiting.get(key) ?? [];
     for (let next = queue.shift(); next; next = queue.shift()) {
       const answer = this.spend(key, next.points);
-      if (answer) {
-        next.resolve(answer);
-        continue;
+      if (!answer) {
+        // The rest stay queued behind it.
+        this.lease(key, next);
+        return;
       }
-      // The lease ran out: the next in line takes another, the rest stay queued behind it.
-      this.lease(key, next.points).then(next.resolve, next.reject);
-      return outcome;
+      next.resolve(answer);
     }
     this.waiting.delete(key);
-    return outcome;
   }
 
   /** Takes `size` points from the store for a consume of `points`; what is left over becomes the key's lease. */

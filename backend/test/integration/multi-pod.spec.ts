@@ -185,7 +185,7 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
       for (const copy of copiesOfFirst) expect(copy.message).toMatchObject({ id: first.id, seq: 1 });
     });
 
-    it('gives 50 concurrent sends from both pods the contiguous seqs 1..50, seen identically on both pods', async () => {
+    it('gives 50 concurrent sends from both pods the contiguous seqs 1..50, each socket’s in the order it sent them, seen identically on both pods', async () => {
       const alice = await registerUser(podA, 'conc');
       const bob = await registerUser(podB, 'concb');
       const carol = await registerUser(podA, 'concc');
@@ -205,6 +205,11 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
       const seqs = acked.map((m) => m.seq).sort((x, y) => x - y);
       expect(seqs).toEqual(range(1, 50));
       expect(new Set(acked.map((m) => m.id)).size).toBe(50);
+      // Each socket's sends keep the order it sent them in (alice's are the even ones, bob's the odd ones).
+      for (const parity of [0, 1]) {
+        const own = acked.filter((_, i) => i % 2 === parity).map((m) => m.seq);
+        expect(own).toEqual([...own].sort((x, y) => x - y));
+      }
 
       for (const observer of [carolA, daveB]) {
         const got = await observer.waitForCount('message:new', 50, (e) => e.message.roomId === room.id, 20_000);
