@@ -149,6 +149,45 @@ describe('chat in the browser, across two pods', () => {
     await visible(messageWith(bob.page, 'This message was deleted.'));
   });
 
+  it('reacts from both pods at once: each sees the same chips and counts, a press toggles mine, long lists name everyone', async () => {
+    await sendMessage(alice.page, 'React to this one');
+    const onAlice = messageWith(alice.page, 'React to this one');
+    const onBob = messageWith(bob.page, 'React to this one');
+    await visible(onBob);
+    const chip = (message: Locator, emoji: string) => message.getByRole('button', { name: new RegExp(`^${emoji} \\d+:`) });
+    /** From the message's actions: the picker, a search, Enter for the first match. */
+    const pick = async (message: Locator, search: string) => {
+      await messageAction(message, 'Add reaction');
+      const box = message.getByRole('searchbox', { name: 'Search emoji' });
+      await focused(box);
+      await box.fill(search);
+      await box.press('Enter');
+      await gone(box);
+    };
+
+    // Both at the same moment, each on their own pod.
+    await Promise.all([pick(onAlice, 'tada'), pick(onBob, 'party popper')]);
+    for (const message of [onAlice, onBob]) {
+      await eventually(async () => expect(await chip(message, '🎉').getAttribute('aria-label')).toMatch(/^🎉 2: /), UI_TIMEOUT_MS);
+      await expect(chip(message, '🎉').getAttribute('aria-pressed')).resolves.toBe('true');
+    }
+    await expect(chip(onAlice, '🎉').getAttribute('title')).resolves.toMatch(/^(You and Bob Builder|Bob Builder and You) reacted with 🎉$/);
+
+    // Bob presses the chip: his goes, Alice sees one left that is not his.
+    await chip(onBob, '🎉').click();
+    await eventually(async () => expect(await chip(onAlice, '🎉').getAttribute('title')).toBe('You reacted with 🎉'), UI_TIMEOUT_MS);
+    await expect(chip(onBob, '🎉').getAttribute('aria-pressed')).resolves.toBe('false');
+
+    // "+" beside the chips opens the picker, whose first row is what I used last.
+    await onAlice.hover();
+    await onAlice.getByRole('button', { name: 'Add reaction', exact: true }).first().click();
+    const recent = onAlice.getByRole('group', { name: 'Recently used' });
+    await expect(recent.getByRole('button').first().getAttribute('title')).resolves.toBe(':tada:');
+    await onAlice.getByRole('button', { name: 'thumbsup', exact: true }).click();
+    await visible(chip(onBob, '👍'));
+    await expect(chip(onBob, '👍').getAttribute('title')).resolves.toBe('Alice Liddell reacted with 👍');
+  });
+
   it('edits and deletes by keyboard: focus goes into the editor or the confirmation and comes back', async () => {
     const page = alice.page;
     await sendMessage(page, 'keyboard edit me');
@@ -167,11 +206,13 @@ describe('chat in the browser, across two pods', () => {
       expect(stops).toEqual(['Message actions']);
     }
 
-    // Edit: into the box, caret after the text; Escape cancels, back to the message's actions.
+    // Edit (after Add reaction in the actions): into the box, caret after the text; Escape cancels, back to the message's actions.
     const editActions = editMe.getByRole('button', { name: 'Message actions' });
     const box = page.getByRole('textbox', { name: 'Edit message' });
     await editActions.focus();
     await page.keyboard.press('Enter');
+    await focused(editMe.getByRole('button', { name: 'Add reaction', exact: true }));
+    await page.keyboard.press('Tab');
     await focused(editMe.getByRole('button', { name: 'Edit', exact: true }));
     await page.keyboard.press('Enter');
     await focused(box);
@@ -183,6 +224,8 @@ describe('chat in the browser, across two pods', () => {
 
     // Saved with Enter: focus back on the edited message's actions, not lost to the page.
     await page.keyboard.press('Enter');
+    await focused(editMe.getByRole('button', { name: 'Add reaction', exact: true }));
+    await page.keyboard.press('Tab');
     await focused(editMe.getByRole('button', { name: 'Edit', exact: true }));
     await page.keyboard.press('Enter');
     await focused(box);
@@ -195,7 +238,8 @@ describe('chat in the browser, across two pods', () => {
     const deleteActions = deleteMe.getByRole('button', { name: 'Message actions' });
     const openDelete = async () => {
       await page.keyboard.press('Enter');
-      await focused(deleteMe.getByRole('button', { name: 'Edit', exact: true }));
+      await focused(deleteMe.getByRole('button', { name: 'Add reaction', exact: true }));
+      await page.keyboard.press('Tab');
       await page.keyboard.press('Tab');
       await focused(deleteMe.getByRole('button', { name: 'Delete', exact: true }));
       await page.keyboard.press('Enter');

@@ -92,8 +92,13 @@ describe('screenshots of the main screens', () => {
     const say = (s: SeedSocket, body: string, roomId = general.id) => s.send(roomId, body);
     await say(d, 'Morning all! Is the staging deploy done?');
     await say(b, 'Yes, finished ten minutes ago.');
-    await say(b, 'Release notes are here: https://example.com/releases/2.4');
-    await say(a, 'Thanks Bob. I will run the smoke tests now.');
+    const notes = await say(b, 'Release notes are here: https://example.com/releases/2.4');
+    const thanks = await say(a, 'Thanks Bob. I will run the smoke tests now.');
+    const react = (s: SeedSocket, messageId: string, emoji: string) =>
+      s.raw.timeout(5_000).emitWithAck('reaction:add', { messageId, emoji });
+    for (const s of [a, c, d]) await react(s, notes.id, '🎉');
+    await react(c, notes.id, '🚀');
+    await react(b, thanks.id, '👍');
     const typo = await say(a, 'Found one isue with the login redirect.');
     await a.raw.timeout(5_000).emitWithAck('message:edit', { messageId: typo.id, body: 'Found one issue with the login redirect.' });
     const oops = await say(c, 'wrong room, sorry');
@@ -158,6 +163,27 @@ describe('screenshots of the main screens', () => {
         await tab.context.close();
       }
     }
+  });
+
+  it('reaction picker (axe-checked while open)', async () => {
+    const state = sessionFor(world.viaA.url, alice);
+    const found: string[] = [];
+    for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+      const colorScheme = size === 'phone' ? 'dark' : 'light';
+      const tab = await newTab(world, world.viaA, { viewport, colorScheme, touch: size === 'phone', storageState: state });
+      await tab.page.goto(`/rooms/${generalId}`);
+      const message = messageWith(tab.page, 'Release notes are here');
+      await visible(message.getByRole('button', { name: /^🎉 3: / }));
+      await message.getByRole('button', { name: 'Add reaction', exact: true }).click();
+      await message.getByRole('searchbox', { name: 'Search emoji' }).fill('ro');
+      await visible(message.getByRole('button', { name: 'rocket', exact: true }));
+      await message.locator('app-emoji-picker').scrollIntoViewIfNeeded();
+      await expectNoHorizontalOverflow(tab.page);
+      for (const violation of await seriousA11yViolations(tab.page)) found.push(`picker (${size}, ${colorScheme}): ${violation}`);
+      await screenshot(tab.page, `reactions-${size}-${colorScheme}`, { keepFocus: true });
+      await tab.context.close();
+    }
+    expect(found).toEqual([]);
   });
 
   it('room switcher (Ctrl+K)', async () => {

@@ -12,6 +12,7 @@ import { AckOk, ClientEvent, LIMITS, Message, SyncResult } from '@chat/contracts
 import {
   DeleteMessageRequest,
   EditMessageRequest,
+  ReactionRequest,
   ReadRequest,
   SendMessageRequest,
   SyncRequest,
@@ -72,6 +73,24 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     await this.limits.messageChange.consume(socket.data.user.id);
     await this.messages.delete(socket.data.user, request.messageId);
     return { ok: true };
+  }
+
+  @SubscribeMessage(ClientEvent.ReactionAdd)
+  async addReaction(
+    @ConnectedSocket() socket: ServerSocket,
+    @MessageBody() request: ReactionRequest,
+  ): Promise<AckOk<{ message: Message }>> {
+    await this.limits.messageChange.consume(socket.data.user.id);
+    return { ok: true, message: await this.messages.react(socket.data.user, request, true) };
+  }
+
+  @SubscribeMessage(ClientEvent.ReactionRemove)
+  async removeReaction(
+    @ConnectedSocket() socket: ServerSocket,
+    @MessageBody() request: ReactionRequest,
+  ): Promise<AckOk<{ message: Message }>> {
+    await this.limits.messageChange.consume(socket.data.user.id);
+    return { ok: true, message: await this.messages.react(socket.data.user, request, false) };
   }
 
   @SubscribeMessage(ClientEvent.RoomSync)

@@ -6,7 +6,7 @@ import type { ServerSocket } from '../realtime/socket-types';
 
 /**
  * Turns away, before validation and the handler, the requests of a user who is past the limit of that
- * request (sends; edits and deletes), with the same RATE_LIMITED answer:
+ * request (sends; edits, deletes and reactions), with the same RATE_LIMITED answer:
  * - a user this pod already refused for it, until that window ends;
  * - a user with as many of its requests in flight on this pod as the limit allows in a whole window
  *   (a burst arriving faster than the limit can be asked): at least that many more would be refused.
@@ -18,6 +18,8 @@ export function floodGate(limits: RateLimits): Admission {
     [ClientEvent.MessageSend, limits.messageSend],
     [ClientEvent.MessageEdit, limits.messageChange],
     [ClientEvent.MessageDelete, limits.messageChange],
+    [ClientEvent.ReactionAdd, limits.messageChange],
+    [ClientEvent.ReactionRemove, limits.messageChange],
   ]);
   /** Admitted requests not answered yet, per limit and user. */
   const inFlight = new Map<RateLimit, Map<string, number>>([...new Set(byEvent.values())].map((limit) => [limit, new Map()]));

@@ -6,6 +6,7 @@ import { WriteBatchFunction1764460800000 } from './migrations/1764460800000-writ
 import { WriteOneFunction1764547200000 } from './migrations/1764547200000-write-one-function';
 import { KafkaIngest1765000000000 } from './migrations/1765000000000-kafka-ingest';
 import { MessageSearch1766000000000 } from './migrations/1766000000000-message-search';
+import { MessageReactions1767000000000 } from './migrations/1767000000000-message-reactions';
 
 export const MIGRATIONS = [
   InitialSchema1763856000000,
@@ -14,6 +15,7 @@ export const MIGRATIONS = [
   WriteOneFunction1764547200000,
   KafkaIngest1765000000000,
   MessageSearch1766000000000,
+  MessageReactions1767000000000,
 ];
 
 export interface ConnectionSettings {

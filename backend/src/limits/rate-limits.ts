@@ -8,7 +8,7 @@ import { LimitStore, RateLimit, leaseFor } from './rate-limit';
 @Injectable()
 export class RateLimits {
   readonly messageSend: RateLimit;
-  /** Edits and deletes (and reactions, when they come). */
+  /** Edits, deletes and reactions. */
   readonly messageChange: RateLimit;
   readonly rest: RateLimit;
   readonly loginAddress: RateLimit;
@@ -30,7 +30,12 @@ export class RateLimits {
     // The per-message limits are leased: a busy sender costs a Redis round trip per tenth of the limit, not per message.
     const leased = (rate: LimitSettings['rest']) => (store ? leaseFor(rate) : 1);
     this.messageSend = limit('message_send', s.messageSend, 'Too many messages; slow down', leased(s.messageSend));
-    this.messageChange = limit('message_change', s.messageChange, 'Too many edits or deletes; slow down', leased(s.messageChange));
+    this.messageChange = limit(
+      'message_change',
+      s.messageChange,
+      'Too many edits, deletes or reactions; slow down',
+      leased(s.messageChange),
+    );
     this.rest = limit('rest', s.rest, 'Too many requests; slow down');
     this.loginAddress = limit('login_address', s.loginAddress, 'Too many login attempts from this address; try again later');
     this.registerAddress = limit('register_address', s.registerAddress, 'Too many registrations from this address; try again later');

@@ -19,6 +19,7 @@ const stored = (s: PendingSend, seq: number): SendOutcome => ({
     createdAt: '',
     editedAt: null,
     deletedAt: null,
+    reactions: [],
   },
 });
 

@@ -1,4 +1,4 @@
-import type { Message, MessageSender } from '@chat/contracts';
+import type { Message, MessageSender, Reaction } from '@chat/contracts';
 
 /** A messages row joined with its sender, as SQL returns it. */
 export interface MessageRow {
@@ -12,6 +12,8 @@ export interface MessageRow {
   created_at: Date;
   edited_at: Date | null;
   deleted_at: Date | null;
+  /** jsonb, parsed by the driver. */
+  reactions: Reaction[];
   username: string;
   display_name: string;
 }
@@ -28,6 +30,7 @@ export function toMessage(row: MessageRow): Message {
     createdAt: row.created_at.toISOString(),
     editedAt: row.edited_at?.toISOString() ?? null,
     deletedAt: row.deleted_at?.toISOString() ?? null,
+    reactions: row.deleted_at ? [] : row.reactions,
   };
 }
 

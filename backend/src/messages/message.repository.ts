@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { ErrorCode, MemberRole, Message, MessageSender, RoomKind, RoomVisibility } from '@chat/contracts';
+import { ErrorCode, LIMITS, MemberRole, Message, MessageSender, Reaction, RoomKind, RoomVisibility } from '@chat/contracts';
 import type { Actor } from '../auth/actor';
 import { AppError } from '../common/app-error';
 import { AppConfig } from '../config/app-config';
 import { batchedLookup } from '../database/batched-lookup';
 import { Database, Sql } from '../database/sql';
-import { RoomAccess, RoomRules } from '../rooms/room-rules';
+import { RoomAccess, RoomRules, enforce } from '../rooms/room-rules';
 import { readRoomAccess } from '../rooms/room.repository';
 import { MessageRow, toMessage, withSender } from './message.mapper';
 
@@ -42,7 +42,7 @@ const ROOM_ACCESS_COLUMNS = `r.kind AS room_kind, r.visibility AS room_visibilit
 /** Messages of room r with their senders; the caller adds conditions, order and limit. */
 const MESSAGES_OF_ROOM = `
   SELECT m.id, m.room_id, m.seq, m.updated_seq, m.client_msg_id, m.sender_id, m.body,
-         m.created_at, m.edited_at, m.deleted_at, u.username, u.display_name
+         m.created_at, m.edited_at, m.deleted_at, m.reactions, u.username, u.display_name
   FROM messages m JOIN users u ON u.id = m.sender_id
   WHERE m.room_id = r.id`;
 
@@ -77,10 +77,23 @@ function visiblePage(rows: PageRow[], limit: number): Visible<TimelinePage> {
 
 const MESSAGE_SELECT = `
   SELECT m.id, m.room_id, m.seq, m.updated_seq, m.client_msg_id, m.sender_id, m.body,
-         m.created_at, m.edited_at, m.deleted_at, u.username, u.display_name
+         m.created_at, m.edited_at, m.deleted_at, m.reactions, u.username, u.display_name
   FROM messages m JOIN users u ON u.id = m.sender_id`;
 
-const RETURNING = `RETURNING id, room_id, seq, updated_seq, client_msg_id, sender_id, body, created_at, edited_at, deleted_at`;
+const RETURNING = `RETURNING id, room_id, seq, updated_seq, client_msg_id, sender_id, body, created_at, edited_at, deleted_at, reactions`;
+
+/**
+ * messages.reactions from message_reactions: per emoji, in the order it was first added, its count and
+ * the first reactors (see the reactions migration).
+ */
+const REACTIONS_SUMMARY = `coalesce((
+  SELECT jsonb_agg(jsonb_build_object('emoji', g.emoji, 'count', g.n, 'userIds', g.user_ids) ORDER BY g.first_at, g.emoji)
+  FROM (
+    SELECT emoji, count(*) AS n, min(created_at) AS first_at,
+           (array_agg(user_id ORDER BY created_at, user_id))[1:${LIMITS.reactionUserIdsMax}] AS user_ids
+    FROM message_reactions WHERE message_id = $1 GROUP BY emoji
+  ) g
+), '[]'::jsonb)`;
 
 /** One row of `chat_write_batch`, per send in input order. */
 interface BatchRow {
@@ -118,6 +131,8 @@ function outcomeOf(row: BatchRow, { roomId, clientMsgId, sender }: PendingSend):
     created_at: row.o_created_at,
     edited_at: row.o_edited_at,
     deleted_at: row.o_deleted_at,
+    // A new message has none; a resend's original may have some by now (MessageRepository.withReactions).
+    reactions: [],
     username: sender.username,
     display_name: sender.displayName,
   });
@@ -170,7 +185,25 @@ export class MessageRepository {
             sends.map((s) => s.clientMsgId),
             sends.map((s) => s.body),
           ]);
-    return outcomesOf(sends, rows);
+    return this.withReactions(outcomesOf(sends, rows));
+  }
+
+  /** A resend answers with the original message as it is now, reactions included (read for resends only: they are rare). */
+  private async withReactions(outcomes: SendOutcome[]): Promise<SendOutcome[]> {
+    const resent = outcomes.flatMap((outcome) =>
+      'message' in outcome && !outcome.created && !outcome.message.deletedAt ? [outcome.message.id] : [],
+    );
+    if (resent.length === 0) return outcomes;
+    const rows = await this.db.rows<{ id: string; reactions: Reaction[] }>(
+      `SELECT id, reactions FROM messages WHERE id = ANY ($1::uuid[])`,
+      [resent],
+    );
+    const reactions = new Map(rows.map((row) => [row.id, row.reactions]));
+    return outcomes.map((outcome) =>
+      'message' in outcome && reactions.has(outcome.message.id)
+        ? { ...outcome, message: { ...outcome.message, reactions: reactions.get(outcome.message.id) ?? [] } }
+        : outcome,
+    );
   }
 
   /**
@@ -191,7 +224,10 @@ export class MessageRepository {
         sends.map((s) => s.body),
       ],
     );
-    return { outcomes: outcomesOf(sends, rows), fenced: sends.map((_, index) => rows[index]?.o_outcome === 'fenced') };
+    return {
+      outcomes: await this.withReactions(outcomesOf(sends, rows)),
+      fenced: sends.map((_, index) => rows[index]?.o_outcome === 'fenced'),
+    };
   }
 
   /** Takes ownership of ingest partitions: bumps (or starts) their epochs, which fences out their previous writer. */
@@ -220,59 +256,113 @@ export class MessageRepository {
     alongside?: (tx: Sql, outcome: Message | null) => Promise<void>,
   ): Promise<Message | null> {
     return this.db.transaction(async (tx) => {
-      const outcome = await this.changeIn(tx, messageId, actor, change);
+      const outcome =
+        change.kind === 'edit' ? await this.editIn(tx, messageId, actor, change.body) : await this.deleteIn(tx, messageId, actor);
       await alongside?.(tx, outcome);
       return outcome;
     });
   }
 
-  private async changeIn(
-    tx: Sql,
-    messageId: string,
-    actor: Actor,
-    change: { kind: 'edit'; body: string } | { kind: 'delete' },
-  ): Promise<Message | null> {
+  /**
+   * Adds or removes the actor's reaction with `emoji`: a timeline event (the room's next seq) when it
+   * changes anything; adding one twice or removing one that is not there changes nothing and takes no seq.
+   */
+  async react(messageId: string, actor: Actor, emoji: string, add: boolean): Promise<{ message: Message; changed: boolean }> {
+    return this.db.transaction(async (tx) => {
+      const { access, current } = await this.locked(tx, messageId, actor);
+      enforce(RoomRules.canReact(access));
+      if (current.deletedAt) throw AppError.conflict('This message was deleted');
+      if (add && current.reactions.length >= LIMITS.reactionsPerMessage && !current.reactions.some((r) => r.emoji === emoji)) {
+        throw AppError.conflict(`A message can have at most ${LIMITS.reactionsPerMessage} different reactions`);
+      }
+      const changed = add
+        ? await tx.affected(`INSERT INTO message_reactions (message_id, emoji, user_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [
+            messageId,
+            emoji,
+            actor.id,
+          ])
+        : await tx.affected(`DELETE FROM message_reactions WHERE message_id = $1 AND emoji = $2 AND user_id = $3`, [
+            messageId,
+            emoji,
+            actor.id,
+          ]);
+      if (changed === 0) return { message: current, changed: false };
+      const seq = await this.nextSeq(tx, current.roomId);
+      const updated = await tx.one<Omit<MessageRow, 'username' | 'display_name'>>(
+        `UPDATE messages SET reactions = ${REACTIONS_SUMMARY}, updated_seq = $2 WHERE id = $1 ${RETURNING}`,
+        [messageId, seq],
+      );
+      if (!updated) throw AppError.notFound('Message');
+      await this.recordEvent(tx, current.roomId, seq, 'message:updated', messageId);
+      return { message: toMessage(withSender(updated, current.sender)), changed: true };
+    });
+  }
+
+  private async editIn(tx: Sql, messageId: string, actor: Actor, body: string): Promise<Message> {
+    const { access, current } = await this.locked(tx, messageId, actor);
+    enforce(RoomRules.canEdit(actor, access, { senderId: current.sender.id }));
+    if (current.deletedAt) throw AppError.conflict('This message was deleted');
+    const seq = await this.nextSeq(tx, current.roomId);
+    const updated = await tx.one<Omit<MessageRow, 'username' | 'display_name'>>(
+      `UPDATE messages SET body = $2, edited_at = now(), updated_seq = $3 WHERE id = $1 ${RETURNING}`,
+      [messageId, body, seq],
+    );
+    if (!updated) throw AppError.notFound('Message');
+    await this.recordEvent(tx, current.roomId, seq, 'message:updated', messageId);
+    return toMessage(withSender(updated, current.sender));
+  }
+
+  /** A tombstone keeps no body and no reactions. */
+  private async deleteIn(tx: Sql, messageId: string, actor: Actor): Promise<Message | null> {
+    const { access, current } = await this.locked(tx, messageId, actor);
+    enforce(RoomRules.canDelete(actor, access, { senderId: current.sender.id }));
+    if (current.deletedAt) return null;
+    const seq = await this.nextSeq(tx, current.roomId);
+    const updated = await tx.one<Omit<MessageRow, 'username' | 'display_name'>>(
+      `UPDATE messages SET body = NULL, deleted_at = now(), updated_seq = $2, reactions = '[]'::jsonb WHERE id = $1 ${RETURNING}`,
+      [messageId, seq],
+    );
+    if (!updated) throw AppError.notFound('Message');
+    if (current.reactions.length > 0) await tx.affected(`DELETE FROM message_reactions WHERE message_id = $1`, [messageId]);
+    await this.recordEvent(tx, current.roomId, seq, 'message:deleted', messageId);
+    return toMessage(withSender(updated, current.sender));
+  }
+
+  /** The message and the actor's access to its room, read under the room row's lock (held until the transaction ends). */
+  private async locked(tx: Sql, messageId: string, actor: Actor): Promise<{ access: RoomAccess; current: Message }> {
     const located = await tx.one<{ room_id: string }>(`SELECT room_id FROM messages WHERE id = $1`, [messageId]);
     if (!located) throw AppError.notFound('Message');
-    const roomId = located.room_id;
-    const access = await readRoomAccess(tx, roomId, actor.id, 'lock');
+    const access = await readRoomAccess(tx, located.room_id, actor.id, 'lock');
     const row = await tx.one<MessageRow>(`${MESSAGE_SELECT} WHERE m.id = $1`, [messageId]);
     if (!access || !row) throw AppError.notFound('Message');
-    const current = toMessage(row);
-    const target = { senderId: current.sender.id };
-    const refusal = change.kind === 'edit' ? RoomRules.canEdit(actor, access, target) : RoomRules.canDelete(actor, access, target);
-    if (refusal) throw refusal;
-    if (current.deletedAt) {
-      if (change.kind === 'delete') return null;
-      throw AppError.conflict('This message was deleted');
-    }
-    // The room's next seq; its row is locked since readRoomAccess, so nobody else takes it.
+    return { access, current: toMessage(row) };
+  }
+
+  /** The room's next seq; its row is locked since `locked`, so nobody else takes it. */
+  private async nextSeq(tx: Sql, roomId: string): Promise<number> {
     const head = await tx.one<{ last_seq: string }>(
       `UPDATE rooms SET last_seq = last_seq + 1, last_activity_at = now() WHERE id = $1 RETURNING last_seq`,
       [roomId],
     );
     if (!head) throw AppError.notFound('Room');
-    const seq = Number(head.last_seq);
-    const updated =
-      change.kind === 'edit'
-        ? await tx.one<Omit<MessageRow, 'username' | 'display_name'>>(
-            `UPDATE messages SET body = $2, edited_at = now(), updated_seq = $3 WHERE id = $1 ${RETURNING}`,
-            [messageId, change.body, seq],
-          )
-        : await tx.one<Omit<MessageRow, 'username' | 'display_name'>>(
-            `UPDATE messages SET body = NULL, deleted_at = now(), updated_seq = $2 WHERE id = $1 ${RETURNING}`,
-            [messageId, seq],
-          );
-    if (!updated) throw AppError.notFound('Message');
-    if (this.outbox) {
-      await tx.affected(`INSERT INTO timeline_outbox (room_id, seq, payload) VALUES ($1, $2, chat_timeline_payload($3, $4))`, [
-        roomId,
-        seq,
-        change.kind === 'edit' ? 'message:updated' : 'message:deleted',
-        messageId,
-      ]);
-    }
-    return toMessage(withSender(updated, current.sender));
+    return Number(head.last_seq);
+  }
+
+  /** Kafka mode: the event's outbox row, in its transaction. */
+  private async recordEvent(
+    tx: Sql,
+    roomId: string,
+    seq: number,
+    type: 'message:updated' | 'message:deleted',
+    messageId: string,
+  ): Promise<void> {
+    if (!this.outbox) return;
+    await tx.affected(`INSERT INTO timeline_outbox (room_id, seq, payload) VALUES ($1, $2, chat_timeline_payload($3, $4))`, [
+      roomId,
+      seq,
+      type,
+      messageId,
+    ]);
   }
 
   /**

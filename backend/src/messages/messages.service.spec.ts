@@ -34,6 +34,7 @@ const message = (over: Partial<Message> = {}): Message => ({
   createdAt: '2026-01-01T00:00:00.000Z',
   editedAt: null,
   deletedAt: null,
+  reactions: [],
   ...over,
 });
 
@@ -85,6 +86,14 @@ async function setUp(
       ? { ...context.current, body: change.body, editedAt: 'now', updatedSeq: 9 }
       : { ...context.current, body: null, deletedAt: 'now', updatedSeq: 9 };
   });
+  // Reacting: a change unless the actor's reaction is already there (add) or missing (remove).
+  const react = jest.fn(async (_id: string, actor: Actor, emoji: string, add: boolean) => {
+    const current = message({ reactions: [{ emoji: '👍', count: 1, userIds: [bob.id] }] });
+    const had = current.reactions.some((r) => r.emoji === emoji && r.userIds.includes(actor.id));
+    if (had === add) return { message: current, changed: false };
+    const reactions = add ? [...current.reactions, { emoji, count: 1, userIds: [actor.id] }] : [];
+    return { message: { ...current, reactions, updatedSeq: 9 }, changed: true };
+  });
   const access = (): RoomAccess | null =>
     options.roomExists === false
       ? null
@@ -109,7 +118,7 @@ async function setUp(
       { provide: TimelineRelay, useValue: { nudge: () => undefined } },
       MetricsService,
       { provide: AppConfig, useValue: { writeBatch: { max: 10, concurrency: 1, deadlineMs: 5_000 } } },
-      { provide: MessageRepository, useValue: { writeBatch, applyEvent, history, changesSince } },
+      { provide: MessageRepository, useValue: { writeBatch, applyEvent, react, history, changesSince } },
       {
         provide: Broadcaster,
         useValue: { toRoom: (to: string) => ({ emit: (event: string, payload: unknown) => emitted.push({ to, event, payload }) }) },
@@ -209,6 +218,27 @@ describe('MessagesService', () => {
     it('answers null for an already deleted message without a new event', async () => {
       const { service, emitted } = await setUp({ context: { current: message({ body: null, deletedAt: 'before' }) } });
       await expect(service.delete(alice, 'm1')).resolves.toBeNull();
+      expect(emitted).toEqual([]);
+    });
+  });
+
+  describe('reactions', () => {
+    it('tells the room the updated message when a reaction is added or removed', async () => {
+      const { service, emitted } = await setUp();
+      const added = await service.react(alice, { messageId: 'm1', emoji: '🎉' }, true);
+      const removed = await service.react(bob, { messageId: 'm1', emoji: '👍' }, false);
+      expect(added.reactions.map((r) => r.emoji)).toEqual(['👍', '🎉']);
+      expect(removed.reactions).toEqual([]);
+      expect(emitted).toEqual([
+        { to: 'r1', event: 'message:updated', payload: { message: added } },
+        { to: 'r1', event: 'message:updated', payload: { message: removed } },
+      ]);
+    });
+
+    it('answers the message as it is and broadcasts nothing when nothing changed', async () => {
+      const { service, emitted } = await setUp();
+      await expect(service.react(bob, { messageId: 'm1', emoji: '👍' }, true)).resolves.toMatchObject({ updatedSeq: 5 });
+      await expect(service.react(alice, { messageId: 'm1', emoji: '👍' }, false)).resolves.toMatchObject({ updatedSeq: 5 });
       expect(emitted).toEqual([]);
     });
   });

@@ -4,6 +4,7 @@ import {
   HistoryPage,
   LIMITS,
   Message,
+  ReactionRequest,
   SendMessageRequest,
   SyncResult,
   bodyProblem,
@@ -80,6 +81,16 @@ export class MessagesService {
     this.timeline.nudge();
     this.broadcaster.toRoom(updated.roomId).emit('message:updated', { message: updated });
     return updated;
+  }
+
+  /** Adds (`add`) or removes my reaction; the room hears of it only when that changed something. */
+  async react(actor: Actor, request: ReactionRequest, add: boolean): Promise<Message> {
+    const { message, changed } = await this.messages.react(request.messageId, actor, request.emoji, add);
+    if (changed) {
+      this.timeline.nudge();
+      this.broadcaster.toRoom(message.roomId).emit('message:updated', { message });
+    }
+    return message;
   }
 
   /**

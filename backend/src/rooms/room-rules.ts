@@ -52,6 +52,11 @@ export const RoomRules = {
     return room.archived ? AppError.roomArchived() : null;
   },
 
+  /** Reacting to a message: like posting (members, while the room is not archived). */
+  canReact(room: RoomAccess): Verdict {
+    return RoomRules.canPost(room);
+  },
+
   canEdit(actor: Actor, room: RoomAccess, message: { senderId: string }): Verdict {
     if (message.senderId !== actor.id) return AppError.forbidden('Only the sender can edit a message');
     return RoomRules.canPost(room);

@@ -44,7 +44,8 @@ export const SEARCH_STATEMENT = `
            WHERE p.room_id = r.id AND p.user_id <> $1 ORDER BY pu.username LIMIT 1
          ), '') ELSE r.name END AS room_name
   FROM (
-    SELECT m.id, m.room_id, m.seq, m.updated_seq, m.client_msg_id, m.sender_id, m.body, m.created_at, m.edited_at, m.deleted_at
+    SELECT m.id, m.room_id, m.seq, m.updated_seq, m.client_msg_id, m.sender_id, m.body, m.created_at, m.edited_at, m.deleted_at,
+           m.reactions
     FROM messages m
     WHERE m.deleted_at IS NULL
       AND to_tsvector('simple'::regconfig, m.body) @@ ${PREFIX_QUERY}

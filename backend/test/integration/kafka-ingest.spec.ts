@@ -103,6 +103,11 @@ describe('Kafka mode: two pods, sends through <prefix>ingest, events out to <pre
     expect(removed.ok).toBe(true);
     const after = await send(aliceB, room.id, 'after the delete');
     expect(after.seq).toBe(23);
+    // A reaction is a timeline event too (the timeline test below finds it with its reactions).
+    const reacted = await bobB.request('reaction:add', { messageId: sent[3]?.id ?? '', emoji: '🎉' });
+    if (!reacted.ok) throw new Error(JSON.stringify(reacted.error));
+    expect(reacted.message).toMatchObject({ updatedSeq: 24, reactions: [{ emoji: '🎉', count: 1, userIds: [bob.user.id] }] });
+    await aliceA.waitFor('message:updated', (e) => e.message.updatedSeq === 24);
   });
 
   it('answers refusals with the contract codes: not a member, unknown room, archived room', async () => {
@@ -209,8 +214,10 @@ describe('Kafka mode: two pods, sends through <prefix>ingest, events out to <pre
       for (const seqs of byRoom.values()) expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
       const deleted = seen.find((e) => e.type === 'message:deleted');
       expect(deleted?.message).toMatchObject({ body: null, deletedAt: expect.any(String) });
-      const edited = seen.find((e) => e.type === 'message:updated');
-      expect(edited?.message).toMatchObject({ body: 'edited', editedAt: expect.stringMatching(/Z$/) });
+      const edited = seen.find((e) => e.type === 'message:updated' && e.message.editedAt !== null);
+      expect(edited?.message).toMatchObject({ body: 'edited', editedAt: expect.stringMatching(/Z$/), reactions: [] });
+      const reacted = seen.find((e) => e.type === 'message:updated' && e.message.reactions.length > 0);
+      expect(reacted?.message).toMatchObject({ editedAt: null, reactions: [{ emoji: '🎉', count: 1, userIds: [expect.any(String)] }] });
       const outbox = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM timeline_outbox`);
       expect(Number(outbox.rows[0]?.n)).toBe(0);
     } finally {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ErrorCode, LIMITS } from '@chat/contracts';
+import { EMOJI, ErrorCode, LIMITS } from '@chat/contracts';
 import type { AuthResponse, HistoryPage, Member, Message, MyRoom, Room, User } from '@chat/contracts';
 import { addMember, createRoom, fullHistory, joinRoom, leaveRoom, myRoom, newClientMsgId, range, send, sync } from '../support/chat';
 import { Api, errorOf, login, registerUser, type TestUser } from '../support/http';
@@ -266,6 +266,104 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
         [after.id, 4, 'after the delete'],
       ]);
       expect(synced.lastSeq).toBe(4);
+    });
+
+    it('takes reactions from two users on two pods at once as timeline events with the next seqs, seen alike everywhere', async () => {
+      const alice = await registerUser(podA, 'react');
+      const bob = await registerUser(podB, 'reactb');
+      const carol = await registerUser(podB, 'reactc');
+      const room = await createRoom(podA, alice);
+      await Promise.all([addMember(podA, alice, room.id, bob.user.id), addMember(podA, alice, room.id, carol.user.id)]);
+      const aliceA = await connect(podA, alice, 'alice@A');
+      const bobB = await connect(podB, bob, 'bob@B');
+      const carolB = await connect(podB, carol, 'carol@B');
+      const message = await send(aliceA, room.id, 'react to me');
+
+      const acks = await Promise.all([
+        aliceA.request('reaction:add', { messageId: message.id, emoji: '👍' }),
+        bobB.request('reaction:add', { messageId: message.id, emoji: '👍' }),
+        bobB.request('reaction:add', { messageId: message.id, emoji: '🏳️‍🌈' }),
+      ]);
+      const seqs = acks.map((ack) => (ack.ok ? ack.message.updatedSeq : ack.error.code));
+      expect([...seqs].sort()).toEqual([2, 3, 4]);
+      const updates = await carolB.waitForCount('message:updated', 3, (e) => e.message.id === message.id);
+      const latest = updates.find((e) => e.message.updatedSeq === 4)?.message;
+      expect(latest?.reactions).toHaveLength(2);
+      expect(latest?.reactions.find((r) => r.emoji === '👍')).toEqual({
+        emoji: '👍',
+        count: 2,
+        userIds: expect.arrayContaining([alice.user.id, bob.user.id]),
+      });
+      expect(latest?.reactions.find((r) => r.emoji === '🏳️‍🌈')).toEqual({ emoji: '🏳️‍🌈', count: 1, userIds: [bob.user.id] });
+
+      // Adding one again and removing one that is not there change nothing: no seq, no event.
+      const again = await aliceA.request('reaction:add', { messageId: message.id, emoji: '👍' });
+      const notThere = await carolB.request('reaction:remove', { messageId: message.id, emoji: '👍' });
+      expect([again, notThere].map((ack) => ack.ok && ack.message.updatedSeq)).toEqual([4, 4]);
+
+      const removed = await bobB.request('reaction:remove', { messageId: message.id, emoji: '👍' });
+      if (!removed.ok) throw new Error(JSON.stringify(removed.error));
+      expect(removed.message.updatedSeq).toBe(5);
+      // Each emoji where it was first added (which of these two came first was a race above).
+      expect(removed.message.reactions).toHaveLength(2);
+      expect(removed.message.reactions).toEqual(
+        expect.arrayContaining([
+          { emoji: '👍', count: 1, userIds: [alice.user.id] },
+          { emoji: '🏳️‍🌈', count: 1, userIds: [bob.user.id] },
+        ]),
+      );
+      const seenByAlice = await aliceA.waitFor('message:updated', (e) => e.message.updatedSeq === 5);
+      expect(seenByAlice.message).toEqual(removed.message);
+      await sleep(QUIET_MS);
+      expect(
+        carolB
+          .seen('message:updated', (e) => e.message.id === message.id)
+          .map((e) => e.message.updatedSeq)
+          .sort(),
+      ).toEqual([2, 3, 4, 5]);
+
+      // History and sync carry them; a client that was away catches up through the same seqs.
+      const [stored] = await fullHistory(podB, carol, room.id);
+      expect(stored).toEqual(removed.message);
+      const synced = await sync(carolB, room.id, 4);
+      expect(synced.messages).toEqual([removed.message]);
+
+      // Refusals: not one emoji, an unknown message, a non-member; a tombstone keeps no reactions and takes none.
+      const notEmoji = await bobB.requestRaw('reaction:add', { messageId: message.id, emoji: ':tada:' });
+      expect(notEmoji).toMatchObject({ ok: false, error: { code: ErrorCode.VALIDATION_FAILED, fields: [{ field: 'emoji' }] } });
+      const unknown = await bobB.request('reaction:add', { messageId: randomUUID(), emoji: '👍' });
+      expect(unknown).toMatchObject({ ok: false, error: { code: ErrorCode.NOT_FOUND } });
+      const outsider = await connect(podA, await registerUser(podA, 'reacto'), 'outsider@A');
+      const forbidden = await outsider.request('reaction:add', { messageId: message.id, emoji: '👍' });
+      expect(forbidden).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
+      expect((await aliceA.request('message:delete', { messageId: message.id })).ok).toBe(true);
+      const [tombstone] = await fullHistory(podA, alice, room.id);
+      expect(tombstone).toMatchObject({ updatedSeq: 6, body: null, reactions: [] });
+      const onTombstone = await bobB.request('reaction:add', { messageId: message.id, emoji: '👍' });
+      expect(onTombstone).toMatchObject({ ok: false, error: { code: ErrorCode.CONFLICT } });
+    });
+
+    it('takes at most 50 different emoji on one message (the 51st is CONFLICT) while those there take more reactors', async () => {
+      const alice = await registerUser(podA, 'emoji');
+      const bob = await registerUser(podB, 'emojib');
+      const room = await createRoom(podA, alice);
+      await addMember(podA, alice, room.id, bob.user.id);
+      const aliceA = await connect(podA, alice, 'alice@A');
+      const bobB = await connect(podB, bob, 'bob@B');
+      const message = await send(aliceA, room.id, 'so many feelings');
+      const emoji = EMOJI.slice(0, LIMITS.reactionsPerMessage + 1).map((entry) => entry.char);
+      for (const char of emoji.slice(0, LIMITS.reactionsPerMessage)) {
+        const ack = await aliceA.request('reaction:add', { messageId: message.id, emoji: char });
+        if (!ack.ok) throw new Error(JSON.stringify(ack.error));
+      }
+      const tooMany = await bobB.request('reaction:add', { messageId: message.id, emoji: emoji[LIMITS.reactionsPerMessage] ?? '' });
+      expect(tooMany).toMatchObject({ ok: false, error: { code: ErrorCode.CONFLICT } });
+      const more = await bobB.request('reaction:add', { messageId: message.id, emoji: emoji[0] ?? '' });
+      if (!more.ok) throw new Error(JSON.stringify(more.error));
+      expect(more.message.reactions).toHaveLength(LIMITS.reactionsPerMessage);
+      expect(more.message.reactions.map((r) => r.emoji)).toEqual(emoji.slice(0, LIMITS.reactionsPerMessage));
+      expect(more.message.reactions[0]).toEqual({ emoji: emoji[0], count: 2, userIds: [alice.user.id, bob.user.id] });
+      expect(more.message.updatedSeq).toBe(1 + LIMITS.reactionsPerMessage + 1);
     });
 
     it('lets a client that was away catch up exactly with room:sync, page by page', async () => {

@@ -121,7 +121,7 @@ export async function sendMessage(page: Page, text: string): Promise<void> {
 }
 
 /** Opens a message's "Message actions" ("⋯", shown on hover) and picks one of them. */
-export async function messageAction(message: Locator, action: 'Edit' | 'Delete'): Promise<void> {
+export async function messageAction(message: Locator, action: 'Add reaction' | 'Edit' | 'Delete'): Promise<void> {
   await message.hover();
   await message.getByRole('button', { name: 'Message actions' }).click();
   await message.getByRole('group', { name: 'Message actions' }).getByRole('button', { name: action, exact: true }).click();

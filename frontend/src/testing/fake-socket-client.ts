@@ -13,6 +13,7 @@ export class FakeSocketClient {
   readonly markRead = jest.fn<Promise<Ack>, [{ roomId: string; seq: number }]>().mockResolvedValue({ ok: true });
   readonly edit = jest.fn();
   readonly remove = jest.fn();
+  readonly react = jest.fn<Promise<Ack<{ message: Message }>>, [{ messageId: string; emoji: string }, boolean]>();
   readonly typing = jest.fn();
 
   on<E extends ServerEventName>(event: E, handler: (payload: ServerPayload<E>) => void): () => void {

@@ -16,6 +16,7 @@ export function message(seq: number, patch: Partial<Message> = {}): Message {
     createdAt: new Date(Date.UTC(2024, 0, 1, 12, 0, seq)).toISOString(),
     editedAt: null,
     deletedAt: null,
+    reactions: [],
     ...patch,
   };
 }

@@ -8,3 +8,4 @@ export * from './lib/socket';
 export * from './lib/timeline';
 export * from './lib/password';
 export * from './lib/text';
+export * from './lib/emoji';

@@ -5,10 +5,12 @@ export type KeyValueStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'
 
 const OUTBOX_PREFIX = 'chat.outbox.';
 const DRAFTS_PREFIX = 'chat.drafts.';
+/** The emoji one user picked last (RecentEmoji). */
+export const RECENT_EMOJI_PREFIX = 'chat.recent-emoji.';
 
-/** Keys holding one user's unsent messages and drafts (removed on logout). */
+/** Keys holding one user's unsent messages, drafts and recently used emoji (removed on logout). */
 export function userDataKeys(userId: string): string[] {
-  return [OUTBOX_PREFIX + userId, DRAFTS_PREFIX + userId];
+  return [OUTBOX_PREFIX + userId, DRAFTS_PREFIX + userId, RECENT_EMOJI_PREFIX + userId];
 }
 
 function isOutboxEntry(value: unknown): value is OutboxEntry {

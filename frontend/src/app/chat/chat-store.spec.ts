@@ -348,4 +348,46 @@ describe('ChatStore', () => {
     expect(ctx.roomsApi.members).toHaveBeenCalledWith('d1');
     expect(TestBed.inject(PresenceStore).isOnline(BOB.id)).toBe(true);
   });
+
+  describe('toggleReaction', () => {
+    const reacted = (over: Partial<Message>) => message(1, { sender: BOB, ...over });
+
+    it('adds mine when I am not among the reactors, removes it when I am, and applies the answer', async () => {
+      const ctx = setup([myRoom({ lastSeq: 1, lastReadSeq: 1 })], { messages: [message(1, { sender: BOB })], hasMore: false });
+      await ready(ctx);
+      ctx.store.open('r1');
+      await flushPromises();
+      const added = reacted({ updatedSeq: 2, reactions: [{ emoji: '👍', count: 1, userIds: [ALICE.id] }] });
+      ctx.socket.react.mockResolvedValueOnce({ ok: true, message: added });
+      await expect(ctx.store.toggleReaction(reacted({}), '👍')).resolves.toBeNull();
+      expect(ctx.socket.react).toHaveBeenLastCalledWith({ messageId: 'm1', emoji: '👍' }, true);
+      expect(TestBed.inject(RoomTimelines).messages('r1')[0]).toEqual(added);
+
+      ctx.socket.react.mockResolvedValueOnce({ ok: true, message: reacted({ updatedSeq: 3 }) });
+      await ctx.store.toggleReaction(added, '👍');
+      expect(ctx.socket.react).toHaveBeenLastCalledWith({ messageId: 'm1', emoji: '👍' }, false);
+      expect(TestBed.inject(RoomTimelines).messages('r1')[0]?.reactions).toEqual([]);
+    });
+
+    it('past the 20 listed reactors, removes mine when adding changed nothing', async () => {
+      const ctx = setup([myRoom({ lastSeq: 4, lastReadSeq: 4 })]);
+      await ready(ctx);
+      const crowded = reacted({
+        updatedSeq: 4,
+        reactions: [{ emoji: '🎉', count: 30, userIds: Array.from({ length: 20 }, (_, i) => `u${i}`) }],
+      });
+      ctx.socket.react
+        .mockResolvedValueOnce({ ok: true, message: crowded })
+        .mockResolvedValueOnce({ ok: true, message: { ...crowded, updatedSeq: 5 } });
+      await ctx.store.toggleReaction(crowded, '🎉');
+      expect(ctx.socket.react.mock.calls.map(([, add]) => add)).toEqual([true, false]);
+    });
+
+    it('answers the refusal’s message', async () => {
+      const ctx = setup([myRoom()]);
+      await ready(ctx);
+      ctx.socket.react.mockResolvedValueOnce({ ok: false, error: { code: 'RATE_LIMITED', message: 'slow down', retryAfterMs: 100 } });
+      await expect(ctx.store.toggleReaction(reacted({}), '👍')).resolves.toBe('slow down');
+    });
+  });
 });

@@ -115,6 +115,25 @@ export class ChatStore {
     return null;
   }
 
+  /**
+   * Toggles my reaction with `emoji`: removes it when I am among its reactors, adds it otherwise.
+   * A reaction names at most its first 20 reactors; past them, an add that changed nothing (no new
+   * seq) means mine was there already, so it is removed instead. Returns an error message or null.
+   */
+  async toggleReaction(message: Message, emoji: string): Promise<string | null> {
+    const meId = this.session.user()?.id ?? '';
+    const reaction = message.reactions.find((r) => r.emoji === emoji);
+    const mine = reaction?.userIds.includes(meId) ?? false;
+    let ack = await this.socket.react({ messageId: message.id, emoji }, !mine);
+    const unlisted = reaction !== undefined && reaction.count > reaction.userIds.length;
+    if (ack.ok && !mine && unlisted && ack.message.updatedSeq === message.updatedSeq) {
+      ack = await this.socket.react({ messageId: message.id, emoji }, false);
+    }
+    if (!ack.ok) return ack.error.message;
+    this.receive(ack.message, 'updated', 'ack');
+    return null;
+  }
+
   // --- Socket events ----------------------------------------------------------------------
 
   private listen(): void {

@@ -17,7 +17,7 @@ import {
 let nextId = 0;
 
 /**
- * A message's "⋯" button and the Edit/Delete it reveals: one tab stop per message instead of one
+ * A message's "⋯" button and the actions it reveals (Add reaction, Edit, Delete): one tab stop per message instead of one
  * per action, and one small corner button on a phone instead of a row of buttons under every
  * message. A disclosure (not an ARIA menu): Tab moves through the actions, Escape closes them.
  */
@@ -40,6 +40,9 @@ let nextId = 0;
     </button>
     @if (open()) {
       <div #menu class="message-actions__menu" role="group" aria-label="Message actions" [id]="menuId">
+        @if (canReact()) {
+          <button type="button" class="button button--small button--ghost" (click)="choose(react)">Add reaction</button>
+        }
         @if (canEdit()) {
           <button type="button" class="button button--small button--ghost" (click)="choose(edit)">Edit</button>
         }
@@ -56,6 +59,8 @@ export class MessageActions {
 
   readonly canEdit = input(false);
   readonly canDelete = input(false);
+  readonly canReact = input(false);
+  readonly react = output<void>();
   readonly edit = output<void>();
   readonly delete = output<void>();
 

@@ -1,15 +1,22 @@
+import { signal } from '@angular/core';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import type { Message } from '@chat/contracts';
+import { SessionStore } from '../auth/session-store';
 import { byButton, byLabel, typeInto } from '../../testing/dom';
-import { BOB, flushPromises, message } from '../../testing/fixtures';
+import { ALICE, BOB, flushPromises, message } from '../../testing/fixtures';
 import { ChatStore } from './chat-store';
 import { MessageDeletion } from './message-deletion';
 import { MessageItem } from './message-item';
+import { ReactorNames } from './reactor-names';
 
 describe('MessageItem', () => {
   let fixture: ComponentFixture<MessageItem>;
   let root: HTMLElement;
-  const chat = { edit: jest.fn<Promise<string | null>, [Message, string]>() };
+  const chat = {
+    edit: jest.fn<Promise<string | null>, [Message, string]>(),
+    toggleReaction: jest.fn<Promise<string | null>, [Message, string]>(),
+  };
+  const names: Record<string, string> = { [ALICE.id]: 'You', [BOB.id]: 'Bob' };
   const deletion = { remove: jest.fn<Promise<string | null>, [Message]>() };
 
   async function render(m: Message, mine: boolean, canModerate = false): Promise<void> {
@@ -17,6 +24,8 @@ describe('MessageItem', () => {
       providers: [
         { provide: ChatStore, useValue: chat },
         { provide: MessageDeletion, useValue: deletion },
+        { provide: SessionStore, useValue: { user: signal({ ...ALICE, role: 'user' }) } },
+        { provide: ReactorNames, useValue: { names: (_room: string, ids: string[]) => ids.map((id) => names[id] ?? 'someone') } },
       ],
     });
     fixture = TestBed.createComponent(MessageItem);
@@ -38,7 +47,10 @@ describe('MessageItem', () => {
     await fixture.whenStable();
   }
 
-  beforeEach(() => jest.resetAllMocks());
+  beforeEach(() => {
+    jest.resetAllMocks();
+    localStorage.clear();
+  });
 
   it('renders the body as text, never as HTML', async () => {
     await render(message(1, { body: '<img src=x onerror="alert(1)"> <b>hi</b>' }), false);
@@ -46,9 +58,11 @@ describe('MessageItem', () => {
     expect(root.querySelector('.msg__body')?.textContent).toContain('<img src=x onerror="alert(1)"> <b>hi</b>');
   });
 
-  it('offers edit and delete only on my own messages', async () => {
+  it('offers edit and delete only on my own messages, a reaction on everyone’s', async () => {
     await render(message(1, { sender: BOB }), false);
-    expect(actionsButton()).toBeNull();
+    actionsButton()?.click();
+    await fixture.whenStable();
+    expect(Array.from(root.querySelectorAll('.message-actions__menu button')).map((b) => b.textContent?.trim())).toEqual(['Add reaction']);
   });
 
   it('keeps edit and delete behind one "Message actions" button: one tab stop per message', async () => {
@@ -58,8 +72,8 @@ describe('MessageItem', () => {
     actionsButton()?.click();
     await fixture.whenStable();
     expect(actionsButton()?.getAttribute('aria-expanded')).toBe('true');
-    expect(document.activeElement).toBe(byButton(root, 'Edit'));
-    byButton(root, 'Edit').dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    expect(document.activeElement).toBe(byButton(root, 'Add reaction'));
+    byButton(root, 'Add reaction').dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
     await fixture.whenStable();
     expect(hasButton('Edit')).toBe(false);
     expect(document.activeElement).toBe(actionsButton());
@@ -136,6 +150,108 @@ describe('MessageItem', () => {
     await flushPromises();
     expect(deletion.remove).toHaveBeenCalledWith(expect.objectContaining({ id: 'm1' }));
     expect(focusLost).toBe(1);
+  });
+
+  describe('reactions', () => {
+    const chip = (emoji: string) => root.querySelector<HTMLButtonElement>(`.reaction[aria-label^="${emoji} "]`);
+
+    it('shows one chip per emoji with its count, pressed where mine is, naming who reacted; a press toggles mine', async () => {
+      await render(
+        message(1, {
+          sender: BOB,
+          reactions: [
+            { emoji: '👍', count: 2, userIds: [ALICE.id, BOB.id] },
+            { emoji: '🎉', count: 25, userIds: [BOB.id] },
+          ],
+        }),
+        false,
+      );
+      expect(chip('👍')?.getAttribute('aria-pressed')).toBe('true');
+      expect(chip('👍')?.title).toBe('You and Bob reacted with 👍');
+      expect(chip('👍')?.getAttribute('aria-label')).toBe('👍 2: You and Bob reacted with 👍');
+      expect(chip('🎉')?.getAttribute('aria-pressed')).toBe('false');
+      expect(chip('🎉')?.title).toBe('Bob and 24 others reacted with 🎉');
+      expect(chip('🎉')?.textContent?.replace(/\s+/g, '')).toBe('🎉25');
+      chat.toggleReaction.mockResolvedValue(null);
+      chip('🎉')?.click();
+      await flushPromises();
+      expect(chat.toggleReaction).toHaveBeenCalledWith(expect.objectContaining({ id: 'm1' }), '🎉');
+    });
+
+    it('shows who reacted on a long press (the context menu of a touch screen)', async () => {
+      await render(message(1, { reactions: [{ emoji: '👍', count: 1, userIds: [BOB.id] }] }), true);
+      const press = new MouseEvent('contextmenu', { bubbles: true, cancelable: true });
+      chip('👍')?.dispatchEvent(press);
+      await fixture.whenStable();
+      expect(press.defaultPrevented).toBe(true);
+      expect(root.querySelector('[role="status"]')?.textContent).toBe('Bob reacted with 👍');
+    });
+
+    it('picks from the picker: focus in its search, Enter takes the first match, which is remembered as recently used', async () => {
+      await render(message(1, { sender: BOB }), false);
+      actionsButton()?.click();
+      await fixture.whenStable();
+      byButton(root, 'Add reaction').click();
+      await fixture.whenStable();
+      const search = root.querySelector<HTMLInputElement>('input[aria-label="Search emoji"]');
+      expect(document.activeElement).toBe(search);
+      typeInto(search as HTMLInputElement, 'tad');
+      await fixture.whenStable();
+      expect(Array.from(root.querySelectorAll('.emoji-picker__emoji')).map((b) => b.textContent?.trim())).toEqual(['🎉']);
+      chat.toggleReaction.mockResolvedValue(null);
+      search?.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+      await flushPromises();
+      await fixture.whenStable();
+      expect(chat.toggleReaction).toHaveBeenCalledWith(expect.objectContaining({ id: 'm1' }), '🎉');
+      expect(root.querySelector('app-emoji-picker')).toBeNull();
+      expect(document.activeElement).toBe(actionsButton());
+
+      byButton(root, '⋯').click();
+      await fixture.whenStable();
+      byButton(root, 'Add reaction').click();
+      await fixture.whenStable();
+      expect(root.querySelector('.emoji-picker__heading')?.textContent).toBe('Recently used');
+      expect(root.querySelector('.emoji-picker__emoji')?.textContent?.trim()).toBe('🎉');
+    });
+
+    it('moves through the emoji with the arrow keys and closes on Escape, focus back on the actions', async () => {
+      await render(message(1), true);
+      actionsButton()?.click();
+      await fixture.whenStable();
+      byButton(root, 'Add reaction').click();
+      await fixture.whenStable();
+      const search = root.querySelector<HTMLInputElement>('input[aria-label="Search emoji"]');
+      search?.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true, cancelable: true }));
+      const emoji = Array.from(root.querySelectorAll<HTMLButtonElement>('.emoji-picker__emoji'));
+      expect(document.activeElement).toBe(emoji[0]);
+      emoji[0]?.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true, cancelable: true }));
+      expect(document.activeElement).toBe(emoji[8]);
+      emoji[8]?.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowLeft', bubbles: true, cancelable: true }));
+      expect(document.activeElement).toBe(emoji[7]);
+      emoji[7]?.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, cancelable: true }));
+      await fixture.whenStable();
+      expect(root.querySelector('app-emoji-picker')).toBeNull();
+      expect(document.activeElement).toBe(actionsButton());
+      expect(chat.toggleReaction).not.toHaveBeenCalled();
+    });
+
+    it('shows a refused reaction’s reason under the message', async () => {
+      await render(message(1, { reactions: [{ emoji: '👍', count: 1, userIds: [BOB.id] }] }), true);
+      chat.toggleReaction.mockResolvedValue('Too many edits, deletes or reactions; slow down');
+      chip('👍')?.click();
+      await flushPromises();
+      await fixture.whenStable();
+      expect(root.querySelector('[role="alert"]')?.textContent).toContain('slow down');
+    });
+
+    it('offers no reactions on an archived room’s messages or a tombstone', async () => {
+      await render(message(1, { sender: BOB, reactions: [{ emoji: '👍', count: 1, userIds: [BOB.id] }] }), false);
+      fixture.componentRef.setInput('canReact', false);
+      await fixture.whenStable();
+      expect(actionsButton()).toBeNull();
+      expect(chip('👍')?.disabled).toBe(true);
+      expect(root.querySelector('button[aria-label="Add reaction"]')).toBeNull();
+    });
   });
 
   it('shows a tombstone for a deleted message', async () => {

@@ -18,6 +18,8 @@ import { ChatStore } from './chat-store';
 import { linkify } from './linkify';
 import { MessageActions } from './message-actions';
 import { MessageDeletion } from './message-deletion';
+import { ReactionBar } from './reaction-bar';
+import { EmojiPicker } from './emoji-picker';
 
 type Mode = 'view' | 'editing' | 'confirm-delete';
 
@@ -39,7 +41,7 @@ function editProblem(body: string): string | null {
   selector: 'app-message-item',
   changeDetection: ChangeDetectionStrategy.OnPush,
   styleUrl: './message.css',
-  imports: [DatePipe, MessageActions, Avatar],
+  imports: [DatePipe, MessageActions, Avatar, ReactionBar, EmojiPicker],
   templateUrl: './message-item.html',
 })
 export class MessageItem {
@@ -52,6 +54,8 @@ export class MessageItem {
   readonly showHeader = input(true);
   /** Room owner or admin: may delete other people's messages too. */
   readonly canModerate = input(false);
+  /** The room takes reactions (it is not archived). */
+  readonly canReact = input(true);
   /** The message was deleted, taking the focused control with it: the page decides where focus goes. */
   readonly focusLost = output<void>();
 
@@ -62,6 +66,9 @@ export class MessageItem {
   protected readonly deleted = computed(() => this.message().deletedAt !== null || this.message().body === null);
   protected readonly canEdit = computed(() => this.mine() && !this.deleted());
   protected readonly canDelete = computed(() => (this.mine() || this.canModerate()) && !this.deleted());
+  protected readonly canReactHere = computed(() => this.canReact() && !this.deleted());
+  protected readonly hasActions = computed(() => this.canEdit() || this.canDelete() || this.canReactHere());
+  protected readonly pickerOpen = signal(false);
   protected readonly editId = computed(() => `edit-${this.message().id}`);
   protected readonly errorId = computed(() => `error-${this.message().id}`);
   protected readonly segments = computed(() => linkify(this.message().body ?? ''));
@@ -134,6 +141,27 @@ export class MessageItem {
     }
     if (await this.run(() => this.chat.edit(this.message(), this.draft()))) this.backToView();
     else this.focusEditBox();
+  }
+
+  protected openPicker(): void {
+    this.error.set(null);
+    this.pickerOpen.set(true);
+  }
+
+  protected closePicker(): void {
+    this.pickerOpen.set(false);
+    this.focusAfterRender(() => this.actions());
+  }
+
+  protected async pick(emoji: string): Promise<void> {
+    this.pickerOpen.set(false);
+    this.focusAfterRender(() => this.actions());
+    await this.react(emoji);
+  }
+
+  /** Toggles my reaction with `emoji`; a refusal shows under the message. */
+  protected async react(emoji: string): Promise<void> {
+    this.error.set(await this.chat.toggleReaction(this.message(), emoji));
   }
 
   protected async confirmDelete(): Promise<void> {

@@ -98,6 +98,7 @@ interface Anchor {
               [mine]="item.mine"
               [showHeader]="item.showHeader"
               [canModerate]="canModerate()"
+              [canReact]="canReact()"
               (focusLost)="focusLost.emit()"
             />
           }
@@ -142,6 +143,8 @@ export class MessageList {
   readonly loadingOlder = input(false);
   /** Whether I may delete other people's messages (room owner, admin). */
   readonly canModerate = input(false);
+  /** Whether the room takes reactions (it is not archived). */
+  readonly canReact = input(true);
   /** A row to bring into view and flash once it is rendered (a jump to a message from search), by item key. */
   readonly reveal = input<string | null>(null);
   readonly older = output<void>();

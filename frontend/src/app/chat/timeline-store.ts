@@ -72,6 +72,7 @@ class RoomTimeline {
       body: null,
       updatedSeq: seq,
       deletedAt: current.deletedAt ?? new Date().toISOString(),
+      reactions: [],
     });
     this.sorted = null;
     return true;

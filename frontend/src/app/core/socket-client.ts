@@ -7,6 +7,7 @@ import {
   type ClientToServerEvents,
   type DeleteMessageAck,
   type EditMessageAck,
+  type ReactionAck,
   type ReadAck,
   type SendMessageAck,
   type ServerToClientEvents,
@@ -15,6 +16,7 @@ import {
 import type {
   DeleteMessageRequest,
   EditMessageRequest,
+  ReactionRequest,
   ReadRequest,
   SendMessageRequest,
   SyncRequest,
@@ -192,6 +194,11 @@ export class SocketClient {
 
   remove(req: DeleteMessageRequest): Promise<DeleteMessageAck> {
     return this.request((socket, done) => socket.emit('message:delete', req, done));
+  }
+
+  /** `reaction:add` when `add`, else `reaction:remove`. */
+  react(req: ReactionRequest, add: boolean): Promise<ReactionAck> {
+    return this.request((socket, done) => socket.emit(add ? 'reaction:add' : 'reaction:remove', req, done));
   }
 
   sync(req: SyncRequest): Promise<SyncAck> {

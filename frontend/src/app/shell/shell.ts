@@ -9,6 +9,7 @@ import { SessionStore } from '../auth/session-store';
 import { ChatStore } from '../chat/chat-store';
 import { DraftStore } from '../chat/draft-store';
 import { MODERATOR_DELETE, MessageDeletion } from '../chat/message-deletion';
+import { ReactorNames } from '../chat/reactor-names';
 import { ReadMarks } from '../chat/read-marks';
 import { RoomTimelines } from '../chat/room-timelines';
 import { TypingIndicators } from '../chat/typing-indicators';
@@ -59,6 +60,7 @@ const CONNECTION_TEXT: Record<ConnectionState, string> = {
     TypingIndicators,
     MessageDeletion,
     ChatStore,
+    ReactorNames,
   ],
   template: `
     <div class="shell" [class.shell--detail]="detailOpen()">

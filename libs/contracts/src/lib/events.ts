@@ -5,6 +5,8 @@ export const ClientEvent = {
   MessageSend: 'message:send',
   MessageEdit: 'message:edit',
   MessageDelete: 'message:delete',
+  ReactionAdd: 'reaction:add',
+  ReactionRemove: 'reaction:remove',
   RoomSync: 'room:sync',
   RoomRead: 'room:read',
   Typing: 'typing',

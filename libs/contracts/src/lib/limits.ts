@@ -30,6 +30,9 @@ export const LIMITS = {
    * PAYLOAD_TOO_LARGE ack; a larger packet makes Socket.IO close the connection (it cannot be read to answer it).
    */
   socketTransportMaxBytes: 1024 * 1024,
+  /** Different emoji on one message (a reaction with one more is refused); and how many reactors a Reaction lists. */
+  reactionsPerMessage: 50,
+  reactionUserIdsMax: 20,
   /** A typing indicator that is not refreshed expires after this long. */
   typingTtlMs: 6000,
 } as const;

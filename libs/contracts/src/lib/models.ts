@@ -64,6 +64,21 @@ export interface Message {
   createdAt: string;
   editedAt: string | null;
   deletedAt: string | null;
+  /**
+   * Added ("Richer messages"): the emoji reactions, in the order each emoji was first added. Every change
+   * (reaction:add, reaction:remove) is a timeline event: it takes the room's next seq, which becomes the
+   * message's updatedSeq. Empty for a deleted message.
+   */
+  reactions: Reaction[];
+}
+
+/** One emoji's reactions on a message. */
+export interface Reaction {
+  /** One emoji (Unicode's RGI set: a ZWJ sequence, a flag or a skin tone counts as one). */
+  emoji: string;
+  count: number;
+  /** Who reacted with it, earliest first: at most LIMITS.reactionUserIdsMax of them (count has them all). */
+  userIds: string[];
 }
 
 /** Entry of `session:ready.rooms`: enough for a client to see which rooms moved. */

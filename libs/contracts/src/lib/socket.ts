@@ -21,6 +21,12 @@ export interface DeleteMessageRequest {
   messageId: string;
 }
 
+/** `reaction:add` and `reaction:remove`: my reaction with `emoji` (one emoji, see Reaction) to a message. */
+export interface ReactionRequest {
+  messageId: string;
+  emoji: string;
+}
+
 export interface SyncRequest {
   roomId: string;
   afterSeq: number;
@@ -51,6 +57,7 @@ export type AckCallback<T extends object = object> = (ack: Ack<T>) => void;
 export type SendMessageAck = Ack<{ message: Message }>;
 export type EditMessageAck = Ack<{ message: Message }>;
 export type DeleteMessageAck = Ack;
+export type ReactionAck = Ack<{ message: Message }>;
 export type SyncAck = Ack<SyncResult>;
 export type ReadAck = Ack;
 export type TypingAck = Ack;
@@ -144,6 +151,8 @@ export interface ClientToServerEvents {
   'message:send': (req: SendMessageRequest, ack: AckCallback<{ message: Message }>) => void;
   'message:edit': (req: EditMessageRequest, ack: AckCallback<{ message: Message }>) => void;
   'message:delete': (req: DeleteMessageRequest, ack: AckCallback) => void;
+  'reaction:add': (req: ReactionRequest, ack: AckCallback<{ message: Message }>) => void;
+  'reaction:remove': (req: ReactionRequest, ack: AckCallback<{ message: Message }>) => void;
   'room:sync': (req: SyncRequest, ack: AckCallback<SyncResult>) => void;
   'room:read': (req: ReadRequest, ack: AckCallback) => void;
   typing: (req: TypingRequest, ack?: AckCallback) => void;

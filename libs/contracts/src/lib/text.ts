@@ -34,6 +34,17 @@ export function nameProblem(value: string, field: string): string | null {
 }
 
 /**
+ * Exactly one emoji of Unicode's recommended (RGI) set, with its ZWJ sequences, flags, keycaps and skin
+ * tones (the `v` flag's property of strings; built at run time because the compile target predates it).
+ */
+const ONE_EMOJI = new RegExp('^\\p{RGI_Emoji}$', 'v');
+
+/** Why `value` cannot be a reaction's emoji, or null. */
+export function emojiProblem(value: string, field = 'emoji'): string | null {
+  return ONE_EMOJI.test(value) ? null : `${field} must be exactly one emoji`;
+}
+
+/**
  * Display names that pass for the service or its staff. Compared after folding case, separators,
  * trailing digits and digits that stand in for letters, so "Admin_1", "A d m i n" and "M0derator" count.
  */

@@ -1,7 +1,7 @@
 import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { LIMITS } from '../lib/limits';
 import type * as Wire from '../lib/socket';
-import { IsLine, IsText } from './text.rules';
+import { IsEmoji, IsLine, IsText } from './text.rules';
 
 export class SendMessageRequest implements Wire.SendMessageRequest {
   @IsUUID()
@@ -30,6 +30,15 @@ export class EditMessageRequest implements Wire.EditMessageRequest {
 export class DeleteMessageRequest implements Wire.DeleteMessageRequest {
   @IsUUID()
   messageId!: string;
+}
+
+export class ReactionRequest implements Wire.ReactionRequest {
+  @IsUUID()
+  messageId!: string;
+
+  @IsString()
+  @IsEmoji()
+  emoji!: string;
 }
 
 export class SyncRequest implements Wire.SyncRequest {

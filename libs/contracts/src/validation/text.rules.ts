@@ -1,6 +1,6 @@
 import { ValidateBy, ValidationArguments, ValidationOptions } from 'class-validator';
 import { passwordProblem } from '../lib/password';
-import { displayNameProblem, lineProblem, nameProblem, textProblem } from '../lib/text';
+import { displayNameProblem, emojiProblem, lineProblem, nameProblem, textProblem } from '../lib/text';
 
 type Problem = (value: string, args: ValidationArguments) => string | null;
 
@@ -28,6 +28,8 @@ export const IsLine = rule('isLine', (value, args) => lineProblem(value, args.pr
 export const IsName = rule('isName', (value, args) => nameProblem(value, args.property));
 /** A display name: a name that does not impersonate the service or its staff. */
 export const IsDisplayName = rule('isDisplayName', (value, args) => displayNameProblem(value, args.property));
+/** A reaction's emoji: exactly one emoji. */
+export const IsEmoji = rule('isEmoji', (value, args) => emojiProblem(value, args.property));
 /** The password policy, against the `username` of the same object. */
 export const IsAcceptedPassword = rule('isAcceptedPassword', (value, args) => {
   const username: unknown = (args.object as { username?: unknown }).username;
