@@ -36,7 +36,7 @@ const PREFIX_QUERY = `(
 
 /** Rows: the message, its sender, `room_name` (a DM's: the other member's display name) and `created_key`. */
 export const SEARCH_STATEMENT = `
-  SELECT h.id, h.room_id, h.seq, h.updated_seq, h.client_msg_id, h.sender_id, h.body, h.created_at, h.edited_at, h.deleted_at,
+  SELECT h.id, h.room_id, h.seq, h.updated_seq, h.client_msg_id, h.sender_id, h.body, h.created_at, h.edited_at, h.deleted_at, h.reactions,
          to_char(h.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_key,
          u.username, u.display_name,
          CASE WHEN r.kind = 'dm' THEN coalesce((
