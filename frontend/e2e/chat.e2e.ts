@@ -308,6 +308,25 @@ describe('chat in the browser, across two pods', () => {
     expect(bob.dialogs).toEqual([]);
   });
 
+  it('formats Markdown for the reader and keeps the body as typed for its writer', async () => {
+    await sendMessage(alice.page, '**Ship it** :rocket: when `npm test` passes:\n\n```\nnpm ci && npm test\n```\n\n1. merge\n2. tag');
+    const onBob = messageWith(bob.page, 'Ship it');
+    await visible(onBob);
+    await expect(onBob.locator('strong').textContent()).resolves.toBe('Ship it');
+    await expect(onBob.getByRole('img', { name: 'rocket' }).textContent()).resolves.toBe('🚀');
+    await expect(onBob.locator('code').first().textContent()).resolves.toBe('npm test');
+    await expect(onBob.locator('pre').textContent()).resolves.toBe('npm ci && npm test');
+    await expect(onBob.getByRole('listitem').allTextContents()).resolves.toEqual(['merge', 'tag']);
+
+    await messageAction(messageWith(alice.page, 'Ship it'), 'Edit');
+    const edit = alice.page.getByRole('textbox', { name: 'Edit message' });
+    await expect(edit.inputValue()).resolves.toBe(
+      '**Ship it** :rocket: when `npm test` passes:\n\n```\nnpm ci && npm test\n```\n\n1. merge\n2. tag',
+    );
+    await edit.press('Escape');
+    await gone(edit);
+  });
+
   it('pages back through a long history without jumping, and offers a way back to the latest', async () => {
     const seeder = await ApiClient.register(world.cluster.pods[0]?.baseUrl ?? '', 'historian', 'old-records-77', 'Historian');
     const room = await seeder.createRoom('history');

@@ -270,6 +270,22 @@ describe('MessageItem', () => {
     expect(root.querySelector('.msg__body')?.textContent).toContain('javascript:alert(1) <a href="x">y</a>');
   });
 
+  it('renders Markdown as elements (bold, code, a code block, a quote, a numbered list, shortcodes), the meta ending the last paragraph', async () => {
+    const body = '**Heads up** :tada: run `npm ci`\n\n```\nnpm test\n```\n\n> quoted\n\n3. three\n4. four\n\nthanks';
+    await render(message(1, { body, editedAt: '2024-01-01T00:00:00Z' }), true);
+    const view = root.querySelector('.msg__body') as HTMLElement;
+    expect(view.querySelector('strong')?.textContent).toBe('Heads up');
+    expect(view.querySelector('[title=":tada:"]')?.textContent).toBe('🎉');
+    expect(view.querySelector('code.md-code')?.textContent).toBe('npm ci');
+    expect(view.querySelector('pre')?.textContent).toBe('npm test');
+    expect(view.querySelector('blockquote')?.textContent).toBe('quoted');
+    expect(view.querySelector('ol')?.getAttribute('start')).toBe('3');
+    expect(Array.from(view.querySelectorAll('ol > li')).map((li) => li.textContent)).toEqual(['three', 'four']);
+    const paragraphs = view.querySelectorAll(':scope > p');
+    expect(paragraphs[paragraphs.length - 1]?.textContent).toBe('thanks (edited) ✓ (sent)');
+    expect(view.querySelectorAll('.msg__meta')).toHaveLength(1);
+  });
+
   it('keeps the body text exact, without template white space', async () => {
     await render(message(1, { body: 'two\nlines' }), false);
     expect(root.querySelector('.msg__body')?.textContent).toBe('two\nlines');

@@ -15,7 +15,8 @@ import {
 import { LIMITS, bodyProblem, normalizeBody, type Message } from '@chat/contracts';
 import { Avatar } from '../rooms/avatar';
 import { ChatStore } from './chat-store';
-import { linkify } from './linkify';
+import { MarkdownBody } from './markdown/markdown-body';
+import { parseMarkdown } from './markdown/markdown';
 import { MessageActions } from './message-actions';
 import { MessageDeletion } from './message-deletion';
 import { ReactionBar } from './reaction-bar';
@@ -33,7 +34,8 @@ function editProblem(body: string): string | null {
 }
 
 /**
- * A server message; my own can be edited and deleted in place. Bodies are text, never HTML.
+ * A server message; my own can be edited and deleted in place. Bodies are Markdown rendered with text
+ * bindings (markdown/), never HTML.
  * Focus follows the keyboard user: into the edit box or the confirmation, and back to the
  * message's actions when they are done.
  */
@@ -41,7 +43,7 @@ function editProblem(body: string): string | null {
   selector: 'app-message-item',
   changeDetection: ChangeDetectionStrategy.OnPush,
   styleUrl: './message.css',
-  imports: [DatePipe, MessageActions, Avatar, ReactionBar, EmojiPicker],
+  imports: [DatePipe, MessageActions, Avatar, ReactionBar, EmojiPicker, MarkdownBody],
   templateUrl: './message-item.html',
 })
 export class MessageItem {
@@ -71,7 +73,7 @@ export class MessageItem {
   protected readonly pickerOpen = signal(false);
   protected readonly editId = computed(() => `edit-${this.message().id}`);
   protected readonly errorId = computed(() => `error-${this.message().id}`);
-  protected readonly segments = computed(() => linkify(this.message().body ?? ''));
+  protected readonly blocks = computed(() => parseMarkdown(this.message().body ?? ''));
   protected readonly maxLength = LIMITS.messageBodyMax;
   /** Names the article for screen readers, also when a grouped message shows no header. */
   protected readonly label = computed(() => {

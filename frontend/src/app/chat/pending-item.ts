@@ -2,6 +2,8 @@ import { ChangeDetectionStrategy, Component, computed, inject, input } from '@an
 import { SessionStore } from '../auth/session-store';
 import { Avatar } from '../rooms/avatar';
 import { ChatStore } from './chat-store';
+import { MarkdownBody } from './markdown/markdown-body';
+import { parseMarkdown } from './markdown/markdown';
 import type { OutboxEntry } from './outbox';
 
 /** One of my messages the server has not confirmed yet. */
@@ -9,7 +11,7 @@ import type { OutboxEntry } from './outbox';
   selector: 'app-pending-item',
   changeDetection: ChangeDetectionStrategy.OnPush,
   styleUrl: './message.css',
-  imports: [Avatar],
+  imports: [Avatar, MarkdownBody],
   template: `
     @let e = entry();
     <article
@@ -24,7 +26,7 @@ import type { OutboxEntry } from './outbox';
           <span class="msg__author">{{ authorName() }}</span>
         </header>
       }
-      <p class="msg__body">{{ e.body }}</p>
+      <app-markdown-body class="msg__body" [blocks]="blocks()" />
       @if (e.status === 'sending') {
         <p class="msg__status">{{ chat.connection() === 'connected' ? 'Sending…' : 'Waiting for the connection to send…' }}</p>
       } @else {
@@ -42,6 +44,8 @@ export class PendingItem {
   private readonly session = inject(SessionStore);
   readonly entry = input.required<OutboxEntry>();
   readonly showHeader = input(true);
+  /** Rendered as it will be once sent, so nothing moves when the server confirms it. */
+  protected readonly blocks = computed(() => parseMarkdown(this.entry().body));
   protected readonly userId = computed(() => this.session.user()?.id ?? '');
   protected readonly authorName = computed(() => {
     const user = this.session.user();

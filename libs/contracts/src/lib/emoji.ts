@@ -228,12 +228,13 @@ const TABLE: Record<EmojiGroup, [string, string, string][]> = {
   ],
 };
 
-export const EMOJI: readonly EmojiEntry[] = EMOJI_GROUPS.flatMap((group) =>
+// Pure: a bundle that never uses the table leaves it out.
+export const EMOJI: readonly EmojiEntry[] = /* @__PURE__ */ EMOJI_GROUPS.flatMap((group) =>
   TABLE[group].map(([char, name, keywords]) => ({ char, name, keywords, group })),
 );
 
 /** Shortcode (without colons) to its emoji. */
-export const EMOJI_BY_NAME: ReadonlyMap<string, string> = new Map(EMOJI.map((entry) => [entry.name, entry.char]));
+export const EMOJI_BY_NAME: ReadonlyMap<string, string> = /* @__PURE__ */ new Map(EMOJI.map((entry) => [entry.name, entry.char]));
 
 /**
  * The entries matching a search: every word of `query` must begin a word of the entry's name or keywords

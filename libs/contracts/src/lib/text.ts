@@ -37,7 +37,7 @@ export function nameProblem(value: string, field: string): string | null {
  * Exactly one emoji of Unicode's recommended (RGI) set, with its ZWJ sequences, flags, keycaps and skin
  * tones (the `v` flag's property of strings; built at run time because the compile target predates it).
  */
-const ONE_EMOJI = new RegExp('^\\p{RGI_Emoji}$', 'v');
+const ONE_EMOJI = /* @__PURE__ */ new RegExp('^\\p{RGI_Emoji}$', 'v');
 
 /** Why `value` cannot be a reaction's emoji, or null. */
 export function emojiProblem(value: string, field = 'emoji'): string | null {
