@@ -188,6 +188,61 @@ describe('chat in the browser, across two pods', () => {
     await expect(chip(onBob, '👍').getAttribute('title')).resolves.toBe('Alice Liddell reacted with 👍');
   });
 
+  it('mentions: @ suggests members, the mentioned tab (hidden) gets a notification, a muted room stays quiet', async () => {
+    // Bob allows notifications on his profile page (the browser's permission granted for this test).
+    await bob.context.grantPermissions(['notifications'], { origin: world.viaB.url });
+    await bob.page.goto('/profile');
+    const desktop = bob.page.getByRole('checkbox', { name: 'Desktop notifications' });
+    await desktop.check();
+    await expect(desktop.isChecked()).resolves.toBe(true);
+    await bob.page.goto(`/rooms/${generalId}`);
+    await visible(messageWith(bob.page, 'Hello from pod A'));
+    // His tab goes to the background; what it shows is recorded.
+    await bob.page.evaluate(() => {
+      const shown: { title: string; body: string }[] = [];
+      (window as unknown as { shown: typeof shown }).shown = shown;
+      const Real = window.Notification;
+      window.Notification = class extends Real {
+        constructor(title: string, options?: NotificationOptions) {
+          super(title, options);
+          shown.push({ title, body: options?.body ?? '' });
+        }
+      };
+      Object.defineProperty(document, 'visibilityState', { get: () => 'hidden', configurable: true });
+    });
+    const shown = () => bob.page.evaluate(() => (window as unknown as { shown: { title: string; body: string }[] }).shown);
+
+    // Alice types @bo: Bob is suggested; Enter takes him.
+    const box = composer(alice.page);
+    await box.fill('');
+    await box.pressSequentially('@bo');
+    const suggestions = alice.page.getByRole('listbox', { name: 'People to mention' });
+    await visible(suggestions.getByRole('option', { name: /Bob Builder/ }));
+    await box.press('Enter');
+    await expect(box.inputValue()).resolves.toBe('@bob ');
+    await box.pressSequentially('can you review the release notes?');
+    await box.press('Enter');
+
+    const mention = messageWith(bob.page, 'can you review the release notes?');
+    await visible(mention);
+    await expect(mention.getAttribute('class')).resolves.toContain('msg--mentions-me');
+    await expect(mention.locator('.md-mention--me').textContent()).resolves.toBe('@bob');
+    await eventually(
+      async () => expect(await shown()).toEqual([{ title: 'Alice Liddell in #general', body: '@bob can you review the release notes?' }]),
+      UI_TIMEOUT_MS,
+    );
+
+    // Muted: no notification for the next mention.
+    await bob.page.getByRole('button', { name: 'Mute', exact: true }).click();
+    await expect(bob.page.getByRole('button', { name: 'Unmute' }).getAttribute('aria-pressed')).resolves.toBe('true');
+    await sendMessage(alice.page, '@bob one more thing');
+    await visible(messageWith(bob.page, 'one more thing'));
+    await bob.page.waitForTimeout(300);
+    await expect(shown()).resolves.toHaveLength(1);
+    await bob.page.getByRole('button', { name: 'Unmute' }).click();
+    await bob.page.reload();
+  });
+
   it('edits and deletes by keyboard: focus goes into the editor or the confirmation and comes back', async () => {
     const page = alice.page;
     await sendMessage(page, 'keyboard edit me');

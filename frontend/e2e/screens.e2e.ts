@@ -103,7 +103,7 @@ describe('screenshots of the main screens', () => {
     await a.raw.timeout(5_000).emitWithAck('message:edit', { messageId: typo.id, body: 'Found one issue with the login redirect.' });
     const oops = await say(c, 'wrong room, sorry');
     await c.raw.timeout(5_000).emitWithAck('message:delete', { messageId: oops.id });
-    await say(c, 'Can you share the steps to reproduce?');
+    await say(c, '@alice can you share the steps to reproduce?');
     await say(a, 'Sure:\n1. log out\n2. open a room link\n3. log in again: you land on the home page instead of the room.');
     await say(c, 'New mockups for the settings page are up.', design.id);
     await say(c, 'Feedback welcome before Thursday.', design.id);

@@ -7,6 +7,7 @@ import { WriteOneFunction1764547200000 } from './migrations/1764547200000-write-
 import { KafkaIngest1765000000000 } from './migrations/1765000000000-kafka-ingest';
 import { MessageSearch1766000000000 } from './migrations/1766000000000-message-search';
 import { MessageReactions1767000000000 } from './migrations/1767000000000-message-reactions';
+import { MessageMentions1768000000000 } from './migrations/1768000000000-message-mentions';
 
 export const MIGRATIONS = [
   InitialSchema1763856000000,
@@ -16,6 +17,7 @@ export const MIGRATIONS = [
   KafkaIngest1765000000000,
   MessageSearch1766000000000,
   MessageReactions1767000000000,
+  MessageMentions1768000000000,
 ];
 
 export interface ConnectionSettings {

@@ -20,6 +20,7 @@ const stored = (s: PendingSend, seq: number): SendOutcome => ({
     editedAt: null,
     deletedAt: null,
     reactions: [],
+    mentions: [],
   },
 });
 

@@ -14,6 +14,8 @@ export interface MessageRow {
   deleted_at: Date | null;
   /** jsonb, parsed by the driver. */
   reactions: Reaction[];
+  /** uuid[], parsed by the driver. */
+  mentions: string[];
   username: string;
   display_name: string;
 }
@@ -31,6 +33,7 @@ export function toMessage(row: MessageRow): Message {
     editedAt: row.edited_at?.toISOString() ?? null,
     deletedAt: row.deleted_at?.toISOString() ?? null,
     reactions: row.deleted_at ? [] : row.reactions,
+    mentions: row.deleted_at ? [] : row.mentions,
   };
 }
 

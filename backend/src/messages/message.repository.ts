@@ -42,7 +42,7 @@ const ROOM_ACCESS_COLUMNS = `r.kind AS room_kind, r.visibility AS room_visibilit
 /** Messages of room r with their senders; the caller adds conditions, order and limit. */
 const MESSAGES_OF_ROOM = `
   SELECT m.id, m.room_id, m.seq, m.updated_seq, m.client_msg_id, m.sender_id, m.body,
-         m.created_at, m.edited_at, m.deleted_at, m.reactions, u.username, u.display_name
+         m.created_at, m.edited_at, m.deleted_at, m.reactions, m.mentions, u.username, u.display_name
   FROM messages m JOIN users u ON u.id = m.sender_id
   WHERE m.room_id = r.id`;
 
@@ -77,10 +77,10 @@ function visiblePage(rows: PageRow[], limit: number): Visible<TimelinePage> {
 
 const MESSAGE_SELECT = `
   SELECT m.id, m.room_id, m.seq, m.updated_seq, m.client_msg_id, m.sender_id, m.body,
-         m.created_at, m.edited_at, m.deleted_at, m.reactions, u.username, u.display_name
+         m.created_at, m.edited_at, m.deleted_at, m.reactions, m.mentions, u.username, u.display_name
   FROM messages m JOIN users u ON u.id = m.sender_id`;
 
-const RETURNING = `RETURNING id, room_id, seq, updated_seq, client_msg_id, sender_id, body, created_at, edited_at, deleted_at, reactions`;
+const RETURNING = `RETURNING id, room_id, seq, updated_seq, client_msg_id, sender_id, body, created_at, edited_at, deleted_at, reactions, mentions`;
 
 /**
  * messages.reactions from message_reactions: per emoji, in the order it was first added, its count and
@@ -131,8 +131,10 @@ function outcomeOf(row: BatchRow, { roomId, clientMsgId, sender }: PendingSend):
     created_at: row.o_created_at,
     edited_at: row.o_edited_at,
     deleted_at: row.o_deleted_at,
-    // A new message has none; a resend's original may have some by now (MessageRepository.withReactions).
+    // A new message has no reactions, and mentions only with an '@'; MessageRepository.completed reads
+    // those that may have them (and a resend's original as it is now).
     reactions: [],
+    mentions: [],
     username: sender.username,
     display_name: sender.displayName,
   });
@@ -185,25 +187,32 @@ export class MessageRepository {
             sends.map((s) => s.clientMsgId),
             sends.map((s) => s.body),
           ]);
-    return this.withReactions(outcomesOf(sends, rows));
+    return this.completed(outcomesOf(sends, rows));
   }
 
-  /** A resend answers with the original message as it is now, reactions included (read for resends only: they are rare). */
-  private async withReactions(outcomes: SendOutcome[]): Promise<SendOutcome[]> {
-    const resent = outcomes.flatMap((outcome) =>
-      'message' in outcome && !outcome.created && !outcome.message.deletedAt ? [outcome.message.id] : [],
+  /**
+   * The write functions answer without reactions and mentions: reads them for the messages that may have
+   * some, in one statement (usually none): a new message whose body has an '@' (mentions, filled by a
+   * trigger), and a resend's original as it is now.
+   */
+  private async completed(outcomes: SendOutcome[]): Promise<SendOutcome[]> {
+    const ids = outcomes.flatMap((outcome) =>
+      'message' in outcome && !outcome.message.deletedAt && (!outcome.created || outcome.message.body?.includes('@'))
+        ? [outcome.message.id]
+        : [],
     );
-    if (resent.length === 0) return outcomes;
-    const rows = await this.db.rows<{ id: string; reactions: Reaction[] }>(
-      `SELECT id, reactions FROM messages WHERE id = ANY ($1::uuid[])`,
-      [resent],
+    if (ids.length === 0) return outcomes;
+    const rows = await this.db.rows<{ id: string; reactions: Reaction[]; mentions: string[] }>(
+      `SELECT id, reactions, mentions FROM messages WHERE id = ANY ($1::uuid[])`,
+      [ids],
     );
-    const reactions = new Map(rows.map((row) => [row.id, row.reactions]));
-    return outcomes.map((outcome) =>
-      'message' in outcome && reactions.has(outcome.message.id)
-        ? { ...outcome, message: { ...outcome.message, reactions: reactions.get(outcome.message.id) ?? [] } }
-        : outcome,
-    );
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return outcomes.map((outcome) => {
+      const row = 'message' in outcome ? byId.get(outcome.message.id) : undefined;
+      return row && 'message' in outcome
+        ? { ...outcome, message: { ...outcome.message, reactions: row.reactions, mentions: row.mentions } }
+        : outcome;
+    });
   }
 
   /**
@@ -225,7 +234,7 @@ export class MessageRepository {
       ],
     );
     return {
-      outcomes: await this.withReactions(outcomesOf(sends, rows)),
+      outcomes: await this.completed(outcomesOf(sends, rows)),
       fenced: sends.map((_, index) => rows[index]?.o_outcome === 'fenced'),
     };
   }

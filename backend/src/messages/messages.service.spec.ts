@@ -35,6 +35,7 @@ const message = (over: Partial<Message> = {}): Message => ({
   editedAt: null,
   deletedAt: null,
   reactions: [],
+  mentions: [],
   ...over,
 });
 

@@ -21,6 +21,7 @@ interface MyRoomRow extends RoomRow {
   my_role: MemberRole;
   last_read_seq: string;
   unread: string;
+  mentions: string;
 }
 
 export const ROOM_COLUMNS = `
@@ -38,7 +39,9 @@ const PEER_COLUMN = (viewer: string) => `
 const MY_ROOM_SELECT = `
   SELECT ${ROOM_COLUMNS}, ${PEER_COLUMN('m.user_id')}, m.role AS my_role, m.last_read_seq,
     (SELECT count(*) FROM messages x
-      WHERE x.room_id = r.id AND x.seq > m.last_read_seq AND x.deleted_at IS NULL AND x.sender_id <> m.user_id) AS unread
+      WHERE x.room_id = r.id AND x.seq > m.last_read_seq AND x.deleted_at IS NULL AND x.sender_id <> m.user_id) AS unread,
+    (SELECT count(*) FROM messages x
+      WHERE x.room_id = r.id AND x.seq > m.last_read_seq AND x.deleted_at IS NULL AND x.mentions @> ARRAY[m.user_id]) AS mentions
   FROM room_members m JOIN rooms r ON r.id = m.room_id`;
 
 export function toRoom(row: RoomRow): Room {
@@ -57,7 +60,13 @@ export function toRoom(row: RoomRow): Room {
 }
 
 function toMyRoom(row: MyRoomRow): MyRoom {
-  return { ...toRoom(row), lastReadSeq: Number(row.last_read_seq), unread: Number(row.unread), myRole: row.my_role };
+  return {
+    ...toRoom(row),
+    lastReadSeq: Number(row.last_read_seq),
+    unread: Number(row.unread),
+    mentions: Number(row.mentions),
+    myRole: row.my_role,
+  };
 }
 
 /**

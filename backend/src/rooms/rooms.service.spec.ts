@@ -89,7 +89,7 @@ describe('RoomsService (membership rules)', () => {
     const myRoom = (roomId: string, userId: string): MyRoom | null => {
       const role = members.get(roomId)?.get(userId);
       const found = rooms.get(roomId);
-      return role && found ? { ...found, lastReadSeq: 0, unread: 0, myRole: role } : null;
+      return role && found ? { ...found, lastReadSeq: 0, unread: 0, mentions: 0, myRole: role } : null;
     };
     const repository = {
       findRoom: jest.fn(async (roomId: string) => rooms.get(roomId) ?? null),

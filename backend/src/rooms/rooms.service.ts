@@ -41,7 +41,7 @@ export class RoomsService {
     enforce(RoomRules.canView(actor, await this.requireAccess(roomId, actor)));
     const room = await this.rooms.findRoom(roomId);
     if (!room) throw AppError.notFound('Room');
-    return { ...room, lastReadSeq: 0, unread: 0, myRole: 'member' };
+    return { ...room, lastReadSeq: 0, unread: 0, mentions: 0, myRole: 'member' };
   }
 
   async join(actor: Actor, roomId: string): Promise<MyRoom> {

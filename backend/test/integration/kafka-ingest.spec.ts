@@ -92,7 +92,11 @@ describe('Kafka mode: two pods, sends through <prefix>ingest, events out to <pre
     expect(again).toEqual(first);
 
     const sent = [first];
-    for (let i = 2; i <= 20; i += 1) sent.push(await send(i % 2 ? aliceA : aliceB, room.id, `message ${i}`));
+    for (let i = 2; i <= 19; i += 1) sent.push(await send(i % 2 ? aliceA : aliceB, room.id, `message ${i}`));
+    // Through the ingest topic too, mentions are filled where the body is stored.
+    const mention = await send(aliceB, room.id, `@${bob.username} message 20`);
+    expect(mention.mentions).toEqual([bob.user.id]);
+    sent.push(mention);
     expect(sent.map((m) => m.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     await eventually(() => expect(bobB.seen('message:new', (e) => e.message.roomId === room.id)).toHaveLength(20), 10_000);
 
@@ -218,6 +222,8 @@ describe('Kafka mode: two pods, sends through <prefix>ingest, events out to <pre
       expect(edited?.message).toMatchObject({ body: 'edited', editedAt: expect.stringMatching(/Z$/), reactions: [] });
       const reacted = seen.find((e) => e.type === 'message:updated' && e.message.reactions.length > 0);
       expect(reacted?.message).toMatchObject({ editedAt: null, reactions: [{ emoji: '🎉', count: 1, userIds: [expect.any(String)] }] });
+      expect(seen.every((e) => Array.isArray(e.message.mentions))).toBe(true);
+      expect(seen.find((e) => e.message.body?.startsWith('@'))?.message.mentions).toHaveLength(1);
       const outbox = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM timeline_outbox`);
       expect(Number(outbox.rows[0]?.n)).toBe(0);
     } finally {

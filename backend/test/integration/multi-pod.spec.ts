@@ -366,6 +366,46 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
       expect(more.message.updatedSeq).toBe(1 + LIMITS.reactionsPerMessage + 1);
     });
 
+    it('fills mentions with the room members a body names (never the sender or a stranger), @room with all, and counts them unread', async () => {
+      const alice = await registerUser(podA, 'ment');
+      const bob = await registerUser(podB, 'mentb');
+      const carol = await registerUser(podA, 'mentc');
+      const stranger = await registerUser(podB, 'ments');
+      const room = await createRoom(podA, alice);
+      await Promise.all([addMember(podA, alice, room.id, bob.user.id), addMember(podA, alice, room.id, carol.user.id)]);
+      const aliceA = await connect(podA, alice, 'alice@A');
+      const bobB = await connect(podB, bob, 'bob@B');
+
+      const named = await send(
+        aliceA,
+        room.id,
+        `hi @${bob.username.toUpperCase()}, @${carol.username}. and @${stranger.username} @${alice.username} a@b.c`,
+      );
+      expect([...named.mentions].sort()).toEqual([bob.user.id, carol.user.id].sort());
+      const heard = await bobB.waitFor('message:new', (e) => e.message.id === named.id);
+      expect(heard.message).toEqual(named);
+      const plain = await send(aliceA, room.id, 'no one in particular, mail me at alice@example.com');
+      expect(plain.mentions).toEqual([]);
+      expect(await myRoom(podA, bob, room.id)).toMatchObject({ unread: 2, mentions: 1 });
+      const everyone = await send(bobB, room.id, '@room standup in 5');
+      expect([...everyone.mentions].sort()).toEqual([alice.user.id, carol.user.id].sort());
+
+      // GET /api/rooms counts my unread mentions, until my read mark passes them (my own send moves it too).
+      expect(await myRoom(podA, bob, room.id)).toMatchObject({ unread: 0, mentions: 0 });
+      expect(await myRoom(podB, carol, room.id)).toMatchObject({ unread: 3, mentions: 2 });
+      const carolA = await connect(podA, carol, 'carol@A');
+      expect((await carolA.request('room:read', { roomId: room.id, seq: named.seq })).ok).toBe(true);
+      expect(await myRoom(podB, carol, room.id)).toMatchObject({ unread: 2, mentions: 1 });
+
+      // An edit works them out again; a delete clears them; history and sync carry them.
+      const edited = await aliceA.request('message:edit', { messageId: named.id, body: `only @${carol.username} now` });
+      expect(edited.ok && edited.message.mentions).toEqual([carol.user.id]);
+      expect((await bobB.waitFor('message:updated', (e) => e.message.id === named.id)).message.mentions).toEqual([carol.user.id]);
+      expect((await sync(bobB, room.id, 0)).messages.find((m) => m.id === everyone.id)?.mentions).toEqual(everyone.mentions);
+      expect((await aliceA.request('message:delete', { messageId: named.id })).ok).toBe(true);
+      expect((await fullHistory(podA, alice, room.id)).find((m) => m.id === named.id)).toMatchObject({ body: null, mentions: [] });
+    });
+
     it('lets a client that was away catch up exactly with room:sync, page by page', async () => {
       const alice = await registerUser(podA, 'sync');
       const bob = await registerUser(podB, 'syncb');

@@ -17,6 +17,7 @@ export function message(seq: number, patch: Partial<Message> = {}): Message {
     editedAt: null,
     deletedAt: null,
     reactions: [],
+    mentions: [],
     ...patch,
   };
 }
@@ -34,6 +35,7 @@ export function myRoom(patch: Partial<MyRoom> = {}): MyRoom {
     peer: null,
     lastReadSeq: 0,
     unread: 0,
+    mentions: 0,
     myRole: 'member',
     ...patch,
   };

@@ -33,8 +33,8 @@ export class MessageReactions1767000000000 implements MigrationInterface {
   }
 }
 
-/** chat_timeline_payload (see KafkaIngest1765000000000) with `more` after the message's other fields. */
-function timelinePayload(more: string): string {
+/** chat_timeline_payload (see KafkaIngest1765000000000) with `more` after the message's other fields (the later migrations that add fields use it too). */
+export function timelinePayload(more: string): string {
   return `
       CREATE OR REPLACE FUNCTION chat_timeline_payload(p_type text, p_message_id uuid) RETURNS text
       LANGUAGE sql STABLE

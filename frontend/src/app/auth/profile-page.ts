@@ -1,11 +1,13 @@
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
 import { LIMITS } from '@chat/contracts';
+import { Notifier } from '../chat/notifier';
 import { errorMessage, fieldErrors } from '../core/api-error';
+import { NotifySettingsStore } from '../rooms/notify-settings';
 import { AuthApi } from './auth-api';
 import { SessionStore } from './session-store';
 
-/** The signed-in user's display name and password (a small first version of the profile page). */
+/** The signed-in user's display name, password and notifications. */
 @Component({
   selector: 'app-profile-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -46,12 +48,32 @@ import { SessionStore } from './session-store';
         }
         <button type="submit" class="button" [disabled]="passwordBusy()">Change password</button>
       </form>
+
+      <section class="form" aria-labelledby="profile-notify-title">
+        <h2 id="profile-notify-title">Notifications</h2>
+        <p class="muted">For direct messages and messages that mention me, while this tab is in the background. Muted rooms stay quiet.</p>
+        <div class="field field--check">
+          <input id="profile-notify-desktop" type="checkbox" [checked]="settings().desktop" (change)="setDesktop($event)" />
+          <label for="profile-notify-desktop">Desktop notifications</label>
+        </div>
+        @if (desktopProblem(); as problem) {
+          <p class="alert" role="alert">{{ problem }}</p>
+        }
+        <div class="field field--check">
+          <input id="profile-notify-sound" type="checkbox" [checked]="settings().sound" (change)="setSound($event)" />
+          <label for="profile-notify-sound">Play a sound</label>
+        </div>
+      </section>
     </section>
   `,
 })
 export class ProfilePage {
   private readonly api = inject(AuthApi);
   private readonly session = inject(SessionStore);
+  private readonly notifier = inject(Notifier);
+  private readonly notify = inject(NotifySettingsStore);
+  protected readonly settings = this.notify.settings;
+  protected readonly desktopProblem = signal<string | null>(null);
 
   protected readonly nameMax = LIMITS.displayNameMax;
   protected readonly passwordMin = LIMITS.passwordMin;
@@ -74,6 +96,25 @@ export class ProfilePage {
       validators: [Validators.required, Validators.minLength(LIMITS.passwordMin), Validators.maxLength(LIMITS.passwordMax)],
     }),
   });
+
+  /** Turning desktop notifications on asks the browser first; a refusal is explained, the box stays off. */
+  protected async setDesktop(event: Event): Promise<void> {
+    const box = event.target as HTMLInputElement;
+    this.desktopProblem.set(null);
+    if (!box.checked) {
+      this.notify.update({ desktop: false });
+      return;
+    }
+    const answer = await this.notifier.enableDesktop();
+    box.checked = answer === 'granted';
+    if (answer === 'denied')
+      this.desktopProblem.set('This browser blocks notifications from this site: allow them in its site settings, then try again.');
+    else if (answer === 'unsupported') this.desktopProblem.set('This browser cannot show notifications.');
+  }
+
+  protected setSound(event: Event): void {
+    this.notify.update({ sound: (event.target as HTMLInputElement).checked });
+  }
 
   protected async saveName(): Promise<void> {
     if (this.nameForm.invalid) {

@@ -91,6 +91,6 @@ describe('ChatPersistence', () => {
   });
 
   it('names the keys a logout removes', () => {
-    expect(userDataKeys('u1')).toEqual(['chat.outbox.u1', 'chat.drafts.u1', 'chat.recent-emoji.u1']);
+    expect(userDataKeys('u1')).toEqual(['chat.outbox.u1', 'chat.drafts.u1', 'chat.recent-emoji.u1', 'chat.notify.u1']);
   });
 });

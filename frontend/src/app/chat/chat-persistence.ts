@@ -1,3 +1,4 @@
+import { notifySettingsKey } from '../rooms/notify-settings';
 import type { OutboxEntry } from './outbox';
 
 /** The part of `Storage` this needs (tests pass a Map-backed fake). */
@@ -8,9 +9,9 @@ const DRAFTS_PREFIX = 'chat.drafts.';
 /** The emoji one user picked last (RecentEmoji). */
 export const RECENT_EMOJI_PREFIX = 'chat.recent-emoji.';
 
-/** Keys holding one user's unsent messages, drafts and recently used emoji (removed on logout). */
+/** Keys holding one user's unsent messages, drafts, recently used emoji and notification settings (removed on logout). */
 export function userDataKeys(userId: string): string[] {
-  return [OUTBOX_PREFIX + userId, DRAFTS_PREFIX + userId, RECENT_EMOJI_PREFIX + userId];
+  return [OUTBOX_PREFIX + userId, DRAFTS_PREFIX + userId, RECENT_EMOJI_PREFIX + userId, notifySettingsKey(userId)];
 }
 
 function isOutboxEntry(value: unknown): value is OutboxEntry {

@@ -13,6 +13,7 @@ import { ChatStore } from './chat-store';
 import { DraftStore } from './draft-store';
 import { HistoryApi } from './history-api';
 import { MODERATOR_DELETE, MessageDeletion } from './message-deletion';
+import { Notifier } from './notifier';
 import { ReadMarks } from './read-marks';
 import { RoomTimelines } from './room-timelines';
 import { TypingIndicators } from './typing-indicators';
@@ -47,6 +48,7 @@ function setup(rooms: MyRoom[], page: HistoryPage = { messages: [], hasMore: fal
       DraftStore,
       TypingIndicators,
       MessageDeletion,
+      Notifier,
       RoomsStore,
       PresenceStore,
       { provide: SocketClient, useValue: socket },

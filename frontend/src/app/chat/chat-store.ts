@@ -7,6 +7,7 @@ import { PresenceStore } from '../rooms/presence-store';
 import { RoomsStore } from '../rooms/rooms-store';
 import { ChatPersistence } from './chat-persistence';
 import { DraftStore } from './draft-store';
+import { Notifier } from './notifier';
 import { Outbox } from './outbox';
 import { ReadMarks } from './read-marks';
 import { RoomTimelines } from './room-timelines';
@@ -30,6 +31,7 @@ export class ChatStore {
   private readonly drafts = inject(DraftStore);
   private readonly typing = inject(TypingIndicators);
   private readonly presence = inject(PresenceStore);
+  private readonly notifier = inject(Notifier);
   private readonly persistence = new ChatPersistence(
     inject(DOCUMENT).defaultView?.localStorage ?? null,
     this.session.user()?.id ?? 'unknown',
@@ -189,7 +191,10 @@ export class ChatStore {
     if (mine) this.outbox.settle(message);
     if (kind === 'updated') this.rooms.onEvent(message.roomId, message.updatedSeq);
     // Unread until it has been in view, also in the room being read (ReadMarks counts it off then).
-    else this.rooms.onNewMessage(message, !mine);
+    else {
+      this.rooms.onNewMessage(message, !mine, this.session.user()?.id ?? null);
+      if (origin === 'event') this.notifier.onMessage(message);
+    }
   }
 
   private onDeleted(event: MessageDeletedEvent): void {

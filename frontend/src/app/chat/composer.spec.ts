@@ -109,4 +109,60 @@ describe('Composer', () => {
     await fixture.whenStable();
     expect(box().value).toBe('draft of room 2');
   });
+
+  describe('@ suggestions', () => {
+    const options = () => Array.from(root.querySelectorAll<HTMLElement>('[role="option"]'));
+    const people = [
+      { username: 'bob', displayName: 'Bob Builder' },
+      { username: 'bobby', displayName: 'Bobby Tables' },
+      { username: 'carol', displayName: 'Carol Danvers' },
+    ];
+
+    beforeEach(async () => {
+      fixture.componentRef.setInput('mentionables', people);
+      await fixture.whenStable();
+    });
+
+    it('lists matching members and @room as I type, the first one active for the box', async () => {
+      await type('hi @bo');
+      expect(options().map((o) => o.textContent?.replace(/\s+/g, ' ').trim())).toEqual(['Bob Builder @bob', 'Bobby Tables @bobby']);
+      expect(box().getAttribute('aria-controls')).toBe('composer-mentions');
+      expect(box().getAttribute('aria-activedescendant')).toBe('composer-mention-0');
+      await type('hi @r');
+      expect(options().map((o) => o.textContent?.replace(/\s+/g, ' ').trim())).toEqual(['Everyone in this room @room']);
+      await type('mail me at me@b');
+      expect(options()).toEqual([]);
+    });
+
+    it('moves with ↓/↑ and takes one with Enter or Tab instead of sending; the caret goes after it', async () => {
+      await type('hi @bo');
+      press('ArrowDown');
+      await fixture.whenStable();
+      expect(options()[1]?.getAttribute('aria-selected')).toBe('true');
+      expect(press('Enter').defaultPrevented).toBe(true);
+      await fixture.whenStable();
+      expect(sent).toEqual([]);
+      expect(box().value).toBe('hi @bobby ');
+      expect(box().selectionStart).toBe(10);
+      expect(options()).toEqual([]);
+      await type('hi @bobby and @c');
+      press('Tab');
+      await fixture.whenStable();
+      expect(box().value).toBe('hi @bobby and @carol ');
+    });
+
+    it('closes on Escape (without leaving the page’s other Escape handlers a say), and a click takes one', async () => {
+      await type('@ca');
+      const escape = press('Escape');
+      await fixture.whenStable();
+      expect(escape.defaultPrevented).toBe(true);
+      expect(options()).toEqual([]);
+      await type('@ca and @b');
+      options()[0]?.click();
+      await fixture.whenStable();
+      expect(box().value).toBe('@ca and @bob ');
+      press('Enter');
+      expect(sent).toEqual(['@ca and @bob ']);
+    });
+  });
 });

@@ -9,16 +9,21 @@ import {
   input,
   model,
   output,
+  signal,
   viewChild,
 } from '@angular/core';
 import { LIMITS, bodyProblem, normalizeBody } from '@chat/contracts';
+import { ROOM_MENTION, insertMention, mentionMatches, mentionQuery, type MentionCandidate } from './mention-suggestions';
 
 /** Show the counter once the message gets this close to the limit. */
 const COUNTER_FROM = LIMITS.messageBodyMax - 500;
 /** Tallest the box grows before it scrolls (matches max-height in the styles). */
 const MAX_HEIGHT_PX = 192;
 
-/** Message box: Enter sends, Shift+Enter starts a new line, ↑ while empty edits my last message; grows with its text. */
+/**
+ * Message box: Enter sends, Shift+Enter starts a new line, ↑ while empty edits my last message; grows with
+ * its text. Typing `@` suggests the room's members (and `@room`): ↑/↓, Enter or Tab, Escape.
+ */
 @Component({
   selector: 'app-composer',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -37,9 +42,33 @@ const MAX_HEIGHT_PX = 192;
         [disabled]="disabled()"
         [attr.aria-describedby]="showCounter() ? 'composer-counter' : null"
         [attr.aria-invalid]="tooLong()"
+        aria-autocomplete="list"
+        [attr.aria-controls]="suggestion() ? 'composer-mentions' : null"
+        [attr.aria-activedescendant]="suggestion() ? 'composer-mention-' + active() : null"
         (input)="onInput($event)"
         (keydown)="onKeydown($event)"
+        (keyup)="trackCaret()"
+        (click)="trackCaret()"
       ></textarea>
+      @if (suggestion(); as s) {
+        <!-- Chosen with the keyboard in the box (aria-activedescendant), or with a click here. -->
+        <ul
+          class="composer__mentions"
+          id="composer-mentions"
+          role="listbox"
+          aria-label="People to mention"
+          (mousedown)="$event.preventDefault()"
+        >
+          @for (candidate of s.matches; track candidate.username; let i = $index) {
+            <!-- eslint-disable-next-line @angular-eslint/template/click-events-have-key-events, @angular-eslint/template/interactive-supports-focus -->
+            <li role="option" [id]="'composer-mention-' + i" [attr.aria-selected]="i === active()" (click)="choose(candidate)">
+              <span class="composer__mention-name">{{ candidate.displayName }}</span>&ngsp;<span class="composer__mention-handle"
+                >&#64;{{ candidate.username }}</span
+              >
+            </li>
+          }
+        </ul>
+      }
       @if (showCounter()) {
         <span id="composer-counter" class="composer__counter" [class.is-over]="tooLong()">
           {{ tooLong() ? length() - max + ' over the limit' : max - length() + ' characters left' }}
@@ -53,6 +82,8 @@ export class Composer {
   /** The draft; two-way bound so the page can keep one per room. */
   readonly text = model('');
   readonly placeholder = input('Write a message');
+  /** Who `@` suggests (the room's members but me); `@room` is always offered. */
+  readonly mentionables = input<readonly MentionCandidate[]>([]);
   readonly disabled = input(false);
   readonly send = output<string>();
   /** ↑ in the empty box: the page edits my last message. */
@@ -68,6 +99,18 @@ export class Composer {
   protected readonly showCounter = computed(() => this.length() >= COUNTER_FROM);
   protected readonly canSend = computed(() => !this.disabled() && bodyProblem(this.text()) === null);
 
+  /** Where the caret is (the `@` being typed is the one before it). */
+  private readonly caret = signal(0);
+  /** Escape closes the suggestions of the `@` at this position until another `@` is typed. */
+  private readonly dismissedAt = signal<number | null>(null);
+  protected readonly active = signal(0);
+  protected readonly suggestion = computed(() => {
+    const typed = mentionQuery(this.text(), this.caret());
+    if (!typed || typed.start === this.dismissedAt()) return null;
+    const matches = mentionMatches([...this.mentionables(), ROOM_MENTION], typed.query);
+    return matches.length ? { ...typed, matches } : null;
+  });
+
   constructor() {
     afterRenderEffect({
       write: () => {
@@ -82,10 +125,50 @@ export class Composer {
   }
 
   protected onInput(event: Event): void {
-    if (event.target instanceof HTMLTextAreaElement) this.text.set(event.target.value);
+    if (!(event.target instanceof HTMLTextAreaElement)) return;
+    this.text.set(event.target.value);
+    this.trackCaret();
+    this.active.set(0);
+  }
+
+  protected trackCaret(): void {
+    this.caret.set(this.box().nativeElement.selectionStart ?? this.text().length);
+  }
+
+  protected choose(candidate: MentionCandidate): void {
+    const typed = this.suggestion();
+    if (!typed) return;
+    const next = insertMention(this.text(), this.caret(), typed.start, candidate.username);
+    this.text.set(next.text);
+    this.caret.set(next.caret);
+    const box = this.box().nativeElement;
+    box.value = next.text;
+    box.setSelectionRange(next.caret, next.caret);
+    box.focus();
+  }
+
+  /** ↑/↓ move through the suggestions, Enter or Tab takes one, Escape closes them. */
+  private onSuggestionKey(event: KeyboardEvent): boolean {
+    const open = this.suggestion();
+    if (!open || event.isComposing) return false;
+    const count = open.matches.length;
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      this.active.update((i) => (i + (event.key === 'ArrowDown' ? 1 : count - 1)) % count);
+    } else if ((event.key === 'Enter' && !event.shiftKey) || event.key === 'Tab') {
+      const chosen = open.matches[Math.min(this.active(), count - 1)];
+      if (chosen) this.choose(chosen);
+    } else if (event.key === 'Escape') {
+      this.dismissedAt.set(open.start);
+      event.stopPropagation();
+    } else {
+      return false;
+    }
+    event.preventDefault();
+    return true;
   }
 
   protected onKeydown(event: KeyboardEvent): void {
+    if (this.onSuggestionKey(event)) return;
     if (event.key === 'ArrowUp' && this.text() === '' && !(event.altKey || event.ctrlKey || event.metaKey || event.shiftKey)) {
       event.preventDefault();
       this.editLast.emit();
@@ -102,6 +185,8 @@ export class Composer {
     if (!this.canSend()) return;
     this.send.emit(this.text());
     this.text.set('');
+    this.caret.set(0);
+    this.dismissedAt.set(null);
   }
 
   private autoGrow(el: HTMLTextAreaElement): void {

@@ -7,7 +7,7 @@ import { ALICE, BOB, flushPromises, message } from '../../testing/fixtures';
 import { ChatStore } from './chat-store';
 import { MessageDeletion } from './message-deletion';
 import { MessageItem } from './message-item';
-import { ReactorNames } from './reactor-names';
+import { RoomMembersCache } from './room-members-cache';
 
 describe('MessageItem', () => {
   let fixture: ComponentFixture<MessageItem>;
@@ -25,7 +25,7 @@ describe('MessageItem', () => {
         { provide: ChatStore, useValue: chat },
         { provide: MessageDeletion, useValue: deletion },
         { provide: SessionStore, useValue: { user: signal({ ...ALICE, role: 'user' }) } },
-        { provide: ReactorNames, useValue: { names: (_room: string, ids: string[]) => ids.map((id) => names[id] ?? 'someone') } },
+        { provide: RoomMembersCache, useValue: { names: (_room: string, ids: string[]) => ids.map((id) => names[id] ?? 'someone') } },
       ],
     });
     fixture = TestBed.createComponent(MessageItem);

@@ -13,6 +13,7 @@ import {
   viewChild,
 } from '@angular/core';
 import { LIMITS, bodyProblem, normalizeBody, type Message } from '@chat/contracts';
+import { SessionStore } from '../auth/session-store';
 import { Avatar } from '../rooms/avatar';
 import { ChatStore } from './chat-store';
 import { MarkdownBody } from './markdown/markdown-body';
@@ -49,6 +50,7 @@ function editProblem(body: string): string | null {
 export class MessageItem {
   private readonly chat = inject(ChatStore);
   private readonly deletion = inject(MessageDeletion);
+  private readonly session = inject(SessionStore);
   private readonly injector = inject(Injector);
 
   readonly message = input.required<Message>();
@@ -74,6 +76,11 @@ export class MessageItem {
   protected readonly editId = computed(() => `edit-${this.message().id}`);
   protected readonly errorId = computed(() => `error-${this.message().id}`);
   protected readonly blocks = computed(() => parseMarkdown(this.message().body ?? ''));
+  protected readonly myUsername = computed(() => this.session.user()?.username ?? null);
+  protected readonly mentionsMe = computed(() => {
+    const meId = this.session.user()?.id;
+    return meId !== undefined && this.message().mentions.includes(meId);
+  });
   protected readonly maxLength = LIMITS.messageBodyMax;
   /** Names the article for screen readers, also when a grouped message shows no header. */
   protected readonly label = computed(() => {

@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input, output, signal } from '@angular/core';
 import type { Message, Reaction } from '@chat/contracts';
 import { SessionStore } from '../auth/session-store';
-import { ReactorNames } from './reactor-names';
+import { RoomMembersCache } from './room-members-cache';
 
 interface Chip {
   reaction: Reaction;
@@ -58,7 +58,7 @@ function listed(names: string[], total: number): string {
 })
 export class ReactionBar {
   private readonly session = inject(SessionStore);
-  private readonly names = inject(ReactorNames);
+  private readonly names = inject(RoomMembersCache);
 
   readonly message = input.required<Message>();
   readonly canReact = input(true);

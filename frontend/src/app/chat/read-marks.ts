@@ -5,6 +5,7 @@ import { SocketClient } from '../core/socket-client';
 import { PageVisibility } from '../core/page-visibility';
 import { RoomsStore } from '../rooms/rooms-store';
 import { RoomTimelines } from './room-timelines';
+import type { UnreadCounts } from '../rooms/my-rooms';
 import { countUnread } from './timeline-items';
 
 const READ_DEBOUNCE_MS = 300;
@@ -147,8 +148,8 @@ export class ReadMarks {
     const messages = this.timelines.messages(room.id);
     const oldest = messages[0]?.seq;
     const loaded = oldest === undefined || oldest <= read + 1 || !this.timelines.view(room.id).hasOlder;
-    const unread = this.unreadAfter(room.id, read);
-    if (loaded && unread !== room.unread) this.rooms.patchRoom(room.id, { unread });
+    const after = this.unreadAfter(room.id, read);
+    if (loaded && (after.unread !== room.unread || after.mentions !== room.mentions)) this.rooms.patchRoom(room.id, after);
     this.schedule(room.id, target, room.lastReadSeq);
   }
 
@@ -184,7 +185,7 @@ export class ReadMarks {
     this.rooms.onRead(roomId, seq, this.unreadAfter(roomId, seq));
   }
 
-  private unreadAfter(roomId: string, seq: number): number {
+  private unreadAfter(roomId: string, seq: number): UnreadCounts {
     return countUnread(this.timelines.messages(roomId), seq, this.session.user()?.id ?? null);
   }
 }

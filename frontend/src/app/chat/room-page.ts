@@ -19,12 +19,14 @@ import { MembersPanel } from '../rooms/members-panel';
 import { LeaveRoom } from '../rooms/leave-room';
 import { LockIcon } from '../rooms/lock-icon';
 import { roomTitle } from '../rooms/my-rooms';
+import { NotifySettingsStore } from '../rooms/notify-settings';
 import { RoomsStore } from '../rooms/rooms-store';
 import { ChatStore } from './chat-store';
 import { Composer } from './composer';
 import { DraftStore } from './draft-store';
 import { MessageList } from './message-list';
 import { jumpSeq, messageJump } from './message-jump';
+import { RoomMembersCache } from './room-members-cache';
 import { RoomTimelines } from './room-timelines';
 import { TypingIndicators } from './typing-indicators';
 
@@ -48,6 +50,7 @@ export class RoomPage {
   private readonly session = inject(SessionStore);
   private readonly timelines = inject(RoomTimelines);
   private readonly drafts = inject(DraftStore);
+  private readonly notify = inject(NotifySettingsStore);
   private readonly typingIndicators = inject(TypingIndicators);
   private readonly window = inject(DOCUMENT).defaultView;
 
@@ -74,6 +77,13 @@ export class RoomPage {
   protected readonly state = computed(() => this.timelines.view(this.roomId()));
   protected readonly typing = computed(() => this.typingIndicators.text(this.roomId()));
   protected readonly showMembers = signal(false);
+  protected readonly muted = computed(() => this.notify.isMuted(this.roomId()));
+  private readonly members = inject(RoomMembersCache);
+  /** Who the composer's `@` suggests: the room's members but me. */
+  protected readonly mentionables = computed(() => {
+    const meId = this.session.user()?.id;
+    return this.members.members(this.roomId()).filter((m) => m.id !== meId);
+  });
   /** Errors belong to the room they happened in: moving to another room clears them. */
   protected readonly sendError = linkedSignal<string, string | null>({ source: this.roomId, computation: () => null });
   private readonly messageList = viewChild(MessageList);
@@ -129,6 +139,10 @@ export class RoomPage {
   }
 
   /** ↑ in the empty composer: my last message goes into edit mode, and the focus comes back here after. */
+  protected toggleMute(): void {
+    this.notify.setMuted(this.roomId(), !this.muted());
+  }
+
   protected editLast(): void {
     this.messageList()?.editLast(() => this.composer()?.focus());
   }

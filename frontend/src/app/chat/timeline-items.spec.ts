@@ -72,14 +72,15 @@ describe('dayLabel', () => {
 });
 
 describe('countUnread', () => {
-  it('counts later messages from others that are not deleted', () => {
+  it('counts later messages from others that are not deleted, and those of them that mention me', () => {
     const messages = [
       message(1, { sender: BOB }),
-      message(2, { sender: BOB }),
+      message(2, { sender: BOB, mentions: [ALICE.id] }),
       message(3),
       message(4, { sender: BOB, deletedAt: 'x', body: null }),
-      message(5, { sender: BOB }),
+      message(5, { sender: BOB, mentions: [BOB.id] }),
     ];
-    expect(countUnread(messages, 1, ALICE.id)).toBe(2);
+    expect(countUnread(messages, 1, ALICE.id)).toEqual({ unread: 2, mentions: 1 });
+    expect(countUnread(messages, 2, ALICE.id)).toEqual({ unread: 1, mentions: 0 });
   });
 });

@@ -1,3 +1,4 @@
+import type { UnreadCounts } from '../rooms/my-rooms';
 import type { Message } from '@chat/contracts';
 import type { OutboxEntry } from './outbox';
 
@@ -111,7 +112,8 @@ export function buildTimelineItems(
   return items;
 }
 
-/** Messages after `seq` that count as unread for me (others', not deleted). */
-export function countUnread(messages: readonly Message[], seq: number, meId: string | null): number {
-  return messages.filter((m) => m.seq > seq && m.deletedAt === null && m.sender.id !== meId).length;
+/** What is left unread after `seq`: others' messages, not deleted, and those of them that mention me. */
+export function countUnread(messages: readonly Message[], seq: number, meId: string | null): UnreadCounts {
+  const unread = messages.filter((m) => m.seq > seq && m.deletedAt === null && m.sender.id !== meId);
+  return { unread: unread.length, mentions: unread.filter((m) => meId !== null && m.mentions.includes(meId)).length };
 }

@@ -1,4 +1,4 @@
-import { BOB, message, myRoom } from '../../testing/fixtures';
+import { ALICE, BOB, message, myRoom } from '../../testing/fixtures';
 import { activityLabel, headsDiffer, roomTitle, sortByActivity, withEvent, withNewMessage, withRead } from './my-rooms';
 
 describe('room list helpers', () => {
@@ -38,6 +38,15 @@ describe('room list helpers', () => {
     expect(withNewMessage(room, message(5), false)).toMatchObject({ lastSeq: 5, unread: 0 });
   });
 
+  it('counts a new message that mentions me among the unread mentions', () => {
+    const room = myRoom({ lastSeq: 3, lastReadSeq: 3, unread: 0, mentions: 0 });
+    const mention = message(4, { sender: BOB, mentions: [ALICE.id] });
+    expect(withNewMessage(room, mention, true, ALICE.id)).toMatchObject({ unread: 1, mentions: 1 });
+    expect(withNewMessage(room, message(4, { sender: BOB, mentions: [BOB.id] }), true, ALICE.id)).toMatchObject({ unread: 1, mentions: 0 });
+    expect(withNewMessage(room, mention, false, ALICE.id)).toMatchObject({ unread: 0, mentions: 0 });
+    expect(withRead({ ...room, lastSeq: 4, unread: 1, mentions: 1 }, 4)).toMatchObject({ unread: 0, mentions: 0 });
+  });
+
   it('moves the head on edits without adding unread', () => {
     expect(withEvent(myRoom({ lastSeq: 3, unread: 1 }), 4)).toMatchObject({ lastSeq: 4, unread: 1 });
   });
@@ -45,7 +54,7 @@ describe('room list helpers', () => {
   it('clears unread when read up to the head, and never moves the read marker back', () => {
     const room = myRoom({ lastSeq: 9, lastReadSeq: 5, unread: 4 });
     expect(withRead(room, 9)).toMatchObject({ lastReadSeq: 9, unread: 0 });
-    expect(withRead(room, 7, 2)).toMatchObject({ lastReadSeq: 7, unread: 2 });
+    expect(withRead(room, 7, { unread: 2, mentions: 1 })).toMatchObject({ lastReadSeq: 7, unread: 2, mentions: 1 });
     expect(withRead(room, 3)).toBe(room);
   });
 

@@ -31,15 +31,27 @@ export function roomTitle(room: Room): string {
   return room.name;
 }
 
-/** A `message:new` for this room. `countsAsUnread` is false for my own messages and the open room. */
-export function withNewMessage(room: MyRoom, message: Message, countsAsUnread: boolean): MyRoom {
+/** What is left unread after a read mark: messages that count as unread for me, and those of them that mention me. */
+export interface UnreadCounts {
+  unread: number;
+  mentions: number;
+}
+
+/**
+ * A `message:new` for this room. `countsAsUnread` is false for my own messages; `meId` tells whether it
+ * mentions me.
+ */
+export function withNewMessage(room: MyRoom, message: Message, countsAsUnread: boolean, meId: string | null = null): MyRoom {
   const isNew = message.seq > room.lastSeq;
   const newer = !room.lastActivityAt || message.createdAt > room.lastActivityAt;
+  const unread = isNew && countsAsUnread && message.seq > room.lastReadSeq;
+  const mentionsMe = unread && meId !== null && message.mentions.includes(meId);
   return {
     ...room,
     lastSeq: Math.max(room.lastSeq, message.updatedSeq),
     lastActivityAt: newer ? message.createdAt : room.lastActivityAt,
-    unread: isNew && countsAsUnread && message.seq > room.lastReadSeq ? room.unread + 1 : room.unread,
+    unread: unread ? room.unread + 1 : room.unread,
+    mentions: mentionsMe ? room.mentions + 1 : room.mentions,
   };
 }
 
@@ -49,13 +61,18 @@ export function withEvent(room: MyRoom, seq: number): MyRoom {
 }
 
 /**
- * Read up to `seq` (here or in another tab). `unreadAfter` is the exact remaining count when
- * the caller can compute it; without it only "everything read" is certain.
+ * Read up to `seq` (here or in another tab). `after` is what exactly remains unread when the caller
+ * can count it; without it only "everything read" is certain.
  */
-export function withRead(room: MyRoom, seq: number, unreadAfter?: number): MyRoom {
+export function withRead(room: MyRoom, seq: number, after?: UnreadCounts): MyRoom {
   if (seq < room.lastReadSeq) return room;
-  const unread = seq >= room.lastSeq ? 0 : (unreadAfter ?? room.unread);
-  return { ...room, lastReadSeq: seq, unread };
+  const all = seq >= room.lastSeq;
+  return {
+    ...room,
+    lastReadSeq: seq,
+    unread: all ? 0 : (after?.unread ?? room.unread),
+    mentions: all ? 0 : (after?.mentions ?? room.mentions),
+  };
 }
 
 /**

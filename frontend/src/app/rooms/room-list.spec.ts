@@ -3,12 +3,13 @@ import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import type { MyRoom } from '@chat/contracts';
 import { BOB, myRoom } from '../../testing/fixtures';
+import { NotifySettingsStore } from './notify-settings';
 import { PresenceStore } from './presence-store';
 import { RoomList } from './room-list';
 import { RoomsStore } from './rooms-store';
 
 describe('RoomList', () => {
-  async function render(rooms: MyRoom[], online: string[] = []): Promise<HTMLElement> {
+  async function render(rooms: MyRoom[], online: string[] = [], muted: string[] = []): Promise<HTMLElement> {
     const store = {
       channels: signal(rooms.filter((r) => r.kind === 'channel')),
       dms: signal(rooms.filter((r) => r.kind === 'dm')),
@@ -18,7 +19,12 @@ describe('RoomList', () => {
     };
     const presence = { isOnline: (id: string) => online.includes(id) };
     TestBed.configureTestingModule({
-      providers: [provideRouter([]), { provide: RoomsStore, useValue: store }, { provide: PresenceStore, useValue: presence }],
+      providers: [
+        provideRouter([]),
+        { provide: RoomsStore, useValue: store },
+        { provide: PresenceStore, useValue: presence },
+        { provide: NotifySettingsStore, useValue: { isMuted: (id: string) => muted.includes(id) } },
+      ],
     });
     const fixture = TestBed.createComponent(RoomList);
     await fixture.whenStable();
@@ -45,6 +51,17 @@ describe('RoomList', () => {
     );
     expect(linkNames(root)).toEqual(['general, 3 unread', 'secret (private), 99+ unread', 'Bob (online)']);
     expect(root.querySelector('a.room-link app-lock-icon svg')).not.toBeNull();
+  });
+
+  it('shows unread mentions as "@N" before the unread count, and a muted room quietly', async () => {
+    const root = await render(
+      [myRoom({ id: 'r1', name: 'general', unread: 5, mentions: 2 }), myRoom({ id: 'r2', name: 'random', unread: 4 })],
+      [],
+      ['r2'],
+    );
+    expect(linkNames(root)).toEqual(['general, @2 mentions, 5 unread', 'random, muted, 4 unread']);
+    expect(root.querySelector('.badge--mention')?.textContent?.replace(/\s+/g, ' ').trim()).toBe(', @2 mentions');
+    expect(root.querySelectorAll('.badge--quiet')).toHaveLength(1);
   });
 
   it('names the last activity', async () => {

@@ -5,11 +5,13 @@ import { Avatar } from './avatar';
 import { LockIcon } from './lock-icon';
 import { MessageSearchBox } from './message-search-box';
 import { activityLabel, roomTitle } from './my-rooms';
+import { NotifySettingsStore } from './notify-settings';
 import { PresenceStore } from './presence-store';
 import { RoomsStore } from './rooms-store';
 
 /**
- * Sidebar: my rooms and DMs, most recent first, with unread badges. A link's accessible name is its
+ * Sidebar: my rooms and DMs, most recent first, with unread badges (and "@N" for unread mentions; a
+ * muted room's badge is quiet). A link's accessible name is its
  * content, visible text first, so a voice-control user can say what they see; the visually hidden
  * words make it read "general (private), last activity 10:42, 3 unread".
  */
@@ -50,8 +52,19 @@ import { RoomsStore } from './rooms-store';
               @if (activity(room); as activity) {
                 <span class="room-link__time"><span class="visually-hidden">, last activity </span>{{ activity }}</span>
               }
+              @if (muted(room)) {
+                <span class="room-link__muted" title="Muted"
+                  ><span aria-hidden="true">🔕</span><span class="visually-hidden">, muted</span></span
+                >
+              }
+              @if (room.mentions > 0) {
+                <span class="badge badge--mention"
+                  ><span class="visually-hidden">, </span>&#64;{{ room.mentions > 99 ? '99+' : room.mentions
+                  }}<span class="visually-hidden"> {{ room.mentions === 1 ? 'mention' : 'mentions' }}</span></span
+                >
+              }
               @if (room.unread > 0) {
-                <span class="badge"
+                <span class="badge" [class.badge--quiet]="muted(room)"
                   ><span class="visually-hidden">, </span>{{ badge(room) }}<span class="visually-hidden"> unread</span></span
                 >
               }
@@ -76,8 +89,13 @@ import { RoomsStore } from './rooms-store';
               @if (activity(room); as activity) {
                 <span class="room-link__time"><span class="visually-hidden">, last activity </span>{{ activity }}</span>
               }
+              @if (muted(room)) {
+                <span class="room-link__muted" title="Muted"
+                  ><span aria-hidden="true">🔕</span><span class="visually-hidden">, muted</span></span
+                >
+              }
               @if (room.unread > 0) {
-                <span class="badge"
+                <span class="badge" [class.badge--quiet]="muted(room)"
                   ><span class="visually-hidden">, </span>{{ badge(room) }}<span class="visually-hidden"> unread</span></span
                 >
               }
@@ -93,6 +111,7 @@ import { RoomsStore } from './rooms-store';
 export class RoomList {
   protected readonly store = inject(RoomsStore);
   private readonly presence = inject(PresenceStore);
+  private readonly notify = inject(NotifySettingsStore);
 
   protected title(room: MyRoom): string {
     return roomTitle(room);
@@ -104,6 +123,10 @@ export class RoomList {
 
   protected badge(room: MyRoom): string {
     return room.unread > 99 ? '99+' : String(room.unread);
+  }
+
+  protected muted(room: MyRoom): boolean {
+    return this.notify.isMuted(room.id);
   }
 
   protected isOnline(room: MyRoom): boolean {

@@ -2,7 +2,8 @@ import { Injectable, computed, inject, signal } from '@angular/core';
 import type { Message, MessageSender, MyRoom, RoomHead } from '@chat/contracts';
 import type { CreateRoomRequest } from '@chat/contracts';
 import { errorMessage } from '../core/api-error';
-import { headsDiffer, sortByActivity, withEvent, withNewMessage, withRead } from './my-rooms';
+import { headsDiffer, sortByActivity, withEvent, withNewMessage, withRead, type UnreadCounts } from './my-rooms';
+import { NotifySettingsStore } from './notify-settings';
 import { RoomsApi } from './rooms-api';
 
 /** The rooms and DMs I belong to, with their unread counters. Lives as long as the shell. */
@@ -19,7 +20,12 @@ export class RoomsStore {
   readonly rooms = computed(() => sortByActivity(this.state()));
   readonly channels = computed(() => this.rooms().filter((r) => r.kind === 'channel'));
   readonly dms = computed(() => this.rooms().filter((r) => r.kind === 'dm'));
-  readonly totalUnread = computed(() => this.state().reduce((sum, r) => sum + r.unread, 0));
+  private readonly notify = inject(NotifySettingsStore);
+  /** Unread messages of the rooms I did not mute (the tab's title). */
+  readonly totalUnread = computed(() => {
+    const muted = new Set(this.notify.settings().muted);
+    return this.state().reduce((sum, r) => (muted.has(r.id) ? sum : sum + r.unread), 0);
+  });
 
   room(roomId: string): MyRoom | undefined {
     return this.state().find((r) => r.id === roomId);
@@ -94,16 +100,16 @@ export class RoomsStore {
     this.state.update((rooms) => rooms.filter((r) => r.id !== roomId));
   }
 
-  onNewMessage(message: Message, countsAsUnread: boolean): void {
-    this.patch(message.roomId, (room) => withNewMessage(room, message, countsAsUnread));
+  onNewMessage(message: Message, countsAsUnread: boolean, meId: string | null = null): void {
+    this.patch(message.roomId, (room) => withNewMessage(room, message, countsAsUnread, meId));
   }
 
   onEvent(roomId: string, seq: number): void {
     this.patch(roomId, (room) => withEvent(room, seq));
   }
 
-  onRead(roomId: string, seq: number, unreadAfter?: number): void {
-    this.patch(roomId, (room) => withRead(room, seq, unreadAfter));
+  onRead(roomId: string, seq: number, after?: UnreadCounts): void {
+    this.patch(roomId, (room) => withRead(room, seq, after));
   }
 
   /** An admin archived the room: it stays readable, the composer goes away. */

@@ -9,7 +9,8 @@ import { SessionStore } from '../auth/session-store';
 import { ChatStore } from '../chat/chat-store';
 import { DraftStore } from '../chat/draft-store';
 import { MODERATOR_DELETE, MessageDeletion } from '../chat/message-deletion';
-import { ReactorNames } from '../chat/reactor-names';
+import { Notifier } from '../chat/notifier';
+import { RoomMembersCache } from '../chat/room-members-cache';
 import { ReadMarks } from '../chat/read-marks';
 import { RoomTimelines } from '../chat/room-timelines';
 import { TypingIndicators } from '../chat/typing-indicators';
@@ -60,7 +61,8 @@ const CONNECTION_TEXT: Record<ConnectionState, string> = {
     TypingIndicators,
     MessageDeletion,
     ChatStore,
-    ReactorNames,
+    RoomMembersCache,
+    Notifier,
   ],
   template: `
     <div class="shell" [class.shell--detail]="detailOpen()">

@@ -33,6 +33,8 @@ export const LIMITS = {
   /** Different emoji on one message (a reaction with one more is refused); and how many reactors a Reaction lists. */
   reactionsPerMessage: 50,
   reactionUserIdsMax: 20,
+  /** `@room` mentions every member only in rooms up to this size (past it, it is plain text). */
+  roomMentionMembersMax: 500,
   /** A typing indicator that is not refreshed expires after this long. */
   typingTtlMs: 6000,
 } as const;

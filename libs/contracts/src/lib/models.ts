@@ -38,6 +38,8 @@ export interface Room {
 export interface MyRoom extends Room {
   lastReadSeq: number;
   unread: number;
+  /** Added ("Richer messages"): unread messages (not deleted) that mention me. */
+  mentions: number;
   myRole: MemberRole;
 }
 
@@ -70,6 +72,12 @@ export interface Message {
    * message's updatedSeq. Empty for a deleted message.
    */
   reactions: Reaction[];
+  /**
+   * Added ("Richer messages"): who the body mentions, as user ids: members of the room named `@username`
+   * (never the sender), or all of them for `@room` (in rooms of up to LIMITS.roomMentionMembersMax members).
+   * Worked out by the server when the body is stored or edited; empty for a deleted message.
+   */
+  mentions: string[];
 }
 
 /** One emoji's reactions on a message. */

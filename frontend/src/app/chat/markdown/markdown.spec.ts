@@ -72,6 +72,17 @@ describe('parseMarkdown', () => {
     ]);
   });
 
+  it('marks @names as the server reads them (not inside a word or code), a full stop after one left out', () => {
+    expect(inlineOf('hi @Bob. and me@example.com, @room `@carol`')).toEqual([
+      text('hi '),
+      { kind: 'mention', text: '@Bob', name: 'bob' },
+      text('. and me@example.com, '),
+      { kind: 'mention', text: '@room', name: 'room' },
+      text(' '),
+      { kind: 'code', text: '@carol' },
+    ]);
+  });
+
   describe('links', () => {
     it('links written links and bare http(s) and www. addresses, leaving the sentence’s punctuation out', () => {
       expect(inlineOf('see https://example.com/a?b=1#c and www.example.com.')).toEqual([

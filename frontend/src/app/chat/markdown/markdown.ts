@@ -11,6 +11,8 @@ import { Lexer, Tokenizer, type MarkedOptions, type Token, type Tokens } from 'm
 export type MdInline =
   | { kind: 'text'; text: string }
   | { kind: 'emoji'; text: string; name: string }
+  /** `@name` as typed; the server says which ones are mentions (Message.mentions). */
+  | { kind: 'mention'; text: string; name: string }
   | { kind: 'strong' | 'em' | 'del'; children: MdInline[] }
   | { kind: 'code'; text: string }
   | { kind: 'link'; href: string; children: MdInline[] };
@@ -35,18 +37,22 @@ export function safeHref(candidate: string): string | null {
   return url.href;
 }
 
-const SHORTCODE = /:([a-z0-9_]+):/g;
+/** A `:shortcode:`, or an `@name` at the start or after a character that cannot be in a username (as the server reads mentions). */
+const SPECIAL = /:([a-z0-9_]+):|(?<![a-zA-Z0-9_.-])@([a-zA-Z0-9_.-]*[a-zA-Z0-9_-])/g;
 
-/** Text with the table's `:shortcode:`s as emoji; unknown ones stay text. */
+/** Text with the table's `:shortcode:`s as emoji (unknown ones stay text) and `@name`s marked. */
 function withEmoji(text: string): MdInline[] {
   const out: MdInline[] = [];
   let last = 0;
-  for (const match of text.matchAll(SHORTCODE)) {
-    const emoji = EMOJI_BY_NAME.get(match[1] ?? '');
-    if (!emoji) continue;
+  for (const match of text.matchAll(SPECIAL)) {
+    const [whole, shortcode, name] = match;
+    const emoji = shortcode ? EMOJI_BY_NAME.get(shortcode) : undefined;
+    if (!emoji && !name) continue;
     if (match.index > last) out.push({ kind: 'text', text: text.slice(last, match.index) });
-    out.push({ kind: 'emoji', text: emoji, name: match[1] ?? '' });
-    last = match.index + match[0].length;
+    out.push(
+      emoji ? { kind: 'emoji', text: emoji, name: shortcode ?? '' } : { kind: 'mention', text: whole, name: (name ?? '').toLowerCase() },
+    );
+    last = match.index + whole.length;
   }
   if (last < text.length) out.push({ kind: 'text', text: text.slice(last) });
   return out;

@@ -1,29 +1,44 @@
 import { Injectable, inject, signal } from '@angular/core';
+import type { Member } from '@chat/contracts';
 import { SessionStore } from '../auth/session-store';
 import { RoomsApi } from '../rooms/rooms-api';
 import { RoomTimelines } from './room-timelines';
 
 /**
- * Who reacted, by name: "You", then the names the room's timeline already shows (its senders), then the
- * room's member list, fetched once per room the first time a name is missing. Provided by the shell.
+ * The members of the rooms I look at, fetched once per room when first needed: for the composer's
+ * `@` suggestions, and to name who reacted ("You", then the names the timeline shows, then the member
+ * list). Provided by the shell.
  */
 @Injectable()
-export class ReactorNames {
+export class RoomMembersCache {
   private readonly session = inject(SessionStore);
   private readonly timelines = inject(RoomTimelines);
   private readonly api = inject(RoomsApi);
-  /** Per room, the members' display names once fetched. */
-  private readonly members = signal<ReadonlyMap<string, ReadonlyMap<string, string>>>(new Map());
+  private readonly fetched = signal<ReadonlyMap<string, readonly Member[]>>(new Map());
   private readonly asked = new Set<string>();
+
+  /** The room's members (empty until they arrive; asking starts the fetch). */
+  members(roomId: string): readonly Member[] {
+    const list = this.fetched().get(roomId);
+    if (!list) this.fetch(roomId);
+    return list ?? [];
+  }
+
+  /** Fetches the list again (someone joined or left). */
+  refresh(roomId: string): void {
+    this.asked.delete(roomId);
+    this.fetch(roomId);
+  }
 
   /** The names of `userIds` in `roomId`, "You" for me; an unknown one is "someone" until the member list arrives. */
   names(roomId: string, userIds: readonly string[]): string[] {
     const meId = this.session.user()?.id;
     const senders = new Map(this.timelines.messages(roomId).map((m) => [m.sender.id, m.sender.displayName || m.sender.username]));
-    const members = this.members().get(roomId);
+    const members = this.fetched().get(roomId);
     return userIds.map((id) => {
       if (id === meId) return 'You';
-      const name = senders.get(id) ?? members?.get(id);
+      const member = members?.find((m) => m.id === id);
+      const name = senders.get(id) ?? (member ? member.displayName || member.username : undefined);
       if (name) return name;
       this.fetch(roomId);
       return 'someone';
@@ -36,7 +51,7 @@ export class ReactorNames {
     queueMicrotask(async () => {
       try {
         const list = await this.api.members(roomId);
-        this.members.update((all) => new Map(all).set(roomId, new Map(list.map((m) => [m.id, m.displayName || m.username]))));
+        this.fetched.update((all) => new Map(all).set(roomId, list));
       } catch {
         this.asked.delete(roomId);
       }
