@@ -243,6 +243,40 @@ describe('chat in the browser, across two pods', () => {
     await bob.page.reload();
   });
 
+  it('threads: a reply from one pod shows as "1 reply" under its root on the other, both talk in the panel, the room stays clean', async () => {
+    await sendMessage(alice.page, 'Who can take the release?');
+    const rootOnAlice = messageWith(alice.page, 'Who can take the release?');
+    await visible(messageWith(bob.page, 'Who can take the release?'));
+
+    await messageAction(rootOnAlice, 'Reply in thread');
+    const aliceThread = alice.page.getByRole('complementary', { name: 'Thread' });
+    await visible(aliceThread.getByText('Who can take the release?'));
+    const aliceBox = aliceThread.getByRole('textbox', { name: 'Message', exact: true });
+    await focused(aliceBox);
+    await aliceBox.fill('I can, after lunch');
+    await aliceBox.press('Enter');
+    await visible(aliceThread.getByRole('article').filter({ hasText: 'I can, after lunch' }));
+
+    // Bob, on the other pod: the root says "1 reply"; the reply is not in the room's list.
+    const summary = messageWith(bob.page, 'Who can take the release?').getByRole('link', { name: /^1 reply/ });
+    await visible(summary);
+    await count(messageWith(bob.page, 'I can, after lunch'), 0);
+    await summary.click();
+    const bobThread = bob.page.getByRole('complementary', { name: 'Thread' });
+    await visible(bobThread.getByRole('article').filter({ hasText: 'I can, after lunch' }));
+    const bobBox = bobThread.getByRole('textbox', { name: 'Message', exact: true });
+    await bobBox.fill('Great, thanks!');
+    await bobBox.press('Enter');
+
+    // Alice sees Bob's reply live in her panel, and the count under the root.
+    await visible(aliceThread.getByRole('article').filter({ hasText: 'Great, thanks!' }));
+    await visible(rootOnAlice.getByRole('link', { name: /^2 replies/ }));
+    await count(messageWith(alice.page, 'Great, thanks!'), 0);
+    await aliceThread.getByRole('button', { name: 'Close' }).click();
+    await gone(aliceThread);
+    await bobThread.getByRole('button', { name: 'Close' }).click();
+  });
+
   it('edits and deletes by keyboard: focus goes into the editor or the confirmation and comes back', async () => {
     const page = alice.page;
     await sendMessage(page, 'keyboard edit me');
@@ -261,12 +295,14 @@ describe('chat in the browser, across two pods', () => {
       expect(stops).toEqual(['Message actions']);
     }
 
-    // Edit (after Add reaction in the actions): into the box, caret after the text; Escape cancels, back to the message's actions.
+    // Edit (after Add reaction and Reply in thread in the actions): into the box, caret after the text; Escape cancels, back to the message's actions.
     const editActions = editMe.getByRole('button', { name: 'Message actions' });
     const box = page.getByRole('textbox', { name: 'Edit message' });
     await editActions.focus();
     await page.keyboard.press('Enter');
     await focused(editMe.getByRole('button', { name: 'Add reaction', exact: true }));
+    await page.keyboard.press('Tab');
+    await focused(editMe.getByRole('button', { name: 'Reply in thread', exact: true }));
     await page.keyboard.press('Tab');
     await focused(editMe.getByRole('button', { name: 'Edit', exact: true }));
     await page.keyboard.press('Enter');
@@ -281,6 +317,8 @@ describe('chat in the browser, across two pods', () => {
     await page.keyboard.press('Enter');
     await focused(editMe.getByRole('button', { name: 'Add reaction', exact: true }));
     await page.keyboard.press('Tab');
+    await focused(editMe.getByRole('button', { name: 'Reply in thread', exact: true }));
+    await page.keyboard.press('Tab');
     await focused(editMe.getByRole('button', { name: 'Edit', exact: true }));
     await page.keyboard.press('Enter');
     await focused(box);
@@ -294,8 +332,7 @@ describe('chat in the browser, across two pods', () => {
     const openDelete = async () => {
       await page.keyboard.press('Enter');
       await focused(deleteMe.getByRole('button', { name: 'Add reaction', exact: true }));
-      await page.keyboard.press('Tab');
-      await page.keyboard.press('Tab');
+      for (let stop = 0; stop < 3; stop += 1) await page.keyboard.press('Tab');
       await focused(deleteMe.getByRole('button', { name: 'Delete', exact: true }));
       await page.keyboard.press('Enter');
       await focused(deleteMe.getByRole('button', { name: 'Cancel' }));
@@ -472,6 +509,18 @@ describe('chat in the browser, across two pods', () => {
     await dm.click();
     await visible(messageWith(bob.page, 'psst, a private word'));
     await gone(dm.getByText(/unread/));
+    // A DM's header says whether the other person is there, live: Carol comes and goes.
+    const bobId = await bob.page.evaluate(() => (JSON.parse(localStorage.getItem('chat.user') ?? '{}') as { id: string }).id);
+    const withCarol = await carol.call<{ id: string }>('POST', '/api/dms', { userId: bobId });
+    await bob.page.goto(`/rooms/${withCarol.id}`);
+    const presence = bob.page.getByRole('status').filter({ hasText: /online|offline/ });
+    await visible(presence.getByText('offline', { exact: true }));
+    const carolHere = await carol.socket();
+    await visible(presence.getByText('online', { exact: true }));
+    carolHere.close();
+    await visible(presence.getByText('offline', { exact: true }));
+    await dm.click();
+    await visible(messageWith(bob.page, 'psst, a private word'));
   });
 
   it('shows a private room’s lock in its header, as the sidebar does', async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { ApiClient, type SeedSocket } from './support/api';
@@ -68,6 +69,7 @@ describe('screenshots of the main screens', () => {
   let admin: ApiClient;
   let bobSocket: SeedSocket;
   let generalId = '';
+  let threadRootId = '';
 
   beforeAll(async () => {
     world = await startWorld();
@@ -99,6 +101,11 @@ describe('screenshots of the main screens', () => {
     for (const s of [a, c, d]) await react(s, notes.id, '🎉');
     await react(c, notes.id, '🚀');
     await react(b, thanks.id, '👍');
+    threadRootId = notes.id;
+    const reply = (s: SeedSocket, body: string) =>
+      s.raw.timeout(5_000).emitWithAck('message:send', { roomId: general.id, clientMsgId: randomUUID(), body, threadRootId: notes.id });
+    await reply(c, 'Do the notes cover the **login redirect** fix?');
+    await reply(b, 'Yes, under _Fixes_. @carol see the second item.');
     const typo = await say(a, 'Found one isue with the login redirect.');
     await a.raw.timeout(5_000).emitWithAck('message:edit', { messageId: typo.id, body: 'Found one issue with the login redirect.' });
     const oops = await say(c, 'wrong room, sorry');
@@ -181,6 +188,23 @@ describe('screenshots of the main screens', () => {
       await expectNoHorizontalOverflow(tab.page);
       for (const violation of await seriousA11yViolations(tab.page)) found.push(`picker (${size}, ${colorScheme}): ${violation}`);
       await screenshot(tab.page, `reactions-${size}-${colorScheme}`, { keepFocus: true });
+      await tab.context.close();
+    }
+    expect(found).toEqual([]);
+  });
+
+  it('thread panel (axe-checked while open)', async () => {
+    const state = sessionFor(world.viaA.url, alice);
+    const found: string[] = [];
+    for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+      const colorScheme = size === 'phone' ? 'dark' : 'light';
+      const tab = await newTab(world, world.viaA, { viewport, colorScheme, touch: size === 'phone', storageState: state });
+      await tab.page.goto(`/rooms/${generalId}?thread=${threadRootId}`);
+      const thread = tab.page.getByRole('complementary', { name: 'Thread' });
+      await visible(thread.getByText('see the second item'));
+      await expectNoHorizontalOverflow(tab.page);
+      for (const violation of await seriousA11yViolations(tab.page)) found.push(`thread (${size}, ${colorScheme}): ${violation}`);
+      await screenshot(tab.page, `thread-${size}-${colorScheme}`);
       await tab.context.close();
     }
     expect(found).toEqual([]);

@@ -8,6 +8,7 @@ import { KafkaIngest1765000000000 } from './migrations/1765000000000-kafka-inges
 import { MessageSearch1766000000000 } from './migrations/1766000000000-message-search';
 import { MessageReactions1767000000000 } from './migrations/1767000000000-message-reactions';
 import { MessageMentions1768000000000 } from './migrations/1768000000000-message-mentions';
+import { MessageThreads1769000000000 } from './migrations/1769000000000-message-threads';
 
 export const MIGRATIONS = [
   InitialSchema1763856000000,
@@ -18,6 +19,7 @@ export const MIGRATIONS = [
   MessageSearch1766000000000,
   MessageReactions1767000000000,
   MessageMentions1768000000000,
+  MessageThreads1769000000000,
 ];
 
 export interface ConnectionSettings {

@@ -21,6 +21,9 @@ const stored = (s: PendingSend, seq: number): SendOutcome => ({
     deletedAt: null,
     reactions: [],
     mentions: [],
+    threadRootId: null,
+    replyCount: 0,
+    lastReplyAt: null,
   },
 });
 

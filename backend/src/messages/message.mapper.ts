@@ -16,6 +16,9 @@ export interface MessageRow {
   reactions: Reaction[];
   /** uuid[], parsed by the driver. */
   mentions: string[];
+  thread_root_id: string | null;
+  reply_count: number;
+  last_reply_at: Date | null;
   username: string;
   display_name: string;
 }
@@ -34,6 +37,9 @@ export function toMessage(row: MessageRow): Message {
     deletedAt: row.deleted_at?.toISOString() ?? null,
     reactions: row.deleted_at ? [] : row.reactions,
     mentions: row.deleted_at ? [] : row.mentions,
+    threadRootId: row.thread_root_id,
+    replyCount: row.reply_count,
+    lastReplyAt: row.last_reply_at?.toISOString() ?? null,
   };
 }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ErrorCode, LIMITS, MemberRole, Message, MessageSender, Reaction, RoomKind, RoomVisibility } from '@chat/contracts';
+import { ErrorCode, LIMITS, MemberRole, Message, MessageSender, RoomKind, RoomVisibility } from '@chat/contracts';
 import type { Actor } from '../auth/actor';
 import { AppError } from '../common/app-error';
 import { AppConfig } from '../config/app-config';
@@ -42,7 +42,8 @@ const ROOM_ACCESS_COLUMNS = `r.kind AS room_kind, r.visibility AS room_visibilit
 /** Messages of room r with their senders; the caller adds conditions, order and limit. */
 const MESSAGES_OF_ROOM = `
   SELECT m.id, m.room_id, m.seq, m.updated_seq, m.client_msg_id, m.sender_id, m.body,
-         m.created_at, m.edited_at, m.deleted_at, m.reactions, m.mentions, u.username, u.display_name
+         m.created_at, m.edited_at, m.deleted_at, m.reactions, m.mentions, m.thread_root_id, m.reply_count, m.last_reply_at,
+         u.username, u.display_name
   FROM messages m JOIN users u ON u.id = m.sender_id
   WHERE m.room_id = r.id`;
 
@@ -77,10 +78,12 @@ function visiblePage(rows: PageRow[], limit: number): Visible<TimelinePage> {
 
 const MESSAGE_SELECT = `
   SELECT m.id, m.room_id, m.seq, m.updated_seq, m.client_msg_id, m.sender_id, m.body,
-         m.created_at, m.edited_at, m.deleted_at, m.reactions, m.mentions, u.username, u.display_name
+         m.created_at, m.edited_at, m.deleted_at, m.reactions, m.mentions, m.thread_root_id, m.reply_count, m.last_reply_at,
+         u.username, u.display_name
   FROM messages m JOIN users u ON u.id = m.sender_id`;
 
-const RETURNING = `RETURNING id, room_id, seq, updated_seq, client_msg_id, sender_id, body, created_at, edited_at, deleted_at, reactions, mentions`;
+const RETURNING = `RETURNING id, room_id, seq, updated_seq, client_msg_id, sender_id, body, created_at, edited_at, deleted_at, reactions, mentions,
+  thread_root_id, reply_count, last_reply_at`;
 
 /**
  * messages.reactions from message_reactions: per emoji, in the order it was first added, its count and
@@ -135,6 +138,9 @@ function outcomeOf(row: BatchRow, { roomId, clientMsgId, sender }: PendingSend):
     // those that may have them (and a resend's original as it is now).
     reactions: [],
     mentions: [],
+    thread_root_id: null,
+    reply_count: 0,
+    last_reply_at: null,
     username: sender.username,
     display_name: sender.displayName,
   });
@@ -191,9 +197,9 @@ export class MessageRepository {
   }
 
   /**
-   * The write functions answer without reactions and mentions: reads them for the messages that may have
-   * some, in one statement (usually none): a new message whose body has an '@' (mentions, filled by a
-   * trigger), and a resend's original as it is now.
+   * The write functions answer without reactions, mentions and replies: reads the messages that may have
+   * some again, in one statement (usually none): a new message whose body has an '@' (mentions, filled by
+   * a trigger), and a resend's original as it is now.
    */
   private async completed(outcomes: SendOutcome[]): Promise<SendOutcome[]> {
     const ids = outcomes.flatMap((outcome) =>
@@ -202,16 +208,11 @@ export class MessageRepository {
         : [],
     );
     if (ids.length === 0) return outcomes;
-    const rows = await this.db.rows<{ id: string; reactions: Reaction[]; mentions: string[] }>(
-      `SELECT id, reactions, mentions FROM messages WHERE id = ANY ($1::uuid[])`,
-      [ids],
-    );
-    const byId = new Map(rows.map((row) => [row.id, row]));
+    const rows = await this.db.rows<MessageRow>(`${MESSAGE_SELECT} WHERE m.id = ANY ($1::uuid[])`, [ids]);
+    const byId = new Map(rows.map((row) => [row.id, toMessage(row)]));
     return outcomes.map((outcome) => {
-      const row = 'message' in outcome ? byId.get(outcome.message.id) : undefined;
-      return row && 'message' in outcome
-        ? { ...outcome, message: { ...outcome.message, reactions: row.reactions, mentions: row.mentions } }
-        : outcome;
+      const message = 'message' in outcome ? byId.get(outcome.message.id) : undefined;
+      return message && 'message' in outcome ? { ...outcome, message } : outcome;
     });
   }
 
@@ -307,6 +308,70 @@ export class MessageRepository {
     });
   }
 
+  /**
+   * A reply in a thread: written on its own (not in a group commit), under the room's lock, with the room's
+   * next seq; the root's replyCount and lastReplyAt change as the event after it. A resend of the same
+   * clientMsgId answers the stored reply and changes nothing. `root` is null then.
+   */
+  async reply(send: PendingSend & { threadRootId: string }): Promise<{ message: Message; root: Message | null }> {
+    return this.db.transaction(async (tx) => {
+      const access = await readRoomAccess(tx, send.roomId, send.sender.id, 'lock');
+      if (!access) throw AppError.notFound('Room');
+      enforce(RoomRules.canPost(access));
+      const resent = await tx.one<MessageRow>(`${MESSAGE_SELECT} WHERE m.room_id = $1 AND m.sender_id = $2 AND m.client_msg_id = $3`, [
+        send.roomId,
+        send.sender.id,
+        send.clientMsgId,
+      ]);
+      if (resent) return { message: toMessage(resent), root: null };
+      const root = await tx.one<MessageRow>(`${MESSAGE_SELECT} WHERE m.id = $1`, [send.threadRootId]);
+      const problem =
+        !root || root.room_id !== send.roomId
+          ? 'is not a message of this room'
+          : root.thread_root_id
+            ? 'is itself a reply'
+            : root.deleted_at
+              ? 'was deleted'
+              : null;
+      if (problem) throw AppError.validation([{ field: 'threadRootId', message: `threadRootId ${problem}` }]);
+      const seq = await this.nextSeq(tx, send.roomId);
+      const inserted = await tx.one<Omit<MessageRow, 'username' | 'display_name'>>(
+        `INSERT INTO messages (room_id, seq, updated_seq, client_msg_id, sender_id, body, thread_root_id)
+         VALUES ($1, $2, $2, $3, $4, $5, $6) ${RETURNING}`,
+        [send.roomId, seq, send.clientMsgId, send.sender.id, send.body, send.threadRootId],
+      );
+      if (!inserted) throw new AppError(ErrorCode.INTERNAL, 'Message was not stored');
+      const rootSeq = await this.nextSeq(tx, send.roomId);
+      const counted = await tx.one<Omit<MessageRow, 'username' | 'display_name'>>(
+        `UPDATE messages SET reply_count = reply_count + 1, last_reply_at = $2, updated_seq = $3 WHERE id = $1 ${RETURNING}`,
+        [send.threadRootId, inserted.created_at, rootSeq],
+      );
+      if (!counted || !root) throw AppError.notFound('Message');
+      await this.recordEvent(tx, send.roomId, seq, 'message:new', inserted.id);
+      await this.recordEvent(tx, send.roomId, rootSeq, 'message:updated', send.threadRootId);
+      return {
+        message: toMessage(withSender(inserted, send.sender)),
+        root: toMessage(withSender(counted, { id: root.sender_id, username: root.username, displayName: root.display_name })),
+      };
+    });
+  }
+
+  /** A thread's replies with seq > after, ascending; and the root's room as `reader` may see it (null: no such root). */
+  async thread(rootId: string, readerId: string, after: number, limit: number): Promise<Visible<TimelinePage>> {
+    const rows = await this.db.rows<PageRow>(
+      `SELECT ${ROOM_ACCESS_COLUMNS}, x.*
+       FROM messages root
+       JOIN rooms r ON r.id = root.room_id
+       LEFT JOIN room_members rm ON rm.room_id = r.id AND rm.user_id = $2
+       LEFT JOIN LATERAL (
+         ${MESSAGES_OF_ROOM} AND m.thread_root_id = root.id AND m.seq > $3 ORDER BY m.seq ASC LIMIT $4
+       ) x ON true
+       WHERE root.id = $1`,
+      [rootId, readerId, after, limit + 1],
+    );
+    return visiblePage(rows, limit);
+  }
+
   private async editIn(tx: Sql, messageId: string, actor: Actor, body: string): Promise<Message> {
     const { access, current } = await this.locked(tx, messageId, actor);
     enforce(RoomRules.canEdit(actor, access, { senderId: current.sender.id }));
@@ -362,7 +427,7 @@ export class MessageRepository {
     tx: Sql,
     roomId: string,
     seq: number,
-    type: 'message:updated' | 'message:deleted',
+    type: 'message:new' | 'message:updated' | 'message:deleted',
     messageId: string,
   ): Promise<void> {
     if (!this.outbox) return;
@@ -375,7 +440,8 @@ export class MessageRepository {
   }
 
   /**
-   * Newest first: messages with seq < before (or the newest), with whether older ones exist; and the
+   * Newest first: top-level messages (thread replies are in their threads) with seq < before (or the
+   * newest), with whether older ones exist; and the
    * room as `reader` may see it (null when the room does not exist), for the caller to apply the rules.
    */
   async history(roomId: string, readerId: string, before: number | undefined, limit: number): Promise<Visible<TimelinePage>> {
@@ -384,7 +450,7 @@ export class MessageRepository {
        FROM rooms r
        LEFT JOIN room_members rm ON rm.room_id = r.id AND rm.user_id = $2
        LEFT JOIN LATERAL (
-         ${MESSAGES_OF_ROOM} AND ($3::bigint IS NULL OR m.seq < $3) ORDER BY m.seq DESC LIMIT $4
+         ${MESSAGES_OF_ROOM} AND m.thread_root_id IS NULL AND ($3::bigint IS NULL OR m.seq < $3) ORDER BY m.seq DESC LIMIT $4
        ) x ON true
        WHERE r.id = $1`,
       [roomId, readerId, before ?? null, limit + 1],

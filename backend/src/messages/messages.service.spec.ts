@@ -36,6 +36,9 @@ const message = (over: Partial<Message> = {}): Message => ({
   deletedAt: null,
   reactions: [],
   mentions: [],
+  threadRootId: null,
+  replyCount: 0,
+  lastReplyAt: null,
   ...over,
 });
 
@@ -95,6 +98,15 @@ async function setUp(
     const reactions = add ? [...current.reactions, { emoji, count: 1, userIds: [actor.id] }] : [];
     return { message: { ...current, reactions, updatedSeq: 9 }, changed: true };
   });
+  // A thread reply: a new reply and its root's new counts, or (a resend) the stored reply alone.
+  const reply = jest.fn(async (send: PendingSend & { threadRootId: string }) =>
+    send.clientMsgId === 'resent'
+      ? { message: message({ id: 'r1', seq: 6, threadRootId: send.threadRootId }), root: null }
+      : {
+          message: message({ id: 'r1', seq: 6, updatedSeq: 6, body: send.body, threadRootId: send.threadRootId, sender: send.sender }),
+          root: message({ updatedSeq: 7, replyCount: 1, lastReplyAt: 'now' }),
+        },
+  );
   const access = (): RoomAccess | null =>
     options.roomExists === false
       ? null
@@ -119,7 +131,7 @@ async function setUp(
       { provide: TimelineRelay, useValue: { nudge: () => undefined } },
       MetricsService,
       { provide: AppConfig, useValue: { writeBatch: { max: 10, concurrency: 1, deadlineMs: 5_000 } } },
-      { provide: MessageRepository, useValue: { writeBatch, applyEvent, react, history, changesSince } },
+      { provide: MessageRepository, useValue: { writeBatch, applyEvent, react, reply, history, changesSince } },
       {
         provide: Broadcaster,
         useValue: { toRoom: (to: string) => ({ emit: (event: string, payload: unknown) => emitted.push({ to, event, payload }) }) },
@@ -132,6 +144,7 @@ async function setUp(
     emitted,
     writeBatch,
     applyEvent,
+    reply,
     history,
     changesSince,
   };
@@ -160,6 +173,26 @@ describe('MessagesService', () => {
       const { service, emitted } = await setUp({ outcome: () => ({ error: AppError.notMember() }) });
       await expect(service.send(bob, { roomId: 'r1', clientMsgId: 'c1', body: 'hello' })).rejects.toMatchObject({
         code: ErrorCode.FORBIDDEN,
+      });
+      expect(emitted).toEqual([]);
+    });
+
+    it('writes a thread reply on its own, then tells the room the reply and its root’s new counts', async () => {
+      const { service, emitted, writeBatch, reply } = await setUp();
+      const sent = await service.send(bob, { roomId: 'r1', clientMsgId: 'c9', body: ' sure ', threadRootId: 'm1' });
+      expect(writeBatch).not.toHaveBeenCalled();
+      expect(reply).toHaveBeenCalledWith(expect.objectContaining({ roomId: 'r1', clientMsgId: 'c9', body: 'sure', threadRootId: 'm1' }));
+      expect(emitted.map((e) => [e.event, (e.payload as { message: { id: string } }).message.id])).toEqual([
+        ['message:new', 'r1'],
+        ['message:updated', 'm1'],
+      ]);
+      expect(sent).toMatchObject({ id: 'r1', threadRootId: 'm1' });
+    });
+
+    it('answers a resent reply with the stored one and broadcasts nothing', async () => {
+      const { service, emitted } = await setUp();
+      await expect(service.send(bob, { roomId: 'r1', clientMsgId: 'resent', body: 'sure', threadRootId: 'm1' })).resolves.toMatchObject({
+        id: 'r1',
       });
       expect(emitted).toEqual([]);
     });

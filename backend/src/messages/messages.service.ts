@@ -7,6 +7,7 @@ import {
   ReactionRequest,
   SendMessageRequest,
   SyncResult,
+  ThreadPage,
   bodyProblem,
   normalizeBody,
 } from '@chat/contracts';
@@ -59,6 +60,11 @@ export class MessagesService {
     const timer = this.metrics.sendAck.startTimer();
     try {
       const body = checkBody(request.body);
+      if (request.threadRootId) {
+        const reply = await this.reply(actor, request, body, request.threadRootId);
+        timer({ outcome: 'ok' });
+        return reply;
+      }
       const outcome = await this.pipeline.write({
         roomId: request.roomId,
         sender: toSender(actor),
@@ -72,6 +78,23 @@ export class MessagesService {
       timer({ outcome: 'error' });
       throw error;
     }
+  }
+
+  /** A thread reply (its own transaction, see MessageRepository.reply): the reply, then its root's new counts. */
+  private async reply(actor: Actor, request: SendMessageRequest, body: string, threadRootId: string): Promise<Message> {
+    const { message, root } = await this.messages.reply({
+      roomId: request.roomId,
+      sender: toSender(actor),
+      clientMsgId: request.clientMsgId,
+      body,
+      threadRootId,
+    });
+    if (root) {
+      this.published(message);
+      this.timeline.nudge();
+      this.broadcaster.toRoom(root.roomId).emit('message:updated', { message: root });
+    }
+    return message;
   }
 
   async edit(actor: Actor, request: EditMessageRequest): Promise<Message> {
@@ -113,6 +136,13 @@ export class MessagesService {
 
   async history(actor: Actor, roomId: string, before: number | undefined, limit: number | undefined): Promise<HistoryPage> {
     return readable(actor, await this.messages.history(roomId, actor.id, before, limit ?? LIMITS.historyPageDefault));
+  }
+
+  /** A thread's replies after `after`, ascending, for whoever may read the root's room. */
+  async thread(actor: Actor, rootId: string, after: number | undefined, limit: number | undefined): Promise<ThreadPage> {
+    const visible = await this.messages.thread(rootId, actor.id, after ?? 0, limit ?? LIMITS.historyPageDefault);
+    if (!visible) throw AppError.notFound('Message');
+    return readable(actor, visible);
   }
 
   async sync(actor: Actor, roomId: string, afterSeq: number, limit: number | undefined): Promise<SyncResult> {

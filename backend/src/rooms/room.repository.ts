@@ -39,7 +39,8 @@ const PEER_COLUMN = (viewer: string) => `
 const MY_ROOM_SELECT = `
   SELECT ${ROOM_COLUMNS}, ${PEER_COLUMN('m.user_id')}, m.role AS my_role, m.last_read_seq,
     (SELECT count(*) FROM messages x
-      WHERE x.room_id = r.id AND x.seq > m.last_read_seq AND x.deleted_at IS NULL AND x.sender_id <> m.user_id) AS unread,
+      WHERE x.room_id = r.id AND x.seq > m.last_read_seq AND x.deleted_at IS NULL AND x.sender_id <> m.user_id
+        AND x.thread_root_id IS NULL) AS unread,
     (SELECT count(*) FROM messages x
       WHERE x.room_id = r.id AND x.seq > m.last_read_seq AND x.deleted_at IS NULL AND x.mentions @> ARRAY[m.user_id]) AS mentions
   FROM room_members m JOIN rooms r ON r.id = m.room_id`;

@@ -112,6 +112,13 @@ describe('Kafka mode: two pods, sends through <prefix>ingest, events out to <pre
     if (!reacted.ok) throw new Error(JSON.stringify(reacted.error));
     expect(reacted.message).toMatchObject({ updatedSeq: 24, reactions: [{ emoji: '🎉', count: 1, userIds: [bob.user.id] }] });
     await aliceA.waitFor('message:updated', (e) => e.message.updatedSeq === 24);
+    // A thread reply is written directly (not through the ingest topic): seq 25, its root's update 26.
+    const reply = await send(bobB, room.id, 'a reply in a thread', undefined, sent[4]?.id);
+    expect(reply).toMatchObject({ seq: 25, threadRootId: sent[4]?.id });
+    expect((await aliceA.waitFor('message:updated', (e) => e.message.id === sent[4]?.id)).message).toMatchObject({
+      updatedSeq: 26,
+      replyCount: 1,
+    });
   });
 
   it('answers refusals with the contract codes: not a member, unknown room, archived room', async () => {
@@ -223,6 +230,12 @@ describe('Kafka mode: two pods, sends through <prefix>ingest, events out to <pre
       const reacted = seen.find((e) => e.type === 'message:updated' && e.message.reactions.length > 0);
       expect(reacted?.message).toMatchObject({ editedAt: null, reactions: [{ emoji: '🎉', count: 1, userIds: [expect.any(String)] }] });
       expect(seen.every((e) => Array.isArray(e.message.mentions))).toBe(true);
+      const replied = seen.find((e) => e.type === 'message:new' && e.message.threadRootId !== null)?.message;
+      expect(replied).toMatchObject({ body: 'a reply in a thread', replyCount: 0, lastReplyAt: null });
+      expect(seen.find((e) => e.message.id === replied?.threadRootId && e.type === 'message:updated')?.message).toMatchObject({
+        replyCount: 1,
+        lastReplyAt: expect.stringMatching(/Z$/),
+      });
       expect(seen.find((e) => e.message.body?.startsWith('@'))?.message.mentions).toHaveLength(1);
       const outbox = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM timeline_outbox`);
       expect(Number(outbox.rows[0]?.n)).toBe(0);

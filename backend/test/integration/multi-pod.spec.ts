@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EMOJI, ErrorCode, LIMITS } from '@chat/contracts';
-import type { AuthResponse, HistoryPage, Member, Message, MyRoom, Room, User } from '@chat/contracts';
+import type { AuthResponse, HistoryPage, Member, Message, MyRoom, Room, ThreadPage, User } from '@chat/contracts';
 import { addMember, createRoom, fullHistory, joinRoom, leaveRoom, myRoom, newClientMsgId, range, send, sync } from '../support/chat';
 import { Api, errorOf, login, registerUser, type TestUser } from '../support/http';
 import { connectClient, expectRefusedHandshake, type ChatClient } from '../support/sockets';
@@ -404,6 +404,70 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
       expect((await sync(bobB, room.id, 0)).messages.find((m) => m.id === everyone.id)?.mentions).toEqual(everyone.mentions);
       expect((await aliceA.request('message:delete', { messageId: named.id })).ok).toBe(true);
       expect((await fullHistory(podA, alice, room.id)).find((m) => m.id === named.id)).toMatchObject({ body: null, mentions: [] });
+    });
+
+    it('threads: a reply on one pod takes the next seq and its root the one after, live on the other pod; history leaves replies out, sync and the thread have them', async () => {
+      const alice = await registerUser(podA, 'thr');
+      const bob = await registerUser(podB, 'thrb');
+      const room = await createRoom(podA, alice);
+      const other = await createRoom(podA, alice);
+      await addMember(podA, alice, room.id, bob.user.id);
+      const aliceA = await connect(podA, alice, 'alice@A');
+      const bobB = await connect(podB, bob, 'bob@B');
+      const root = await send(aliceA, room.id, 'thread starter');
+      expect(root).toMatchObject({ seq: 1, threadRootId: null, replyCount: 0, lastReplyAt: null });
+
+      const clientMsgId = newClientMsgId();
+      const ack = await bobB.request('message:send', { roomId: room.id, clientMsgId, body: 'first reply', threadRootId: root.id });
+      if (!ack.ok) throw new Error(JSON.stringify(ack.error));
+      expect(ack.message).toMatchObject({ seq: 2, updatedSeq: 2, threadRootId: root.id, body: 'first reply' });
+      const rootUpdate = await aliceA.waitFor('message:updated', (e) => e.message.id === root.id);
+      expect(rootUpdate.message).toMatchObject({ seq: 1, updatedSeq: 3, replyCount: 1, lastReplyAt: ack.message.createdAt });
+      const replyLive = await aliceA.waitFor('message:new', (e) => e.message.id === ack.message.id);
+      expect(replyLive.message).toEqual(ack.message);
+
+      // A resend (through the other pod) answers the stored reply and counts nothing twice.
+      const bobA = await connect(podA, bob, 'bob@A');
+      const resent = await bobA.request('message:send', { roomId: room.id, clientMsgId, body: 'first reply', threadRootId: root.id });
+      expect(resent.ok && resent.message).toEqual(ack.message);
+      const second = await send(aliceA, room.id, 'second reply', undefined, root.id);
+      expect(second.seq).toBe(4);
+      const top = await send(aliceA, room.id, 'back in the room');
+      expect(top.seq).toBe(6);
+
+      // History: top-level only. Sync: every event, gapless. The thread: its replies, paged.
+      expect((await fullHistory(podB, bob, room.id)).map((m) => [m.body, m.replyCount])).toEqual([
+        ['back in the room', 0],
+        ['thread starter', 2],
+      ]);
+      const synced = await sync(bobB, room.id, 0);
+      expect(synced.messages.map((m) => m.updatedSeq)).toEqual([2, 4, 5, 6]);
+      expect(synced.messages[2]).toMatchObject({ id: root.id, replyCount: 2, lastReplyAt: second.createdAt });
+      const page = await podB.get<ThreadPage>(`/api/messages/${root.id}/thread?limit=1`, bob.token);
+      expect(page.body).toEqual({ messages: [ack.message], hasMore: true });
+      const rest = await podB.get<ThreadPage>(`/api/messages/${root.id}/thread?after=2`, bob.token);
+      expect(rest.body.messages.map((m) => m.body)).toEqual(['second reply']);
+      expect(rest.body.hasMore).toBe(false);
+
+      // Refusals: a reply to a reply, a root of another room, a stranger reading the thread, an unknown root.
+      const toReply = await bobB.request('message:send', {
+        roomId: room.id,
+        clientMsgId: newClientMsgId(),
+        body: 'x',
+        threadRootId: ack.message.id,
+      });
+      expect(toReply).toMatchObject({ ok: false, error: { code: ErrorCode.VALIDATION_FAILED, fields: [{ field: 'threadRootId' }] } });
+      const elsewhere = await send(aliceA, other.id, 'other room');
+      const wrongRoom = await bobB.request('message:send', {
+        roomId: room.id,
+        clientMsgId: newClientMsgId(),
+        body: 'x',
+        threadRootId: elsewhere.id,
+      });
+      expect(wrongRoom).toMatchObject({ ok: false, error: { code: ErrorCode.VALIDATION_FAILED } });
+      const stranger = await registerUser(podA, 'thrs');
+      expect((await podA.get(`/api/messages/${root.id}/thread`, stranger.token)).status).toBe(403);
+      expect((await podA.get(`/api/messages/${randomUUID()}/thread`, bob.token)).status).toBe(404);
     });
 
     it('lets a client that was away catch up exactly with room:sync, page by page', async () => {

@@ -39,8 +39,18 @@ export function newClientMsgId(): string {
 }
 
 /** Sends a message and returns it; fails with the ack's error otherwise. */
-export async function send(client: ChatClient, roomId: string, body: string, clientMsgId = newClientMsgId()): Promise<Message> {
-  const ack = await client.request('message:send', { roomId, clientMsgId, body });
+/** Sends and answers the stored message; with `threadRootId`, a reply in that thread. */
+export async function send(
+  client: ChatClient,
+  roomId: string,
+  body: string,
+  clientMsgId = newClientMsgId(),
+  threadRootId?: string,
+): Promise<Message> {
+  const ack = await client.request(
+    'message:send',
+    threadRootId ? { roomId, clientMsgId, body, threadRootId } : { roomId, clientMsgId, body },
+  );
   if (!ack.ok) throw new Error(`${client.label}: message:send refused: ${JSON.stringify(ack.error)}`);
   return ack.message;
 }

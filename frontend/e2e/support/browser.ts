@@ -101,7 +101,7 @@ export function sidebar(page: Page): Locator {
 }
 
 export function messageLog(page: Page): Locator {
-  return page.getByRole('log', { name: 'Messages' });
+  return page.getByRole('log', { name: 'Messages', exact: true });
 }
 
 /** The message (an article in the log) whose text contains `text`. */
@@ -121,7 +121,7 @@ export async function sendMessage(page: Page, text: string): Promise<void> {
 }
 
 /** Opens a message's "Message actions" ("⋯", shown on hover) and picks one of them. */
-export async function messageAction(message: Locator, action: 'Add reaction' | 'Edit' | 'Delete'): Promise<void> {
+export async function messageAction(message: Locator, action: 'Add reaction' | 'Reply in thread' | 'Edit' | 'Delete'): Promise<void> {
   await message.hover();
   await message.getByRole('button', { name: 'Message actions' }).click();
   await message.getByRole('group', { name: 'Message actions' }).getByRole('button', { name: action, exact: true }).click();

@@ -18,6 +18,9 @@ export function message(seq: number, patch: Partial<Message> = {}): Message {
     deletedAt: null,
     reactions: [],
     mentions: [],
+    threadRootId: null,
+    replyCount: 0,
+    lastReplyAt: null,
     ...patch,
   };
 }

@@ -7,6 +7,8 @@ import { PresenceStore } from '../rooms/presence-store';
 import { RoomsStore } from '../rooms/rooms-store';
 import { ChatPersistence } from './chat-persistence';
 import { DraftStore } from './draft-store';
+import { errorMessage } from '../core/api-error';
+import { HistoryApi } from './history-api';
 import { Notifier } from './notifier';
 import { Outbox } from './outbox';
 import { ReadMarks } from './read-marks';
@@ -32,6 +34,7 @@ export class ChatStore {
   private readonly typing = inject(TypingIndicators);
   private readonly presence = inject(PresenceStore);
   private readonly notifier = inject(Notifier);
+  private readonly history = inject(HistoryApi);
   private readonly persistence = new ChatPersistence(
     inject(DOCUMENT).defaultView?.localStorage ?? null,
     this.session.user()?.id ?? 'unknown',
@@ -68,9 +71,51 @@ export class ChatStore {
   items(roomId: string): TimelineItem[] {
     this.outboxVersions.read(roomId);
     const meId = this.session.user()?.id ?? null;
-    return buildTimelineItems(this.timelines.messages(roomId), this.outbox.pending(roomId), meId, {
+    // Thread replies live in their threads (threadReplies), not in the room's timeline.
+    const topLevel = this.timelines.messages(roomId).filter((m) => m.threadRootId === null);
+    return buildTimelineItems(topLevel, this.outbox.pending(roomId), meId, {
       unreadAfterSeq: this.readMarks.marker(roomId),
     });
+  }
+
+  /** A message of a room held here (a thread's root), if loaded. */
+  messageById(roomId: string, messageId: string): Message | undefined {
+    return this.timelines.messages(roomId).find((m) => m.id === messageId);
+  }
+
+  /** A thread's replies held so far (loadThread fetches them; live ones arrive with the room's events), oldest first. */
+  threadReplies(roomId: string, rootId: string): Message[] {
+    return this.timelines.messages(roomId).filter((m) => m.threadRootId === rootId);
+  }
+
+  /** Fetches a thread's replies (every page) into the room's store. Returns an error message or null. */
+  async loadThread(roomId: string, rootId: string): Promise<string | null> {
+    try {
+      let after = 0;
+      for (let page = 0; page < 20; page += 1) {
+        const { messages, hasMore } = await this.history.thread(rootId, after);
+        // As an ack would: stored, and a seq past what the room applied waits for its events instead of syncing.
+        for (const message of messages) this.timelines.applyMessage(message, 'ack');
+        after = messages[messages.length - 1]?.seq ?? after;
+        if (!hasMore || messages.length === 0) return null;
+      }
+      return null;
+    } catch (error) {
+      return errorMessage(error);
+    }
+  }
+
+  /**
+   * A reply in a thread: sent at once (not through the outbox: a reply written offline is refused with
+   * its reason, and its text stays in the thread's box). Returns an error message or null.
+   */
+  async reply(roomId: string, rootId: string, body: string): Promise<string | null> {
+    const problem = bodyProblem(body);
+    if (problem) return problem;
+    const ack = await this.socket.send({ roomId, clientMsgId: crypto.randomUUID(), body: normalizeBody(body), threadRootId: rootId });
+    if (!ack.ok) return ack.error.message;
+    this.receive(ack.message, 'new', 'ack');
+    return null;
   }
 
   // --- Room lifecycle ---------------------------------------------------------------------

@@ -84,7 +84,7 @@ describe('Composer', () => {
 
     await type('a'.repeat(LIMITS.messageBodyMax - 10));
     expect(root.querySelector('.composer__counter')?.textContent?.trim()).toBe('10 characters left');
-    expect(box().getAttribute('aria-describedby')).toBe('composer-counter');
+    expect(box().getAttribute('aria-describedby')).toBe(`${box().id.replace(/-input$/, '')}-counter`);
     expect(sendButton().disabled).toBe(false);
 
     await type('a'.repeat(LIMITS.messageBodyMax + 1));
@@ -126,8 +126,10 @@ describe('Composer', () => {
     it('lists matching members and @room as I type, the first one active for the box', async () => {
       await type('hi @bo');
       expect(options().map((o) => o.textContent?.replace(/\s+/g, ' ').trim())).toEqual(['Bob Builder @bob', 'Bobby Tables @bobby']);
-      expect(box().getAttribute('aria-controls')).toBe('composer-mentions');
-      expect(box().getAttribute('aria-activedescendant')).toBe('composer-mention-0');
+      const id = box().id.replace(/-input$/, '');
+      expect(box().getAttribute('aria-controls')).toBe(`${id}-mentions`);
+      expect(box().getAttribute('aria-activedescendant')).toBe(`${id}-mention-0`);
+      expect(document.getElementById(`${id}-mentions`)).not.toBeNull();
       await type('hi @r');
       expect(options().map((o) => o.textContent?.replace(/\s+/g, ' ').trim())).toEqual(['Everyone in this room @room']);
       await type('mail me at me@b');

@@ -15,6 +15,8 @@ import {
 import { LIMITS, bodyProblem, normalizeBody } from '@chat/contracts';
 import { ROOM_MENTION, insertMention, mentionMatches, mentionQuery, type MentionCandidate } from './mention-suggestions';
 
+let nextId = 0;
+
 /** Show the counter once the message gets this close to the limit. */
 const COUNTER_FROM = LIMITS.messageBodyMax - 500;
 /** Tallest the box grows before it scrolls (matches max-height in the styles). */
@@ -30,21 +32,21 @@ const MAX_HEIGHT_PX = 192;
   styleUrl: './composer.css',
   template: `
     <form class="composer" (submit)="submit($event)">
-      <label class="visually-hidden" for="composer-input">Message</label>
+      <label class="visually-hidden" [for]="id + '-input'">Message</label>
       <textarea
         #box
-        id="composer-input"
+        [id]="id + '-input'"
         class="composer__input"
         rows="1"
         enterkeyhint="send"
         [placeholder]="placeholder()"
         [value]="text()"
         [disabled]="disabled()"
-        [attr.aria-describedby]="showCounter() ? 'composer-counter' : null"
+        [attr.aria-describedby]="showCounter() ? id + '-counter' : null"
         [attr.aria-invalid]="tooLong()"
         aria-autocomplete="list"
-        [attr.aria-controls]="suggestion() ? 'composer-mentions' : null"
-        [attr.aria-activedescendant]="suggestion() ? 'composer-mention-' + active() : null"
+        [attr.aria-controls]="suggestion() ? id + '-mentions' : null"
+        [attr.aria-activedescendant]="suggestion() ? id + '-mention-' + active() : null"
         (input)="onInput($event)"
         (keydown)="onKeydown($event)"
         (keyup)="trackCaret()"
@@ -54,14 +56,14 @@ const MAX_HEIGHT_PX = 192;
         <!-- Chosen with the keyboard in the box (aria-activedescendant), or with a click here. -->
         <ul
           class="composer__mentions"
-          id="composer-mentions"
+          [id]="id + '-mentions'"
           role="listbox"
           aria-label="People to mention"
           (mousedown)="$event.preventDefault()"
         >
           @for (candidate of s.matches; track candidate.username; let i = $index) {
             <!-- eslint-disable-next-line @angular-eslint/template/click-events-have-key-events, @angular-eslint/template/interactive-supports-focus -->
-            <li role="option" [id]="'composer-mention-' + i" [attr.aria-selected]="i === active()" (click)="choose(candidate)">
+            <li role="option" [id]="id + '-mention-' + i" [attr.aria-selected]="i === active()" (click)="choose(candidate)">
               <span class="composer__mention-name">{{ candidate.displayName }}</span>&ngsp;<span class="composer__mention-handle"
                 >&#64;{{ candidate.username }}</span
               >
@@ -70,7 +72,7 @@ const MAX_HEIGHT_PX = 192;
         </ul>
       }
       @if (showCounter()) {
-        <span id="composer-counter" class="composer__counter" [class.is-over]="tooLong()">
+        <span [id]="id + '-counter'" class="composer__counter" [class.is-over]="tooLong()">
           {{ tooLong() ? length() - max + ' over the limit' : max - length() + ' characters left' }}
         </span>
       }
@@ -79,6 +81,8 @@ const MAX_HEIGHT_PX = 192;
   `,
 })
 export class Composer {
+  /** Its elements' ids: a page may have two (the room's and a thread's). */
+  protected readonly id = `composer-${nextId++}`;
   /** The draft; two-way bound so the page can keep one per room. */
   readonly text = model('');
   readonly placeholder = input('Write a message');

@@ -1,6 +1,6 @@
 import { HttpClient, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
-import { LIMITS, type HistoryPage } from '@chat/contracts';
+import { LIMITS, type HistoryPage, type ThreadPage } from '@chat/contracts';
 import { firstValueFrom } from 'rxjs';
 
 @Injectable({ providedIn: 'root' })
@@ -12,5 +12,11 @@ export class HistoryApi {
     let params = new HttpParams().set('limit', limit);
     if (before !== undefined) params = params.set('before', before);
     return firstValueFrom(this.http.get<HistoryPage>(`/api/rooms/${encodeURIComponent(roomId)}/messages`, { params }));
+  }
+
+  /** A thread's replies with seq > after, ascending. */
+  thread(rootId: string, after = 0, limit: number = LIMITS.historyPageMax): Promise<ThreadPage> {
+    const params = new HttpParams().set('after', after).set('limit', limit);
+    return firstValueFrom(this.http.get<ThreadPage>(`/api/messages/${encodeURIComponent(rootId)}/thread`, { params }));
   }
 }

@@ -43,6 +43,9 @@ let nextId = 0;
         @if (canReact()) {
           <button type="button" class="button button--small button--ghost" (click)="choose(react)">Add reaction</button>
         }
+        @if (canReply()) {
+          <button type="button" class="button button--small button--ghost" (click)="choose(reply)">Reply in thread</button>
+        }
         @if (canEdit()) {
           <button type="button" class="button button--small button--ghost" (click)="choose(edit)">Edit</button>
         }
@@ -61,6 +64,8 @@ export class MessageActions {
   readonly canDelete = input(false);
   readonly canReact = input(false);
   readonly react = output<void>();
+  readonly canReply = input(false);
+  readonly reply = output<void>();
   readonly edit = output<void>();
   readonly delete = output<void>();
 

@@ -1,12 +1,13 @@
 import { signal } from '@angular/core';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
+import { Router, provideRouter } from '@angular/router';
 import type { Message } from '@chat/contracts';
 import { SessionStore } from '../auth/session-store';
 import { byButton, byLabel, typeInto } from '../../testing/dom';
 import { ALICE, BOB, flushPromises, message } from '../../testing/fixtures';
 import { ChatStore } from './chat-store';
 import { MessageDeletion } from './message-deletion';
-import { MessageItem } from './message-item';
+import { MessageItem, timeAgo } from './message-item';
 import { RoomMembersCache } from './room-members-cache';
 
 describe('MessageItem', () => {
@@ -22,6 +23,7 @@ describe('MessageItem', () => {
   async function render(m: Message, mine: boolean, canModerate = false): Promise<void> {
     TestBed.configureTestingModule({
       providers: [
+        provideRouter([]),
         { provide: ChatStore, useValue: chat },
         { provide: MessageDeletion, useValue: deletion },
         { provide: SessionStore, useValue: { user: signal({ ...ALICE, role: 'user' }) } },
@@ -58,11 +60,47 @@ describe('MessageItem', () => {
     expect(root.querySelector('.msg__body')?.textContent).toContain('<img src=x onerror="alert(1)"> <b>hi</b>');
   });
 
-  it('offers edit and delete only on my own messages, a reaction on everyone’s', async () => {
+  it('offers edit and delete only on my own messages, a reaction and a thread reply on everyone’s', async () => {
     await render(message(1, { sender: BOB }), false);
     actionsButton()?.click();
     await fixture.whenStable();
-    expect(Array.from(root.querySelectorAll('.message-actions__menu button')).map((b) => b.textContent?.trim())).toEqual(['Add reaction']);
+    expect(Array.from(root.querySelectorAll('.message-actions__menu button')).map((b) => b.textContent?.trim())).toEqual([
+      'Add reaction',
+      'Reply in thread',
+    ]);
+  });
+
+  it('shows a root’s replies as a link that opens its thread, and "Reply in thread" opens it too', async () => {
+    const lastReplyAt = new Date(Date.now() - 5 * 60_000).toISOString();
+    await render(message(1, { sender: BOB, replyCount: 3, lastReplyAt }), false);
+    const link = root.querySelector<HTMLAnchorElement>('a.msg__thread');
+    expect(link?.textContent?.replace(/\s+/g, ' ').trim()).toBe('3 replies · last reply 5 min ago');
+    expect(link?.getAttribute('href')).toBe('/?thread=m1');
+    const navigate = jest.spyOn(TestBed.inject(Router), 'navigate').mockResolvedValue(true);
+    actionsButton()?.click();
+    await fixture.whenStable();
+    byButton(root, 'Reply in thread').click();
+    expect(navigate).toHaveBeenCalledWith([], { queryParams: { thread: 'm1' }, queryParamsHandling: 'merge' });
+  });
+
+  it('in a thread panel: no thread link, no "Reply in thread", and a reply never offers one', async () => {
+    await render(message(1, { sender: BOB, replyCount: 3 }), false);
+    fixture.componentRef.setInput('inThread', true);
+    await fixture.whenStable();
+    expect(root.querySelector('a.msg__thread')).toBeNull();
+    actionsButton()?.click();
+    await fixture.whenStable();
+    expect(hasButton('Reply in thread')).toBe(false);
+  });
+
+  it.each([
+    [0.5, 'just now'],
+    [5, '5 min ago'],
+    [180, '3 h ago'],
+    [30 * 60, 'yesterday'],
+  ])('says a reply %s minutes old came %s', (minutes, said) => {
+    const now = new Date('2026-03-10T12:00:00Z');
+    expect(timeAgo(new Date(now.getTime() - minutes * 60_000).toISOString(), now)).toBe(said);
   });
 
   it('keeps edit and delete behind one "Message actions" button: one tab stop per message', async () => {

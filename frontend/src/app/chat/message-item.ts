@@ -13,6 +13,7 @@ import {
   viewChild,
 } from '@angular/core';
 import { LIMITS, bodyProblem, normalizeBody, type Message } from '@chat/contracts';
+import { Router, RouterLink } from '@angular/router';
 import { SessionStore } from '../auth/session-store';
 import { Avatar } from '../rooms/avatar';
 import { ChatStore } from './chat-store';
@@ -24,6 +25,18 @@ import { ReactionBar } from './reaction-bar';
 import { EmojiPicker } from './emoji-picker';
 
 type Mode = 'view' | 'editing' | 'confirm-delete';
+
+/** "just now", "5 min ago", "3 h ago", "yesterday", or the date: how long ago a thread's last reply came. */
+export function timeAgo(iso: string | null, now: Date = new Date()): string {
+  if (!iso) return '';
+  const then = new Date(iso);
+  const minutes = Math.floor((now.getTime() - then.getTime()) / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} min ago`;
+  if (minutes < 24 * 60) return `${Math.floor(minutes / 60)} h ago`;
+  if (minutes < 48 * 60) return 'yesterday';
+  return then.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+}
 
 /** Why an edit cannot be saved, said to the person editing (the contract's bodyProblem speaks to developers). */
 function editProblem(body: string): string | null {
@@ -44,13 +57,14 @@ function editProblem(body: string): string | null {
   selector: 'app-message-item',
   changeDetection: ChangeDetectionStrategy.OnPush,
   styleUrl: './message.css',
-  imports: [DatePipe, MessageActions, Avatar, ReactionBar, EmojiPicker, MarkdownBody],
+  imports: [DatePipe, RouterLink, MessageActions, Avatar, ReactionBar, EmojiPicker, MarkdownBody],
   templateUrl: './message-item.html',
 })
 export class MessageItem {
   private readonly chat = inject(ChatStore);
   private readonly deletion = inject(MessageDeletion);
   private readonly session = inject(SessionStore);
+  private readonly router = inject(Router);
   private readonly injector = inject(Injector);
 
   readonly message = input.required<Message>();
@@ -60,6 +74,8 @@ export class MessageItem {
   readonly canModerate = input(false);
   /** The room takes reactions (it is not archived). */
   readonly canReact = input(true);
+  /** Shown in a thread panel: no thread summary, no "Reply in thread". */
+  readonly inThread = input(false);
   /** The message was deleted, taking the focused control with it: the page decides where focus goes. */
   readonly focusLost = output<void>();
 
@@ -71,7 +87,9 @@ export class MessageItem {
   protected readonly canEdit = computed(() => this.mine() && !this.deleted());
   protected readonly canDelete = computed(() => (this.mine() || this.canModerate()) && !this.deleted());
   protected readonly canReactHere = computed(() => this.canReact() && !this.deleted());
+  protected readonly canReply = computed(() => this.canReactHere() && !this.inThread() && this.message().threadRootId === null);
   protected readonly hasActions = computed(() => this.canEdit() || this.canDelete() || this.canReactHere());
+  protected readonly lastReply = computed(() => timeAgo(this.message().lastReplyAt));
   protected readonly pickerOpen = signal(false);
   protected readonly editId = computed(() => `edit-${this.message().id}`);
   protected readonly errorId = computed(() => `error-${this.message().id}`);
@@ -150,6 +168,10 @@ export class MessageItem {
     }
     if (await this.run(() => this.chat.edit(this.message(), this.draft()))) this.backToView();
     else this.focusEditBox();
+  }
+
+  protected openThread(): void {
+    void this.router.navigate([], { queryParams: { thread: this.message().id }, queryParamsHandling: 'merge' });
   }
 
   protected openPicker(): void {

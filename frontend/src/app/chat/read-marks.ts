@@ -137,7 +137,10 @@ export class ReadMarks {
     if (seen === undefined) return 0;
     const meId = this.session.user()?.id ?? null;
     const applied = this.timelines.lastAppliedSeq(roomId);
-    const next = this.timelines.messages(roomId).find((m) => m.seq > seen && m.deletedAt === null && m.sender.id !== meId);
+    // Thread replies are not in the room's list: the mark moves over them.
+    const next = this.timelines
+      .messages(roomId)
+      .find((m) => m.seq > seen && m.deletedAt === null && m.sender.id !== meId && m.threadRootId === null);
     return next ? Math.min(next.seq - 1, applied) : applied;
   }
 

@@ -13,13 +13,14 @@ import {
   viewChild,
 } from '@angular/core';
 import { Title } from '@angular/platform-browser';
-import { RouterLink } from '@angular/router';
+import { Router, RouterLink } from '@angular/router';
 import { SessionStore } from '../auth/session-store';
 import { MembersPanel } from '../rooms/members-panel';
 import { LeaveRoom } from '../rooms/leave-room';
 import { LockIcon } from '../rooms/lock-icon';
 import { roomTitle } from '../rooms/my-rooms';
 import { NotifySettingsStore } from '../rooms/notify-settings';
+import { PresenceStore } from '../rooms/presence-store';
 import { RoomsStore } from '../rooms/rooms-store';
 import { ChatStore } from './chat-store';
 import { Composer } from './composer';
@@ -28,6 +29,7 @@ import { MessageList } from './message-list';
 import { jumpSeq, messageJump } from './message-jump';
 import { RoomMembersCache } from './room-members-cache';
 import { RoomTimelines } from './room-timelines';
+import { ThreadPanel } from './thread-panel';
 import { TypingIndicators } from './typing-indicators';
 
 /**
@@ -41,7 +43,7 @@ const DESKTOP_INPUT = '(min-width: 721px) and (pointer: fine)';
   selector: 'app-room-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
   styleUrl: './room-page.css',
-  imports: [RouterLink, MessageList, Composer, MembersPanel, LockIcon, LeaveRoom],
+  imports: [RouterLink, MessageList, Composer, MembersPanel, LockIcon, LeaveRoom, ThreadPanel],
   templateUrl: './room-page.html',
 })
 export class RoomPage {
@@ -51,6 +53,7 @@ export class RoomPage {
   private readonly timelines = inject(RoomTimelines);
   private readonly drafts = inject(DraftStore);
   private readonly notify = inject(NotifySettingsStore);
+  private readonly router = inject(Router);
   private readonly typingIndicators = inject(TypingIndicators);
   private readonly window = inject(DOCUMENT).defaultView;
 
@@ -58,6 +61,8 @@ export class RoomPage {
   readonly roomId = input.required<string>();
   /** From the query (`?at=SEQ`, a search hit): the message to open the room at. */
   readonly at = input<string>();
+  /** From the query (`?thread=ID`): the thread open beside the room. */
+  readonly thread = input<string>();
 
   protected readonly room = computed(() => this.rooms.room(this.roomId()));
   private readonly isMember = computed(() => this.room() !== undefined);
@@ -78,6 +83,12 @@ export class RoomPage {
   protected readonly typing = computed(() => this.typingIndicators.text(this.roomId()));
   protected readonly showMembers = signal(false);
   protected readonly muted = computed(() => this.notify.isMuted(this.roomId()));
+  private readonly presence = inject(PresenceStore);
+  /** A DM's other person is online (on any pod). */
+  protected readonly peerOnline = computed(() => {
+    const peer = this.room()?.peer;
+    return peer ? this.presence.isOnline(peer.id) : false;
+  });
   private readonly members = inject(RoomMembersCache);
   /** Who the composer's `@` suggests: the room's members but me. */
   protected readonly mentionables = computed(() => {
@@ -139,6 +150,10 @@ export class RoomPage {
   }
 
   /** ↑ in the empty composer: my last message goes into edit mode, and the focus comes back here after. */
+  protected closeThread(): void {
+    void this.router.navigate([], { queryParams: { thread: null }, queryParamsHandling: 'merge' });
+  }
+
   protected toggleMute(): void {
     this.notify.setMuted(this.roomId(), !this.muted());
   }

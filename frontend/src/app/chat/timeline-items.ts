@@ -112,8 +112,11 @@ export function buildTimelineItems(
   return items;
 }
 
-/** What is left unread after `seq`: others' messages, not deleted, and those of them that mention me. */
+/** What is left unread after `seq`: others' top-level messages, not deleted; and those of all that mention me. */
 export function countUnread(messages: readonly Message[], seq: number, meId: string | null): UnreadCounts {
-  const unread = messages.filter((m) => m.seq > seq && m.deletedAt === null && m.sender.id !== meId);
-  return { unread: unread.length, mentions: unread.filter((m) => meId !== null && m.mentions.includes(meId)).length };
+  const after = messages.filter((m) => m.seq > seq && m.deletedAt === null && m.sender.id !== meId);
+  return {
+    unread: after.filter((m) => m.threadRootId === null).length,
+    mentions: after.filter((m) => meId !== null && m.mentions.includes(meId)).length,
+  };
 }

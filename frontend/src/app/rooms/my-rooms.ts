@@ -44,8 +44,10 @@ export interface UnreadCounts {
 export function withNewMessage(room: MyRoom, message: Message, countsAsUnread: boolean, meId: string | null = null): MyRoom {
   const isNew = message.seq > room.lastSeq;
   const newer = !room.lastActivityAt || message.createdAt > room.lastActivityAt;
-  const unread = isNew && countsAsUnread && message.seq > room.lastReadSeq;
-  const mentionsMe = unread && meId !== null && message.mentions.includes(meId);
+  const after = isNew && countsAsUnread && message.seq > room.lastReadSeq;
+  // A thread reply is read in its thread: it makes the room unread only when it mentions me.
+  const unread = after && message.threadRootId === null;
+  const mentionsMe = after && meId !== null && message.mentions.includes(meId);
   return {
     ...room,
     lastSeq: Math.max(room.lastSeq, message.updatedSeq),

@@ -78,6 +78,14 @@ export interface Message {
    * Worked out by the server when the body is stored or edited; empty for a deleted message.
    */
   mentions: string[];
+  /**
+   * Added ("Richer messages"): threads. A reply's root (a top-level message of the same room), null for a
+   * top-level message. A root's `replyCount` and `lastReplyAt` change with a `message:updated` event (the
+   * room's next seq after the reply's).
+   */
+  threadRootId: string | null;
+  replyCount: number;
+  lastReplyAt: string | null;
 }
 
 /** One emoji's reactions on a message. */

@@ -72,6 +72,12 @@ export interface HistoryQuery {
   limit?: number;
 }
 
+/** `GET /api/messages/:id/thread`: replies with seq > after, ascending. */
+export interface ThreadQuery {
+  after?: number;
+  limit?: number;
+}
+
 // Responses.
 
 export interface AuthResponse {
@@ -81,6 +87,12 @@ export interface AuthResponse {
 
 /** `GET /api/rooms/:id/messages`: newest first. */
 export interface HistoryPage {
+  messages: Message[];
+  hasMore: boolean;
+}
+
+/** A thread's replies (the root excluded), ascending by seq. */
+export interface ThreadPage {
   messages: Message[];
   hasMore: boolean;
 }

@@ -10,6 +10,8 @@ export interface SendMessageRequest {
   clientMsgId: string;
   /** 1-4000 characters after trimming. */
   body: string;
+  /** Added: a reply in the thread of this top-level message of the same room. */
+  threadRootId?: string;
 }
 
 export interface EditMessageRequest {

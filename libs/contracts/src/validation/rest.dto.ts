@@ -124,6 +124,20 @@ export class MessageSearchQuery implements Wire.MessageSearchQuery {
   limit?: number;
 }
 
+export class ThreadQuery implements Wire.ThreadQuery {
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(LIMITS.seqMax)
+  after?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(LIMITS.historyPageMax)
+  limit?: number;
+}
+
 export class HistoryQuery implements Wire.HistoryQuery {
   @IsOptional()
   @IsInt()

@@ -16,6 +16,10 @@ export class SendMessageRequest implements Wire.SendMessageRequest {
   @IsString()
   @IsText()
   body!: string;
+
+  @IsOptional()
+  @IsUUID()
+  threadRootId?: string;
 }
 
 export class EditMessageRequest implements Wire.EditMessageRequest {
