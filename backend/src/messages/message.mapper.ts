@@ -1,5 +1,29 @@
 import type { Message, MessageSender, Reaction } from '@chat/contracts';
 
+/** The messages columns a MessageRow has (the sender's come from users): one list for every statement that reads a message. */
+const MESSAGE_COLUMNS = [
+  'id',
+  'room_id',
+  'seq',
+  'updated_seq',
+  'client_msg_id',
+  'sender_id',
+  'body',
+  'created_at',
+  'edited_at',
+  'deleted_at',
+  'reactions',
+  'mentions',
+  'thread_root_id',
+  'reply_count',
+  'last_reply_at',
+] as const;
+
+/** `m.id, m.room_id, ...` for the alias (none: `id, room_id, ...`, as after RETURNING). */
+export function messageColumns(alias = ''): string {
+  return MESSAGE_COLUMNS.map((column) => (alias ? `${alias}.${column}` : column)).join(', ');
+}
+
 /** A messages row joined with its sender, as SQL returns it. */
 export interface MessageRow {
   id: string;

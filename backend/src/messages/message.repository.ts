@@ -7,7 +7,7 @@ import { batchedLookup } from '../database/batched-lookup';
 import { Database, Sql } from '../database/sql';
 import { RoomAccess, RoomRules, enforce } from '../rooms/room-rules';
 import { readRoomAccess } from '../rooms/room.repository';
-import { MessageRow, toMessage, withSender } from './message.mapper';
+import { MessageRow, messageColumns, toMessage, withSender } from './message.mapper';
 
 /** One send waiting in a group commit. */
 export interface PendingSend {
@@ -41,9 +41,7 @@ const ROOM_ACCESS_COLUMNS = `r.kind AS room_kind, r.visibility AS room_visibilit
 
 /** Messages of room r with their senders; the caller adds conditions, order and limit. */
 const MESSAGES_OF_ROOM = `
-  SELECT m.id, m.room_id, m.seq, m.updated_seq, m.client_msg_id, m.sender_id, m.body,
-         m.created_at, m.edited_at, m.deleted_at, m.reactions, m.mentions, m.thread_root_id, m.reply_count, m.last_reply_at,
-         u.username, u.display_name
+  SELECT ${messageColumns('m')}, u.username, u.display_name
   FROM messages m JOIN users u ON u.id = m.sender_id
   WHERE m.room_id = r.id`;
 
@@ -77,13 +75,10 @@ function visiblePage(rows: PageRow[], limit: number): Visible<TimelinePage> {
 }
 
 const MESSAGE_SELECT = `
-  SELECT m.id, m.room_id, m.seq, m.updated_seq, m.client_msg_id, m.sender_id, m.body,
-         m.created_at, m.edited_at, m.deleted_at, m.reactions, m.mentions, m.thread_root_id, m.reply_count, m.last_reply_at,
-         u.username, u.display_name
+  SELECT ${messageColumns('m')}, u.username, u.display_name
   FROM messages m JOIN users u ON u.id = m.sender_id`;
 
-const RETURNING = `RETURNING id, room_id, seq, updated_seq, client_msg_id, sender_id, body, created_at, edited_at, deleted_at, reactions, mentions,
-  thread_root_id, reply_count, last_reply_at`;
+const RETURNING = `RETURNING ${messageColumns()}`;
 
 /**
  * messages.reactions from message_reactions: per emoji, in the order it was first added, its count and

@@ -1,3 +1,5 @@
+import { messageColumns } from '../messages/message.mapper';
+
 /**
  * The search statement, apart from the repository so that tests can explain exactly this text.
  *
@@ -36,7 +38,7 @@ const PREFIX_QUERY = `(
 
 /** Rows: the message, its sender, `room_name` (a DM's: the other member's display name) and `created_key`. */
 export const SEARCH_STATEMENT = `
-  SELECT h.id, h.room_id, h.seq, h.updated_seq, h.client_msg_id, h.sender_id, h.body, h.created_at, h.edited_at, h.deleted_at, h.reactions, h.mentions,
+  SELECT ${messageColumns('h')},
          to_char(h.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_key,
          u.username, u.display_name,
          CASE WHEN r.kind = 'dm' THEN coalesce((
@@ -44,8 +46,7 @@ export const SEARCH_STATEMENT = `
            WHERE p.room_id = r.id AND p.user_id <> $1 ORDER BY pu.username LIMIT 1
          ), '') ELSE r.name END AS room_name
   FROM (
-    SELECT m.id, m.room_id, m.seq, m.updated_seq, m.client_msg_id, m.sender_id, m.body, m.created_at, m.edited_at, m.deleted_at,
-           m.reactions, m.mentions
+    SELECT ${messageColumns('m')}
     FROM messages m
     WHERE m.deleted_at IS NULL
       AND to_tsvector('simple'::regconfig, m.body) @@ ${PREFIX_QUERY}
