@@ -56,6 +56,8 @@ describe('reconnect and catch-up when a pod dies', () => {
     await openRoom(bob.page, /^ops\b/);
     await sendMessage(bob.page, 'before the crash');
     await visible(messageWith(alice.page, 'before the crash'));
+    await sendMessage(alice.page, 'mine before the crash');
+    await visible(messageWith(bob.page, 'mine before the crash'));
   });
 
   it('reconnects to the surviving pod and shows everything sent meanwhile exactly once', async () => {
@@ -67,6 +69,12 @@ describe('reconnect and catch-up when a pod dies', () => {
 
     await sendMessage(alice.page, 'written while offline');
     await visible(messageWith(alice.page, 'written while offline').getByText('Waiting for the connection to send…'));
+    // An edit made offline waits for the connection too (bug 9d), instead of being refused.
+    await messageAction(messageWith(alice.page, 'mine before the crash'), 'Edit');
+    const offlineEdit = alice.page.getByRole('textbox', { name: 'Edit message' });
+    await offlineEdit.fill('mine, edited while offline');
+    await offlineEdit.press('Enter');
+    await visible(alice.page.getByText('Waiting for the connection to save…'));
 
     const missed = ['while you were away 1', 'while you were away 2', 'while you were away 3', 'while you were away 4'];
     for (const text of missed) await sendMessage(bob.page, text);
@@ -83,6 +91,8 @@ describe('reconnect and catch-up when a pod dies', () => {
     await visible(messageWith(alice.page, 'while you were away 4, edited').getByText('(edited)'));
     await visible(messageWith(alice.page, 'written while offline').getByText('(sent)'));
     await exactlyOnce(bob.page, ['written while offline']);
+    await visible(messageWith(bob.page, 'mine, edited while offline').getByText('(edited)'));
+    await visible(messageWith(alice.page, 'mine, edited while offline').getByText('(edited)'));
 
     // Live again, through pod B.
     await sendMessage(bob.page, 'after the failover');

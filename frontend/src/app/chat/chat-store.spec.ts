@@ -392,4 +392,23 @@ describe('ChatStore', () => {
       await expect(ctx.store.toggleReaction(reacted({}), '👍')).resolves.toBe('slow down');
     });
   });
+
+  it('holds an edit made while disconnected and sends it after session:ready', async () => {
+    const ctx = setup([myRoom({ lastSeq: 1, lastReadSeq: 1 })], { messages: [message(1)], hasMore: false });
+    await ready(ctx);
+    ctx.socket.connected.set(false);
+    TestBed.tick();
+    ctx.socket.edit.mockResolvedValue({ ok: true, message: message(1, { body: 'fixed', updatedSeq: 2, editedAt: 'now' }) });
+    let result: string | null | undefined;
+    void ctx.store.edit(message(1), 'fixed').then((error) => (result = error));
+    await flushPromises();
+    expect(ctx.socket.edit).not.toHaveBeenCalled();
+    expect(result).toBeUndefined();
+    ctx.socket.connected.set(true);
+    TestBed.tick();
+    await ready(ctx);
+    await flushPromises();
+    expect(ctx.socket.edit).toHaveBeenCalledWith({ messageId: 'm1', body: 'fixed' });
+    expect(result).toBeNull();
+  });
 });

@@ -40,6 +40,8 @@ export class ChatStore {
     this.session.user()?.id ?? 'unknown',
   );
   private readonly outboxVersions = new RoomVersions();
+  /** Edits waiting for the connection (see edit). */
+  private readonly onlineWaiters: (() => void)[] = [];
 
   /**
    * Sends may go out: connected, and the session announced on this connection. Every change of
@@ -156,6 +158,8 @@ export class ChatStore {
   async edit(message: Message, body: string): Promise<string | null> {
     const problem = bodyProblem(body);
     if (problem) return problem;
+    // Offline: held, like a send, until the next session:ready (the last edit of a message wins).
+    if (!this.online()) await this.whenOnline();
     const ack = await this.socket.edit({ messageId: message.id, body: normalizeBody(body) });
     if (!ack.ok) return ack.error.message;
     this.receive(ack.message, 'updated', 'ack');
@@ -179,6 +183,11 @@ export class ChatStore {
     if (!ack.ok) return ack.error.message;
     this.receive(ack.message, 'updated', 'ack');
     return null;
+  }
+
+  /** Resolves at the next session:ready. */
+  private whenOnline(): Promise<void> {
+    return new Promise((resolve) => this.onlineWaiters.push(resolve));
   }
 
   // --- Socket events ----------------------------------------------------------------------
@@ -221,6 +230,7 @@ export class ChatStore {
     this.timelines.checkHeads(event.rooms);
     this.online.set(true);
     this.outbox.resume();
+    for (const resume of this.onlineWaiters.splice(0)) resume();
     // Presence events were missed while away, and the room list carries none.
     void this.rooms.settled().then(() => this.presence.refreshPeers(this.rooms.dms()));
   }

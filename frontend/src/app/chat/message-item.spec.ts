@@ -16,6 +16,7 @@ describe('MessageItem', () => {
   const chat = {
     edit: jest.fn<Promise<string | null>, [Message, string]>(),
     toggleReaction: jest.fn<Promise<string | null>, [Message, string]>(),
+    connection: signal('connected'),
   };
   const names: Record<string, string> = { [ALICE.id]: 'You', [BOB.id]: 'Bob' };
   const deletion = { remove: jest.fn<Promise<string | null>, [Message]>() };
@@ -51,6 +52,7 @@ describe('MessageItem', () => {
 
   beforeEach(() => {
     jest.resetAllMocks();
+    chat.connection.set('connected');
     localStorage.clear();
   });
 
@@ -164,6 +166,24 @@ describe('MessageItem', () => {
     await fixture.whenStable();
     expect(root.querySelector('textarea')).toBeNull();
     expect(document.activeElement).toBe(actionsButton());
+  });
+
+  it('says an edit saved while offline waits for the connection, and finishes it once sent', async () => {
+    await render(message(1, { body: 'old' }), true);
+    await choose('Edit');
+    chat.connection.set('offline');
+    let saved: (error: string | null) => void = () => undefined;
+    chat.edit.mockReturnValueOnce(new Promise((resolve) => (saved = resolve)));
+    typeInto(byLabel<HTMLTextAreaElement>(root, 'Edit message'), 'new');
+    byButton(root, 'Save').click();
+    await fixture.whenStable();
+    expect(root.querySelector('[role="status"]')?.textContent?.trim()).toBe('Waiting for the connection to save…');
+    expect(byLabel<HTMLTextAreaElement>(root, 'Edit message').readOnly).toBe(true);
+    chat.connection.set('connected');
+    saved(null);
+    await flushPromises();
+    await fixture.whenStable();
+    expect(root.querySelector('textarea')).toBeNull();
   });
 
   it('asks before deleting, focusing Cancel; Escape cancels', async () => {

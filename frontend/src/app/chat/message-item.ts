@@ -90,6 +90,8 @@ export class MessageItem {
   protected readonly canReply = computed(() => this.canReactHere() && !this.inThread() && this.message().threadRootId === null);
   protected readonly hasActions = computed(() => this.canEdit() || this.canDelete() || this.canReactHere());
   protected readonly lastReply = computed(() => timeAgo(this.message().lastReplyAt));
+  /** An edit saved while offline waits for the connection (ChatStore.edit), the box read-only meanwhile. */
+  protected readonly waitingToSave = computed(() => this.busy() && this.chat.connection() !== 'connected');
   protected readonly pickerOpen = signal(false);
   protected readonly editId = computed(() => `edit-${this.message().id}`);
   protected readonly errorId = computed(() => `error-${this.message().id}`);
