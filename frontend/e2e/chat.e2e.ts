@@ -86,6 +86,8 @@ describe('chat in the browser, across two pods', () => {
     await bob.page.getByLabel('Search public rooms').fill('gen');
     await bob.page.getByRole('button', { name: 'Join general' }).click();
     await visible(bob.page.getByRole('heading', { name: '# general' }));
+    // Alice's header counts Bob at once (room:members), without a reload.
+    await visible(alice.page.getByText('public · 2 members'));
 
     await sendMessage(alice.page, 'Hello from pod A');
     await visible(messageWith(bob.page, 'Hello from pod A'));

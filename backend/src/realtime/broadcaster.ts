@@ -56,12 +56,16 @@ export class Broadcaster {
   async memberAdded(userId: string, room: MyRoom): Promise<void> {
     await this.membershipOnEveryPod({ userId, roomId: room.id, joined: true });
     this.toUser(userId).emit('room:joined', { room });
+    if (room.kind === 'channel') {
+      this.toRoom(room.id).emit('room:members', { roomId: room.id, userId, joined: true, memberCount: room.memberCount });
+    }
   }
 
-  /** The user's sockets on every pod stop receiving the room's events; resolves once they have. */
-  async memberRemoved(userId: string, roomId: string): Promise<void> {
+  /** The user's sockets on every pod stop receiving the room's events (resolves once they have); the room hears the new count. */
+  async memberRemoved(userId: string, roomId: string, memberCount: number): Promise<void> {
     await this.membershipOnEveryPod({ userId, roomId, joined: false });
     this.toUser(userId).emit('room:left', { roomId });
+    this.toRoom(roomId).emit('room:members', { roomId, userId, joined: false, memberCount });
   }
 
   /**

@@ -171,6 +171,11 @@ export class RoomRepository {
     return added > 0;
   }
 
+  async memberCount(roomId: string): Promise<number> {
+    const row = await this.db.one<{ n: string }>(`SELECT count(*) AS n FROM room_members WHERE room_id = $1`, [roomId]);
+    return Number(row?.n ?? 0);
+  }
+
   async removeMember(roomId: string, userId: string): Promise<boolean> {
     return (await this.db.affected(`DELETE FROM room_members WHERE room_id = $1 AND user_id = $2`, [roomId, userId])) > 0;
   }

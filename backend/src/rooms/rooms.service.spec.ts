@@ -111,6 +111,7 @@ describe('RoomsService (membership rules)', () => {
         return true;
       }),
       removeMember: jest.fn(async (roomId: string, userId: string) => members.get(roomId)?.delete(userId) ?? false),
+      memberCount: jest.fn(async (roomId: string) => members.get(roomId)?.size ?? 0),
       members: jest.fn(async (roomId: string) =>
         [...(members.get(roomId) ?? [])].map(([id, memberRole]) => ({
           id,
@@ -171,11 +172,11 @@ describe('RoomsService (membership rules)', () => {
   });
 
   describe('leave', () => {
-    it('removes the member and takes their sockets out of the room', async () => {
+    it('removes the member and takes their sockets out of the room, telling it the new count', async () => {
       const { service, broadcaster, users, members } = await setUp();
       await service.leave(users.get('alice') as Actor, 'pub');
       expect(members.get('pub')?.has('alice')).toBe(false);
-      expect(broadcaster.memberRemoved).toHaveBeenCalledWith('alice', 'pub');
+      expect(broadcaster.memberRemoved).toHaveBeenCalledWith('alice', 'pub', members.get('pub')?.size);
     });
 
     it('refuses to leave a DM (FORBIDDEN) and a room one is not in (NOT_FOUND), telling nobody', async () => {

@@ -52,7 +52,7 @@ export class RoomsService {
   async leave(actor: Actor, roomId: string): Promise<void> {
     enforce(RoomRules.canLeave(await this.requireAccess(roomId, actor)));
     if (!(await this.rooms.removeMember(roomId, actor.id))) throw AppError.notFound('Membership');
-    await this.broadcaster.memberRemoved(actor.id, roomId);
+    await this.broadcaster.memberRemoved(actor.id, roomId, await this.rooms.memberCount(roomId));
   }
 
   async addMember(actor: Actor, roomId: string, userId: string): Promise<Member> {

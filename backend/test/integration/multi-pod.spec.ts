@@ -653,22 +653,38 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
       await daveA.waitFor('message:new', (e) => e.message.id === sent.id);
     });
 
-    it('a member who leaves stops receiving at once and can no longer send', async () => {
+    it('a member who leaves stops receiving at once and can no longer send; the others hear the new member count', async () => {
       const alice = await registerUser(podA, 'leave');
       const bob = await registerUser(podB, 'leaveb');
       const carol = await registerUser(podB, 'leavec');
       const room = await createRoom(podA, alice, 'private');
       await addMember(podA, alice, room.id, bob.user.id);
-      await addMember(podA, alice, room.id, carol.user.id);
       const aliceA = await connect(podA, alice, 'alice@A');
       const bobB = await connect(podB, bob, 'bob@B');
+      await addMember(podA, alice, room.id, carol.user.id);
       const carolB = await connect(podB, carol, 'carol@B');
 
       const before = await send(aliceA, room.id, 'before leaving');
       await carolB.waitFor('message:new', (e) => e.message.id === before.id);
+      // Carol's join reached the others with the room's new size.
+      expect(await bobB.waitFor('room:members', (e) => e.roomId === room.id && e.userId === carol.user.id)).toEqual({
+        roomId: room.id,
+        userId: carol.user.id,
+        joined: true,
+        memberCount: 3,
+      });
 
       await leaveRoom(podA, carol, room.id);
       await carolB.waitFor('room:left', (e) => e.roomId === room.id);
+      // The members left on both pods hear the new size at once (bug 4: counts no longer go stale).
+      for (const member of [aliceA, bobB]) {
+        expect(await member.waitFor('room:members', (e) => e.roomId === room.id && !e.joined)).toEqual({
+          roomId: room.id,
+          userId: carol.user.id,
+          joined: false,
+          memberCount: 2,
+        });
+      }
       const after = await send(aliceA, room.id, 'after leaving');
       await bobB.waitFor('message:new', (e) => e.message.id === after.id);
       await sleep(QUIET_MS);

@@ -14,6 +14,7 @@ import { DraftStore } from './draft-store';
 import { HistoryApi } from './history-api';
 import { MODERATOR_DELETE, MessageDeletion } from './message-deletion';
 import { Notifier } from './notifier';
+import { RoomMembersCache } from './room-members-cache';
 import { ReadMarks } from './read-marks';
 import { RoomTimelines } from './room-timelines';
 import { TypingIndicators } from './typing-indicators';
@@ -49,6 +50,7 @@ function setup(rooms: MyRoom[], page: HistoryPage = { messages: [], hasMore: fal
       TypingIndicators,
       MessageDeletion,
       Notifier,
+      RoomMembersCache,
       RoomsStore,
       PresenceStore,
       { provide: SocketClient, useValue: socket },
@@ -410,5 +412,14 @@ describe('ChatStore', () => {
     await flushPromises();
     expect(ctx.socket.edit).toHaveBeenCalledWith({ messageId: 'm1', body: 'fixed' });
     expect(result).toBeNull();
+  });
+
+  it('moves a room’s member count when someone joins or leaves (room:members)', async () => {
+    const ctx = setup([myRoom({ memberCount: 2 })]);
+    await ready(ctx);
+    ctx.socket.fire('room:members', { roomId: 'r1', userId: 'u-carol', joined: true, memberCount: 3 });
+    expect(ctx.roomsStore.room('r1')?.memberCount).toBe(3);
+    ctx.socket.fire('room:members', { roomId: 'r1', userId: 'u-carol', joined: false, memberCount: 2 });
+    expect(ctx.roomsStore.room('r1')?.memberCount).toBe(2);
   });
 });

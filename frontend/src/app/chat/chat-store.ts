@@ -10,6 +10,7 @@ import { DraftStore } from './draft-store';
 import { errorMessage } from '../core/api-error';
 import { HistoryApi } from './history-api';
 import { Notifier } from './notifier';
+import { RoomMembersCache } from './room-members-cache';
 import { Outbox } from './outbox';
 import { ReadMarks } from './read-marks';
 import { RoomTimelines } from './room-timelines';
@@ -35,6 +36,7 @@ export class ChatStore {
   private readonly presence = inject(PresenceStore);
   private readonly notifier = inject(Notifier);
   private readonly history = inject(HistoryApi);
+  private readonly members = inject(RoomMembersCache);
   private readonly persistence = new ChatPersistence(
     inject(DOCUMENT).defaultView?.localStorage ?? null,
     this.session.user()?.id ?? 'unknown',
@@ -205,6 +207,10 @@ export class ChatStore {
       }),
       this.socket.on('room:left', (e) => this.forgetRoom(e.roomId)),
       this.socket.on('room:archived', (e) => this.rooms.onArchived(e.roomId, e.archivedAt)),
+      this.socket.on('room:members', (e) => {
+        this.rooms.patchRoom(e.roomId, { memberCount: e.memberCount });
+        this.members.refresh(e.roomId);
+      }),
       this.socket.on('user:updated', (e) => this.onUserUpdated(e.user)),
     ];
     inject(DestroyRef).onDestroy(() => offs.forEach((off) => off()));

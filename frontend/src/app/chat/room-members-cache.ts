@@ -24,8 +24,9 @@ export class RoomMembersCache {
     return list ?? [];
   }
 
-  /** Fetches the list again (someone joined or left). */
+  /** Someone joined or left: a list already fetched is fetched again (others wait until they are needed). */
   refresh(roomId: string): void {
+    if (!this.fetched().has(roomId)) return;
     this.asked.delete(roomId);
     this.fetch(roomId);
   }

@@ -73,8 +73,11 @@ export class MembersPanel {
 
   constructor() {
     const roomId = computed(() => this.room().id);
+    // Loaded again when someone joins or leaves (room:members moves the count).
+    const memberCount = computed(() => this.room().memberCount);
     effect(() => {
       const id = roomId();
+      memberCount();
       untracked(() => void this.load(id));
     });
   }
@@ -100,7 +103,7 @@ export class MembersPanel {
       this.presence.seed(members, mark);
       if (this.room().id !== roomId) return;
       this.loaded.set(members);
-      // Others joining is not announced to me: the list is the fresher count.
+      // The list is the fresher count when an event was missed.
       if (members.length !== this.room().memberCount) this.rooms.patchRoom(roomId, { memberCount: members.length });
     } catch (err) {
       this.error.set(errorMessage(err));

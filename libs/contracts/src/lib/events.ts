@@ -24,5 +24,6 @@ export const ServerEvent = {
   RoomLeft: 'room:left',
   RoomRead: 'room:read',
   RoomArchived: 'room:archived',
+  RoomMembers: 'room:members',
   UserUpdated: 'user:updated',
 } as const satisfies Record<string, keyof ServerToClientEvents>;

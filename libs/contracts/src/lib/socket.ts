@@ -121,6 +121,17 @@ export interface RoomArchivedEvent {
   archivedAt: string;
 }
 
+/**
+ * Added: someone joined or left a room I am in (not a DM): its new member count, to the room's members on
+ * every pod (my own joins and leaves come as room:joined / room:left too).
+ */
+export interface RoomMembersEvent {
+  roomId: string;
+  userId: string;
+  joined: boolean;
+  memberCount: number;
+}
+
 export interface RoomReadEvent {
   roomId: string;
   seq: number;
@@ -172,5 +183,6 @@ export interface ServerToClientEvents {
   'room:left': (event: RoomLeftEvent) => void;
   'room:read': (event: RoomReadEvent) => void;
   'room:archived': (event: RoomArchivedEvent) => void;
+  'room:members': (event: RoomMembersEvent) => void;
   'user:updated': (event: UserUpdatedEvent) => void;
 }
