@@ -247,6 +247,14 @@ describe('screenshots of the main screens', () => {
     await visible(tab.page.getByRole('heading', { name: /quarterly-planning/ }));
     await expectNoHorizontalOverflow(tab.page);
     expect(await rightEdge('Leave room')).toBeLessThanOrEqual(320);
+    // Muted, the longer "Unmute" still fits: the header's buttons go to a line of their own here.
+    await tab.page.getByRole('button', { name: 'Mute', exact: true }).click();
+    await expectNoHorizontalOverflow(tab.page);
+    expect(await rightEdge('Leave room')).toBeLessThanOrEqual(320);
+    const subtitle = await tab.page.getByText(/^public · \d+ members?$/).boundingBox();
+    const unmute = await tab.page.getByRole('button', { name: 'Unmute' }).boundingBox();
+    expect((subtitle?.y ?? 0) + (subtitle?.height ?? 0)).toBeLessThanOrEqual(unmute?.y ?? 0);
+    await tab.page.getByRole('button', { name: 'Unmute' }).click();
     await screenshot(tab.page, 'room-phone-320-long-name');
     await tab.context.close();
   });

@@ -18,6 +18,14 @@ describe('the emoji table', () => {
     expect(party).toEqual(expect.arrayContaining(['tada', 'balloon']));
     expect(searchEmoji('heart eyes').map((entry) => entry.name)).toEqual(['heart_eyes']);
     expect(searchEmoji('zzzzqx')).toEqual([]);
+    // The name itself first, then a whole word of a name: what a user means by "heart" or "star".
+    expect(searchEmoji('heart')[0]?.char).toBe('❤️');
+    expect(searchEmoji('star')[0]?.char).toBe('⭐');
+    expect(
+      searchEmoji('heart')
+        .slice(1, 3)
+        .map((entry) => entry.name),
+    ).toEqual(['heart_eyes', 'kissing_heart']);
     expect(searchEmoji('  ')).toHaveLength(EMOJI.length);
   });
 });

@@ -238,7 +238,8 @@ export const EMOJI_BY_NAME: ReadonlyMap<string, string> = /* @__PURE__ */ new Ma
 
 /**
  * The entries matching a search: every word of `query` must begin a word of the entry's name or keywords
- * (or be the emoji itself). Name matches come first.
+ * (or be the emoji itself). The best first: the name itself (`heart` is ❤️), then a whole word of the name,
+ * then the start of one, then keywords; the table's order among equals.
  */
 export function searchEmoji(query: string): EmojiEntry[] {
   const words = query
@@ -252,8 +253,15 @@ export function searchEmoji(query: string): EmojiEntry[] {
     const nameWords = entry.name.split('_');
     const allWords = [...nameWords, ...entry.keywords.split(' ')];
     if (!words.every((word) => word === entry.char || allWords.some((candidate) => candidate.startsWith(word)))) return [];
-    const byName = words.every((word) => nameWords.some((candidate) => candidate.startsWith(word)));
-    return [{ entry, rank: byName ? 0 : 1 }];
+    const rank =
+      entry.name === words.join('_')
+        ? 0
+        : words.every((word) => nameWords.includes(word))
+          ? 1
+          : words.every((word) => nameWords.some((candidate) => candidate.startsWith(word)))
+            ? 2
+            : 3;
+    return [{ entry, rank }];
   });
   return scored.sort((a, b) => a.rank - b.rank).map((s) => s.entry);
 }
