@@ -4,7 +4,7 @@ import type { AdminUser, ErrorBody } from '@chat/contracts';
 import { LIMITS } from '@chat/contracts';
 import { ADMIN_PASSWORD, ADMIN_USERNAME, randomId, sleep, useFreshCluster } from '@chat/test-harness';
 import { createRoom, joinRoom, newClientMsgId } from '../support/chat';
-import { bystanderSends, floodFromProcess, percentile, sendsDuring } from '../support/flood';
+import { bystanderSendsDuring, floodFromProcess, percentile, sendsDuring } from '../support/flood';
 import { Api, errorOf, login, registerUser, type TestUser } from '../support/http';
 import { connectClient, type ChatClient } from '../support/sockets';
 
@@ -62,19 +62,18 @@ describe('abuse: bad input', () => {
   });
 
   describe('input validation (NUL and other characters PostgreSQL or the UI cannot hold)', () => {
-    it('5,000 NUL sends from one user all get VALIDATION_FAILED while a bystander on the same pod sends at full speed', async () => {
+    it('a flood of NUL sends from one user all get VALIDATION_FAILED while a bystander on the same pod sends at full speed', async () => {
       const bystander = await connect(bob, 'bystander');
       // Warm the bystander's path up (first statements of a fresh pod, JIT): the test measures the steady state under the flood.
       for (let n = 0; n < 10; n += 1) {
         await bystander.requestRaw('message:send', { roomId, clientMsgId: newClientMsgId(), body: `warm-up ${n}` });
       }
       // The attacker is its own process (another machine), sending as fast as the pod answers for all of the bystander's run.
-      const attack = floodFromProcess(api.baseUrl, { event: 'message:send', count: 5000, token: alice.token, roomId, body: 'a\u0000b' });
-      await attack.started;
-      const run = await bystanderSends(bystander, roomId);
-      const flood = await attack.done;
-      expect(sendsDuring(run, flood)).toBeGreaterThanOrEqual(20);
-      expect(flood.errors).toEqual({ 'VALIDATION_FAILED body': 5000 });
+      const attack = floodFromProcess(api.baseUrl, { event: 'message:send', token: alice.token, roomId, body: 'a\u0000b' });
+      const { run, flood } = await bystanderSendsDuring(attack, bystander, roomId);
+      expect(sendsDuring(run, flood)).toBe(100);
+      expect(flood.sent).toBeGreaterThanOrEqual(1000);
+      expect(flood.errors).toEqual({ 'VALIDATION_FAILED body': flood.sent });
       expect(run.acks.filter((ack) => !ack.ok)).toEqual([]);
       expect(percentile(run.latencies, 99)).toBeLessThan(100);
     });

@@ -1,8 +1,9 @@
 // An attacker's client for the abuse suite, run as its own process (see flood.ts), printing lines of JSON
 // ({flooding}, then a FloodSummary or an error):
-// - FLOOD.event message:send or typing: connects with FLOOD.token, emits FLOOD.count requests as fast as
-//   the pod answers them, at most 1,000 unanswered, and stays connected FLOOD.lingerMs longer (a typist's
-//   last state is relayed when its interval ends); sends carry FLOOD.body (with the send's number after it);
+// - FLOOD.event message:send or typing: connects with FLOOD.token, emits requests as fast as the pod
+//   answers them, at most 1,000 unanswered, until a line "stop" comes on stdin (then a typist's last
+//   event is typing: false), and stays connected FLOOD.lingerMs longer (a typist's last state is relayed
+//   when its interval ends); sends carry FLOOD.body (with the send's number after it);
 // - FLOOD.event login: POSTs FLOOD.count logins for unknown users at once, spread over FLOOD.addresses
 //   (loopback addresses to send from).
 const { writeFileSync } = require('node:fs');
@@ -10,7 +11,7 @@ const { randomUUID } = require('node:crypto');
 const { request } = require('node:http');
 const { io } = require('socket.io-client');
 
-const { baseUrl, token, count, roomId, event, lingerMs, addresses, body: sendBody = 'flood' } = JSON.parse(process.env.FLOOD);
+const { baseUrl, token, count = 0, roomId, event, lingerMs, addresses, body: sendBody = 'flood' } = JSON.parse(process.env.FLOOD);
 const WINDOW = 1_000;
 const say = (message) => process.stdout.write(`${JSON.stringify(message)}\n`);
 const finish = (result) => process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0));
@@ -24,7 +25,7 @@ try {
 }
 
 function newSummary() {
-  return { ok: 0, rateLimited: 0, otherErrors: 0, errors: {}, firstRetryAfterMs: null, startedAt: Date.now(), finishedAt: 0 };
+  return { sent: 0, ok: 0, rateLimited: 0, otherErrors: 0, errors: {}, firstRetryAfterMs: null, startedAt: Date.now(), finishedAt: 0 };
 }
 
 /** An answer other than ok or RATE_LIMITED, counted by what it was (the error code and the fields it names, or the HTTP status). */
@@ -37,7 +38,7 @@ if (event === 'login') loginFlood();
 else socketFlood();
 
 function loginFlood() {
-  const summary = newSummary();
+  const summary = { ...newSummary(), sent: count };
   let answered = 0;
   say({ flooding: true });
   for (let n = 0; n < count; n += 1) {
@@ -72,8 +73,13 @@ function loginFlood() {
 }
 
 function socketFlood() {
-  const payload = (n) =>
-    event === 'typing' ? { roomId, typing: n !== count - 1 } : { roomId, clientMsgId: randomUUID(), body: `${sendBody} ${n}` };
+  let stopping = false;
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (text) => {
+    if (text.includes('stop')) stopping = true;
+  });
+  const payload = (n, last) =>
+    event === 'typing' ? { roomId, typing: !last } : { roomId, clientMsgId: randomUUID(), body: `${sendBody} ${n}` };
 
   const socket = io(baseUrl, { path: '/socket.io', transports: ['websocket'], auth: { token }, reconnection: false, forceNew: true });
   socket.on('connect_error', (error) => finish({ error: error.message }));
@@ -84,31 +90,40 @@ function socketFlood() {
     let sent = 0;
     let answered = 0;
     let scheduled = false;
+    let last = false;
     const schedule = () => {
-      if (scheduled || sent === count) return;
+      if (scheduled || last) return;
       scheduled = true;
       setImmediate(burst);
     };
+    const emit = () => {
+      socket.emit(event, payload(sent, last), (ack) => {
+        if (ack.ok) summary.ok += 1;
+        else if (ack.error.code === 'RATE_LIMITED') {
+          summary.rateLimited += 1;
+          summary.firstRetryAfterMs ??= ack.error.retryAfterMs;
+        } else countOtherError(summary, [ack.error.code, ...(ack.error.fields ?? []).map((f) => f.field)].join(' '));
+        answered += 1;
+        if (!last || answered < sent) return schedule();
+        summary.sent = sent;
+        summary.finishedAt = Date.now();
+        say({ summary });
+        setTimeout(() => {
+          socket.off('disconnect');
+          socket.close();
+          process.exit(0);
+        }, lingerMs);
+      });
+      sent += 1;
+    };
     const burst = () => {
       scheduled = false;
-      for (let end = Math.min(count, sent + 250, answered + WINDOW); sent < end; sent += 1) {
-        socket.emit(event, payload(sent), (ack) => {
-          if (ack.ok) summary.ok += 1;
-          else if (ack.error.code === 'RATE_LIMITED') {
-            summary.rateLimited += 1;
-            summary.firstRetryAfterMs ??= ack.error.retryAfterMs;
-          } else countOtherError(summary, [ack.error.code, ...(ack.error.fields ?? []).map((f) => f.field)].join(' '));
-          answered += 1;
-          if (answered < count) return schedule();
-          summary.finishedAt = Date.now();
-          say({ summary });
-          setTimeout(() => {
-            socket.off('disconnect');
-            socket.close();
-            process.exit(0);
-          }, lingerMs);
-        });
+      if (stopping) {
+        // The last request (a typist stops typing); the summary comes with its answer, the last one.
+        last = true;
+        return emit();
       }
+      for (const end = Math.min(sent + 250, answered + WINDOW); sent < end;) emit();
       if (sent - answered < WINDOW) schedule();
     };
     burst();

@@ -9,6 +9,8 @@ import type { ChatClient } from './sockets';
 
 /** How an attacker's flood was answered. */
 export interface FloodSummary {
+  /** Requests emitted. */
+  sent: number;
   /** Answered ok (a login: evaluated and answered 401, its user being unknown). */
   ok: number;
   rateLimited: number;
@@ -25,15 +27,17 @@ export interface FloodSummary {
 export interface Attack {
   /** Resolves once the attacker is connected and flooding. */
   started: Promise<void>;
+  /** Ends a socket flood: the attacker emits no more (a typist's last event is typing: false) and sums up once all are answered. */
+  stop(): void;
   done: Promise<FloodSummary>;
 }
 
 /**
- * What an attacker floods: `count` sends (each body `body` and its number, 'flood' unless given) or typing
- * events into roomId as `token`'s user, or logins for unknown users from `addresses`.
+ * What an attacker floods: sends (each body `body` and its number, 'flood' unless given) or typing events
+ * into roomId as `token`'s user until stopped, or `count` logins for unknown users from `addresses`.
  */
 export type FloodPlan =
-  | { event: 'message:send' | 'typing'; count: number; token: string; roomId: string; lingerMs?: number; body?: string }
+  | { event: 'message:send' | 'typing'; token: string; roomId: string; lingerMs?: number; body?: string }
   | { event: 'login'; count: number; addresses: string[] };
 
 /**
@@ -49,8 +53,10 @@ export function floodFromProcess(baseUrl: string, plan: FloodPlan): Attack {
     cwd: REPO_ROOT,
     detached: true,
     env: { ...process.env, FLOOD: JSON.stringify({ lingerMs: 0, ...plan, baseUrl }) },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
+  // A stop after the attacker exited (a login flood does not read it) must not throw EPIPE here.
+  child.stdin.on('error', () => undefined);
   let output = '';
   let began: () => void = () => undefined;
   const started = new Promise<void>((resolveStarted) => (began = resolveStarted));
@@ -69,7 +75,7 @@ export function floodFromProcess(baseUrl: string, plan: FloodPlan): Attack {
       reject(new Error(`flood process exited (${code}) before its summary: ${output}`));
     });
   });
-  return { started, done };
+  return { started, stop: () => child.stdin.end('stop\n'), done };
 }
 
 export function percentile(values: number[], p: number): number {
@@ -100,6 +106,21 @@ export async function bystanderSends(client: ChatClient, roomId: string, count =
     run.latencies.push(performance.now() - started);
   }
   return run;
+}
+
+/**
+ * A bystander's sends while `attack` floods: the attack goes on for the whole run, then stops. The
+ * bystander's 100 sends take 0.3–3 s depending on the machine's load, so a flood of a fixed size could
+ * end first.
+ */
+export async function bystanderSendsDuring(
+  attack: Attack,
+  client: ChatClient,
+  roomId: string,
+): Promise<{ run: BystanderRun; flood: FloodSummary }> {
+  await attack.started;
+  const run = await bystanderSends(client, roomId).finally(() => attack.stop());
+  return { run, flood: await attack.done };
 }
 
 /** How many of the run's sends went out while the attack was still being answered. */
