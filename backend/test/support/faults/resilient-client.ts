@@ -95,6 +95,12 @@ export interface RoomState {
   newEvents: Map<string, number>;
   /** Head announced by the latest session:ready. */
   announcedLastSeq: number;
+  /**
+   * appliedSeq when the current connection was opened. A session:ready may say less than appliedSeq: the
+   * pod joins the socket to its rooms before it reads their heads, so events committed after that read
+   * can arrive live before session:ready. Less than this, though, would be a stale head.
+   */
+  appliedAtConnect: number;
 }
 
 /** Message fields every client and the database must agree on (a deleted body is null). */
@@ -260,6 +266,7 @@ export class ResilientClient {
         gapsDetected: 0,
         newEvents: new Map(),
         announcedLastSeq: 0,
+        appliedAtConnect: 0,
       };
       this.rooms.set(roomId, state);
     }
@@ -394,6 +401,7 @@ export class ResilientClient {
     const generation = ++this.generation;
     this.url = url;
     this.ready = false;
+    for (const state of this.rooms.values()) state.appliedAtConnect = state.appliedSeq;
     const socket: ClientSocket = io(url, {
       transports: ['websocket'],
       reconnection: false,
@@ -500,8 +508,10 @@ export class ResilientClient {
     for (const head of event.rooms) {
       const state = this.room(head.id);
       state.announcedLastSeq = head.lastSeq;
-      if (head.lastSeq < state.appliedSeq) {
-        this.anomalies.push(`session:ready from ${url} says room ${head.id} is at ${head.lastSeq}, below applied ${state.appliedSeq}`);
+      if (head.lastSeq < state.appliedAtConnect) {
+        this.anomalies.push(
+          `session:ready from ${url} says room ${head.id} is at ${head.lastSeq}, below ${state.appliedAtConnect} applied before connecting`,
+        );
       }
       if (head.lastSeq > state.appliedSeq || state.pendingSeqs.size > 0) void this.sync(state);
     }
