@@ -5,6 +5,7 @@ import { folderLayers } from '../eslint.layers.mjs';
  * Every top-level folder of src is an element, and each may import only the folders listed for it
  * (default: nothing), so the folders form layers without cycles:
  *   common, config -> infrastructure (metrics, logging, database, redis, kafka, limits) -> realtime (Socket.IO transport)
+ *   -> timeline (seqs, the message row, the Kafka outbox and its relay)
  *   -> features (users, auth, rooms, presence, messages, accounts, admin, search, health, client) -> chat (the gateway).
  * A lower folder that needs something from a higher one declares it (e.g. rooms' OnlineUsers) and the
  * higher one provides it.
@@ -19,14 +20,15 @@ const allowed = {
   kafka: ['common', 'config', 'metrics'],
   limits: ['common', 'config', 'metrics', 'redis'],
   realtime: ['common', 'config', 'redis'],
+  timeline: ['common', 'config', 'database', 'metrics', 'kafka'],
   users: ['common', 'database'],
   auth: ['common', 'config', 'database', 'metrics', 'redis', 'limits', 'users'],
-  rooms: ['common', 'database', 'realtime', 'users', 'auth'],
+  rooms: ['common', 'database', 'realtime', 'timeline', 'users', 'auth'],
   presence: ['common', 'config', 'metrics', 'realtime', 'redis', 'rooms'],
-  messages: ['common', 'config', 'database', 'metrics', 'redis', 'kafka', 'realtime', 'rooms', 'users', 'auth'],
+  messages: ['common', 'config', 'database', 'metrics', 'redis', 'kafka', 'realtime', 'timeline', 'rooms', 'users', 'auth'],
   accounts: ['common', 'realtime', 'rooms', 'users', 'auth'],
   admin: ['common', 'database', 'kafka', 'messages', 'presence', 'realtime', 'rooms', 'users', 'auth'],
-  search: ['common', 'database', 'rooms', 'messages', 'auth'],
+  search: ['common', 'database', 'timeline', 'rooms', 'messages', 'auth'],
   health: ['common', 'database', 'redis', 'kafka'],
   client: ['common', 'config'],
   chat: ['common', 'config', 'metrics', 'limits', 'realtime', 'redis', 'users', 'auth', 'rooms', 'presence', 'messages', 'health'],

@@ -651,6 +651,58 @@ describe('chat in the browser, across two pods', () => {
     expect(mallory.page.url()).toMatch(/\/login$/);
   });
 
+  it('room settings: changes show as notices on both pods; the owner renames, sets a topic, hands over, and the new owner removes a member', async () => {
+    const aliceApi = await ApiClient.login(world.viaA.url, 'alice', 'looking-glass-7');
+    const bobApi = await ApiClient.login(world.viaB.url, 'bob', 'builder-tools-7');
+    const club = await aliceApi.createRoom('book-club', 'public');
+    await bobApi.join(club.id);
+    await openRoom(alice.page, /^book-club/);
+    await openRoom(bob.page, /^book-club/);
+    const notice = (page: Page, text: string): Locator => messageLog(page).locator('.room-notice').filter({ hasText: text });
+
+    await alice.page.getByRole('button', { name: 'Settings' }).click();
+    const settings = alice.page.getByRole('dialog', { name: 'Room settings' });
+    await focused(settings.getByLabel('Name'));
+    await settings.getByLabel('Name').fill('readers');
+    await settings.getByLabel('Topic').fill('one chapter a week');
+    await settings.getByRole('button', { name: 'Save' }).click();
+    await gone(settings);
+    for (const page of [alice.page, bob.page]) {
+      await visible(page.getByRole('heading', { name: '# readers' }));
+      await visible(page.locator('.room-header__topic').filter({ hasText: 'one chapter a week' }));
+      await visible(notice(page, 'Alice Liddell renamed the room to “readers”'));
+      await visible(notice(page, 'Alice Liddell set the topic: one chapter a week'));
+      await visible(sidebar(page).getByRole('link', { name: /^readers/ }));
+      // Notices are no one's message: no actions.
+      await expect(messageLog(page).getByRole('article').count()).resolves.toBe(0);
+    }
+    // Bob is no owner: no settings, no member actions.
+    await expect(bob.page.getByRole('button', { name: 'Settings' }).count()).resolves.toBe(0);
+
+    // The owner cannot leave others behind: the dialog says how to hand the room over, and offers no Leave.
+    await alice.page.getByRole('button', { name: 'Leave room' }).click();
+    const leave = alice.page.getByRole('dialog', { name: 'Leave #readers?' });
+    await visible(leave.getByText(/make another member the owner first/));
+    await expect(leave.getByRole('button', { name: 'Leave', exact: true }).count()).resolves.toBe(0);
+    await alice.page.keyboard.press('Escape');
+    await gone(leave);
+
+    await alice.page.getByRole('button', { name: 'Members' }).click();
+    await alice.page.getByRole('button', { name: 'Make Bob Builder the owner' }).click();
+    await visible(notice(bob.page, 'Alice Liddell made Bob Builder the owner'));
+    await visible(bob.page.getByRole('button', { name: 'Settings' }));
+    await gone(alice.page.getByRole('button', { name: 'Settings' }));
+    await alice.page.getByRole('button', { name: 'Members' }).click();
+
+    await bob.page.getByRole('button', { name: 'Members' }).click();
+    await bob.page.getByRole('button', { name: 'Remove Alice Liddell' }).click();
+    await bob.page.getByRole('group', { name: 'Remove Alice Liddell?' }).getByRole('button', { name: 'Remove' }).click();
+    await visible(notice(bob.page, 'Bob Builder removed Alice Liddell'));
+    await visible(bob.page.getByText('public · 1 member'));
+    await gone(sidebar(alice.page).getByRole('link', { name: /^readers/ }));
+    await bob.page.getByRole('button', { name: 'Members' }).click();
+  });
+
   it('logs out, forgetting the session and the drafts on this device', async () => {
     await openRoom(alice.page, /^general\b/);
     await composer(alice.page).fill('not for the next person at this computer');

@@ -9,6 +9,7 @@ import { MessageSearch1766000000000 } from './migrations/1766000000000-message-s
 import { MessageReactions1767000000000 } from './migrations/1767000000000-message-reactions';
 import { MessageMentions1768000000000 } from './migrations/1768000000000-message-mentions';
 import { MessageThreads1769000000000 } from './migrations/1769000000000-message-threads';
+import { RoomNotices1770000000000 } from './migrations/1770000000000-room-notices';
 
 export const MIGRATIONS = [
   InitialSchema1763856000000,
@@ -20,6 +21,7 @@ export const MIGRATIONS = [
   MessageReactions1767000000000,
   MessageMentions1768000000000,
   MessageThreads1769000000000,
+  RoomNotices1770000000000,
 ];
 
 export interface ConnectionSettings {

@@ -2,12 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { ErrorCode, LIMITS, MemberRole, Message, MessageSender, RoomKind, RoomVisibility } from '@chat/contracts';
 import type { Actor } from '../auth/actor';
 import { AppError } from '../common/app-error';
-import { AppConfig } from '../config/app-config';
 import { batchedLookup } from '../database/batched-lookup';
 import { Database, Sql } from '../database/sql';
 import { RoomAccess, RoomRules, enforce } from '../rooms/room-rules';
 import { readRoomAccess } from '../rooms/room.repository';
-import { MessageRow, messageColumns, toMessage, withSender } from './message.mapper';
+import { TimelineEvents } from '../timeline/timeline-events';
+import { MessageRow, messageColumns, toMessage, withSender } from '../timeline/message.mapper';
 
 /** One send waiting in a group commit. */
 export interface PendingSend {
@@ -136,6 +136,7 @@ function outcomeOf(row: BatchRow, { roomId, clientMsgId, sender }: PendingSend):
     thread_root_id: null,
     reply_count: 0,
     last_reply_at: null,
+    notice: null,
     username: sender.username,
     display_name: sender.displayName,
   });
@@ -156,15 +157,10 @@ function outcomesOf(sends: PendingSend[], rows: BatchRow[]): SendOutcome[] {
  */
 @Injectable()
 export class MessageRepository {
-  /** Kafka mode: every timeline event also gets its outbox row (direct mode does not pay for it). */
-  private readonly outbox: boolean;
-
   constructor(
     private readonly db: Database,
-    config: AppConfig,
-  ) {
-    this.outbox = config.kafka !== null;
-  }
+    private readonly events: TimelineEvents,
+  ) {}
 
   /**
    * Group commit: many sends in one statement and one round trip (the `chat_write_batch` function,
@@ -277,6 +273,7 @@ export class MessageRepository {
       const { access, current } = await this.locked(tx, messageId, actor);
       enforce(RoomRules.canReact(access));
       if (current.deletedAt) throw AppError.conflict('This message was deleted');
+      if (current.notice) throw AppError.conflict('A room notice cannot be reacted to');
       if (add && current.reactions.length >= LIMITS.reactionsPerMessage && !current.reactions.some((r) => r.emoji === emoji)) {
         throw AppError.conflict(`A message can have at most ${LIMITS.reactionsPerMessage} different reactions`);
       }
@@ -292,13 +289,13 @@ export class MessageRepository {
             actor.id,
           ]);
       if (changed === 0) return { message: current, changed: false };
-      const seq = await this.nextSeq(tx, current.roomId);
+      const seq = await this.events.nextSeq(tx, current.roomId);
       const updated = await tx.one<Omit<MessageRow, 'username' | 'display_name'>>(
         `UPDATE messages SET reactions = ${REACTIONS_SUMMARY}, updated_seq = $2 WHERE id = $1 ${RETURNING}`,
         [messageId, seq],
       );
       if (!updated) throw AppError.notFound('Message');
-      await this.recordEvent(tx, current.roomId, seq, 'message:updated', messageId);
+      await this.events.record(tx, current.roomId, seq, 'message:updated', messageId);
       return { message: toMessage(withSender(updated, current.sender)), changed: true };
     });
   }
@@ -327,23 +324,25 @@ export class MessageRepository {
             ? 'is itself a reply'
             : root.deleted_at
               ? 'was deleted'
-              : null;
+              : root.notice
+                ? 'is a room notice'
+                : null;
       if (problem) throw AppError.validation([{ field: 'threadRootId', message: `threadRootId ${problem}` }]);
-      const seq = await this.nextSeq(tx, send.roomId);
+      const seq = await this.events.nextSeq(tx, send.roomId);
       const inserted = await tx.one<Omit<MessageRow, 'username' | 'display_name'>>(
         `INSERT INTO messages (room_id, seq, updated_seq, client_msg_id, sender_id, body, thread_root_id)
          VALUES ($1, $2, $2, $3, $4, $5, $6) ${RETURNING}`,
         [send.roomId, seq, send.clientMsgId, send.sender.id, send.body, send.threadRootId],
       );
       if (!inserted) throw new AppError(ErrorCode.INTERNAL, 'Message was not stored');
-      const rootSeq = await this.nextSeq(tx, send.roomId);
+      const rootSeq = await this.events.nextSeq(tx, send.roomId);
       const counted = await tx.one<Omit<MessageRow, 'username' | 'display_name'>>(
         `UPDATE messages SET reply_count = reply_count + 1, last_reply_at = $2, updated_seq = $3 WHERE id = $1 ${RETURNING}`,
         [send.threadRootId, inserted.created_at, rootSeq],
       );
       if (!counted || !root) throw AppError.notFound('Message');
-      await this.recordEvent(tx, send.roomId, seq, 'message:new', inserted.id);
-      await this.recordEvent(tx, send.roomId, rootSeq, 'message:updated', send.threadRootId);
+      await this.events.record(tx, send.roomId, seq, 'message:new', inserted.id);
+      await this.events.record(tx, send.roomId, rootSeq, 'message:updated', send.threadRootId);
       return {
         message: toMessage(withSender(inserted, send.sender)),
         root: toMessage(withSender(counted, { id: root.sender_id, username: root.username, displayName: root.display_name })),
@@ -371,13 +370,14 @@ export class MessageRepository {
     const { access, current } = await this.locked(tx, messageId, actor);
     enforce(RoomRules.canEdit(actor, access, { senderId: current.sender.id }));
     if (current.deletedAt) throw AppError.conflict('This message was deleted');
-    const seq = await this.nextSeq(tx, current.roomId);
+    if (current.notice) throw AppError.conflict('A room notice cannot be edited');
+    const seq = await this.events.nextSeq(tx, current.roomId);
     const updated = await tx.one<Omit<MessageRow, 'username' | 'display_name'>>(
       `UPDATE messages SET body = $2, edited_at = now(), updated_seq = $3 WHERE id = $1 ${RETURNING}`,
       [messageId, body, seq],
     );
     if (!updated) throw AppError.notFound('Message');
-    await this.recordEvent(tx, current.roomId, seq, 'message:updated', messageId);
+    await this.events.record(tx, current.roomId, seq, 'message:updated', messageId);
     return toMessage(withSender(updated, current.sender));
   }
 
@@ -386,14 +386,14 @@ export class MessageRepository {
     const { access, current } = await this.locked(tx, messageId, actor);
     enforce(RoomRules.canDelete(actor, access, { senderId: current.sender.id }));
     if (current.deletedAt) return null;
-    const seq = await this.nextSeq(tx, current.roomId);
+    const seq = await this.events.nextSeq(tx, current.roomId);
     const updated = await tx.one<Omit<MessageRow, 'username' | 'display_name'>>(
       `UPDATE messages SET body = NULL, deleted_at = now(), updated_seq = $2, reactions = '[]'::jsonb WHERE id = $1 ${RETURNING}`,
       [messageId, seq],
     );
     if (!updated) throw AppError.notFound('Message');
     if (current.reactions.length > 0) await tx.affected(`DELETE FROM message_reactions WHERE message_id = $1`, [messageId]);
-    await this.recordEvent(tx, current.roomId, seq, 'message:deleted', messageId);
+    await this.events.record(tx, current.roomId, seq, 'message:deleted', messageId);
     return toMessage(withSender(updated, current.sender));
   }
 
@@ -405,33 +405,6 @@ export class MessageRepository {
     const row = await tx.one<MessageRow>(`${MESSAGE_SELECT} WHERE m.id = $1`, [messageId]);
     if (!access || !row) throw AppError.notFound('Message');
     return { access, current: toMessage(row) };
-  }
-
-  /** The room's next seq; its row is locked since `locked`, so nobody else takes it. */
-  private async nextSeq(tx: Sql, roomId: string): Promise<number> {
-    const head = await tx.one<{ last_seq: string }>(
-      `UPDATE rooms SET last_seq = last_seq + 1, last_activity_at = now() WHERE id = $1 RETURNING last_seq`,
-      [roomId],
-    );
-    if (!head) throw AppError.notFound('Room');
-    return Number(head.last_seq);
-  }
-
-  /** Kafka mode: the event's outbox row, in its transaction. */
-  private async recordEvent(
-    tx: Sql,
-    roomId: string,
-    seq: number,
-    type: 'message:new' | 'message:updated' | 'message:deleted',
-    messageId: string,
-  ): Promise<void> {
-    if (!this.outbox) return;
-    await tx.affected(`INSERT INTO timeline_outbox (room_id, seq, payload) VALUES ($1, $2, chat_timeline_payload($3, $4))`, [
-      roomId,
-      seq,
-      type,
-      messageId,
-    ]);
   }
 
   /**

@@ -9,10 +9,10 @@ import { MessageWriter } from './message-writer';
 import { MessagesController } from './messages.controller';
 import { MessagesService } from './messages.service';
 import { SendPipeline } from './send-pipeline';
-import { TimelineRelay } from './timeline-relay';
+import { TimelineModule } from '../timeline/timeline.module';
 
 @Module({
-  imports: [RoomsModule],
+  imports: [RoomsModule, TimelineModule],
   controllers: [MessagesController],
   providers: [
     MessageRepository,
@@ -20,7 +20,6 @@ import { TimelineRelay } from './timeline-relay';
     IngestReplies,
     IngestWriter,
     KafkaSendPipeline,
-    TimelineRelay,
     // Sends go straight to the group commit, or through Kafka when KAFKA_BROKERS is set.
     {
       provide: SendPipeline,

@@ -10,7 +10,7 @@ import { MessageRepository, PendingSend, SendOutcome } from './message.repositor
 import { MessageWriter } from './message-writer';
 import { MessagesService } from './messages.service';
 import { SendPipeline } from './send-pipeline';
-import { TimelineRelay } from './timeline-relay';
+import { TimelineRelay } from '../timeline/timeline-relay';
 
 /** What the repository reads under the room's lock before an edit or delete. */
 interface EventContext {

@@ -20,7 +20,7 @@ import { RoomRules, enforce } from '../rooms/room-rules';
 import { toSender } from '../users/user.mapper';
 import { MessageRepository, Visible } from './message.repository';
 import { SendPipeline } from './send-pipeline';
-import { TimelineRelay } from './timeline-relay';
+import { TimelineRelay } from '../timeline/timeline-relay';
 
 /** The page, if the room exists and the actor may read it (the page is read with the access, in one statement). */
 function readable<T>(actor: Actor, visible: Visible<T>): T {

@@ -77,8 +77,25 @@ export const RoomRules = {
     return room.archived ? AppError.roomArchived() : null;
   },
 
-  canLeave(room: RoomAccess): Verdict {
-    return room.kind === 'dm' ? AppError.forbidden('Direct messages cannot be left') : null;
+  /**
+   * Members may leave a channel, but its owner only as its last member: an owner hands the room over
+   * first (POST /api/rooms/:id/owner), so a room with members always has someone who can run it.
+   */
+  canLeave(room: RoomAccess, memberCount: number): Verdict {
+    if (room.kind === 'dm') return AppError.forbidden('Direct messages cannot be left');
+    if (!room.membership) return AppError.notFound('Membership');
+    return room.membership === 'owner' && memberCount > 1
+      ? AppError.conflict('The owner must make another member the owner before leaving')
+      : null;
+  },
+
+  /** Renaming, the topic, removing members, handing the room over: the channel's owner or an admin, while the room is live. */
+  canManage(actor: Actor, room: RoomAccess): Verdict {
+    if (room.kind !== 'channel') return AppError.forbidden('A direct message has no settings');
+    if (room.archived) return AppError.roomArchived();
+    return room.membership === 'owner' || actor.role === 'admin'
+      ? null
+      : AppError.forbidden('Only the room owner or an admin can change the room');
   },
 
   /** Adding someone to a channel: its owner or an admin, while the room is live. */

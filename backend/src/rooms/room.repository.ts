@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { Member, MemberRole, MessageSender, MyRoom, Room, RoomHead, RoomKind, RoomVisibility } from '@chat/contracts';
 import { batchedLookup } from '../database/batched-lookup';
+import { AppError } from '../common/app-error';
 import { Database, Sql, escapeLike } from '../database/sql';
 import type { RoomAccess } from './room-rules';
 
 export interface RoomRow {
   id: string;
   name: string;
+  topic: string;
   kind: RoomKind;
   visibility: RoomVisibility;
   created_at: Date;
@@ -25,7 +27,7 @@ interface MyRoomRow extends RoomRow {
 }
 
 export const ROOM_COLUMNS = `
-  r.id, r.name, r.kind, r.visibility, r.created_at, r.last_seq, r.last_activity_at, r.archived_at,
+  r.id, r.name, r.topic, r.kind, r.visibility, r.created_at, r.last_seq, r.last_activity_at, r.archived_at,
   (SELECT count(*) FROM room_members c WHERE c.room_id = r.id) AS member_count`;
 
 // The other member of a DM, as seen by :viewer.
@@ -40,7 +42,7 @@ const MY_ROOM_SELECT = `
   SELECT ${ROOM_COLUMNS}, ${PEER_COLUMN('m.user_id')}, m.role AS my_role, m.last_read_seq,
     (SELECT count(*) FROM messages x
       WHERE x.room_id = r.id AND x.seq > m.last_read_seq AND x.deleted_at IS NULL AND x.sender_id <> m.user_id
-        AND x.thread_root_id IS NULL) AS unread,
+        AND x.thread_root_id IS NULL AND x.notice IS NULL) AS unread,
     (SELECT count(*) FROM messages x
       WHERE x.room_id = r.id AND x.seq > m.last_read_seq AND x.deleted_at IS NULL AND x.mentions @> ARRAY[m.user_id]) AS mentions
   FROM room_members m JOIN rooms r ON r.id = m.room_id`;
@@ -57,6 +59,7 @@ export function toRoom(row: RoomRow): Room {
     archivedAt: row.archived_at?.toISOString() ?? null,
     lastActivityAt: row.last_activity_at?.toISOString() ?? null,
     peer: row.peer ?? null,
+    topic: row.topic,
   };
 }
 
@@ -124,8 +127,8 @@ export class RoomRepository {
     });
   }
 
-  async findRoom(roomId: string): Promise<Room | null> {
-    const row = await this.db.one<RoomRow>(`SELECT ${ROOM_COLUMNS}, NULL AS peer FROM rooms r WHERE r.id = $1`, [roomId]);
+  async findRoom(roomId: string, sql: Sql = this.db): Promise<Room | null> {
+    const row = await sql.one<RoomRow>(`SELECT ${ROOM_COLUMNS}, NULL AS peer FROM rooms r WHERE r.id = $1`, [roomId]);
     return row ? toRoom(row) : null;
   }
 
@@ -157,13 +160,42 @@ export class RoomRepository {
     return readRoomAccess(this.db, roomId, userId, 'no-lock');
   }
 
-  async isMember(roomId: string, userId: string): Promise<boolean> {
-    return (await this.db.one(`SELECT 1 FROM room_members WHERE room_id = $1 AND user_id = $2`, [roomId, userId])) !== undefined;
+  /**
+   * Runs `work` in a transaction that holds the room row's lock (as every timeline write does), with the
+   * user's access read under it: a membership change and the notice that records it commit together, in
+   * seq order with the room's other events.
+   */
+  async changing<T>(roomId: string, userId: string, work: (tx: Sql, access: RoomAccess) => Promise<T>): Promise<T> {
+    return this.db.transaction(async (tx) => {
+      const access = await readRoomAccess(tx, roomId, userId, 'lock');
+      if (!access) throw AppError.notFound('Room');
+      return work(tx, access);
+    });
+  }
+
+  async isMember(roomId: string, userId: string, sql: Sql = this.db): Promise<boolean> {
+    return (await sql.one(`SELECT 1 FROM room_members WHERE room_id = $1 AND user_id = $2`, [roomId, userId])) !== undefined;
+  }
+
+  /** The member's role, or null when not a member. */
+  async roleOf(roomId: string, userId: string, sql: Sql = this.db): Promise<MemberRole | null> {
+    const row = await sql.one<{ role: MemberRole }>(`SELECT role FROM room_members WHERE room_id = $1 AND user_id = $2`, [roomId, userId]);
+    return row?.role ?? null;
+  }
+
+  /** Makes `userId` the room's only owner; the owner before stays a member. */
+  async transferOwner(roomId: string, userId: string, sql: Sql = this.db): Promise<void> {
+    await sql.affected(`UPDATE room_members SET role = 'member' WHERE room_id = $1 AND role = 'owner'`, [roomId]);
+    await sql.affected(`UPDATE room_members SET role = 'owner' WHERE room_id = $1 AND user_id = $2`, [roomId, userId]);
+  }
+
+  async updateSettings(roomId: string, settings: { name: string; topic: string }, sql: Sql = this.db): Promise<void> {
+    await sql.affected(`UPDATE rooms SET name = $2, topic = $3 WHERE id = $1`, [roomId, settings.name, settings.topic]);
   }
 
   /** Adds a member; false when already one. The read mark starts at the room's head: history is not "unread". */
-  async addMember(roomId: string, userId: string, role: MemberRole = 'member'): Promise<boolean> {
-    const added = await this.db.affected(
+  async addMember(roomId: string, userId: string, role: MemberRole = 'member', sql: Sql = this.db): Promise<boolean> {
+    const added = await sql.affected(
       `INSERT INTO room_members (room_id, user_id, role, last_read_seq)
        SELECT $1, $2, $3, r.last_seq FROM rooms r WHERE r.id = $1 ON CONFLICT DO NOTHING`,
       [roomId, userId, role],
@@ -171,13 +203,13 @@ export class RoomRepository {
     return added > 0;
   }
 
-  async memberCount(roomId: string): Promise<number> {
-    const row = await this.db.one<{ n: string }>(`SELECT count(*) AS n FROM room_members WHERE room_id = $1`, [roomId]);
+  async memberCount(roomId: string, sql: Sql = this.db): Promise<number> {
+    const row = await sql.one<{ n: string }>(`SELECT count(*) AS n FROM room_members WHERE room_id = $1`, [roomId]);
     return Number(row?.n ?? 0);
   }
 
-  async removeMember(roomId: string, userId: string): Promise<boolean> {
-    return (await this.db.affected(`DELETE FROM room_members WHERE room_id = $1 AND user_id = $2`, [roomId, userId])) > 0;
+  async removeMember(roomId: string, userId: string, sql: Sql = this.db): Promise<boolean> {
+    return (await sql.affected(`DELETE FROM room_members WHERE room_id = $1 AND user_id = $2`, [roomId, userId])) > 0;
   }
 
   async members(roomId: string): Promise<Omit<Member, 'online'>[]> {

@@ -1,8 +1,15 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Member, MyRoom, Room } from '@chat/contracts';
-import { AddMemberRequest, CreateDmRequest, CreateRoomRequest, PublicRoomsQuery } from '@chat/contracts/validation';
+import {
+  AddMemberRequest,
+  CreateDmRequest,
+  CreateRoomRequest,
+  PublicRoomsQuery,
+  TransferOwnerRequest,
+  UpdateRoomRequest,
+} from '@chat/contracts/validation';
 import { CurrentUser } from '../common/route-access';
 import { UuidParam } from '../common/uuid-param';
 import type { Actor } from '../auth/actor';
@@ -36,6 +43,19 @@ export class RoomsController {
     return this.rooms.get(actor, id);
   }
 
+  /** Rename and/or set the topic (the owner or an admin); each change is a room notice. */
+  @Patch('rooms/:id')
+  update(@CurrentUser() actor: Actor, @RoomId() id: string, @Body() body: UpdateRoomRequest): Promise<Room> {
+    return this.rooms.update(actor, id, body);
+  }
+
+  /** Make a member the owner (the owner or an admin); the owner before stays a member. */
+  @Post('rooms/:id/owner')
+  @HttpCode(200)
+  transferOwner(@CurrentUser() actor: Actor, @RoomId() id: string, @Body() body: TransferOwnerRequest): Promise<Room> {
+    return this.rooms.transferOwner(actor, id, body.userId);
+  }
+
   @Post('rooms/:id/join')
   @HttpCode(200)
   join(@CurrentUser() actor: Actor, @RoomId() id: string): Promise<MyRoom> {
@@ -51,6 +71,13 @@ export class RoomsController {
   @Post('rooms/:id/members')
   addMember(@CurrentUser() actor: Actor, @RoomId() id: string, @Body() body: AddMemberRequest): Promise<Member> {
     return this.rooms.addMember(actor, id, body.userId);
+  }
+
+  /** Remove a member (the owner or an admin; not the owner). */
+  @Delete('rooms/:id/members/:userId')
+  @HttpCode(204)
+  removeMember(@CurrentUser() actor: Actor, @RoomId() id: string, @UuidParam('userId') userId: string): Promise<void> {
+    return this.rooms.removeMember(actor, id, userId);
   }
 
   @Get('rooms/:id/members')

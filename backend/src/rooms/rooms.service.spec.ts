@@ -2,6 +2,8 @@ import { Test } from '@nestjs/testing';
 import { ErrorCode, type MemberRole, type MyRoom, type Room } from '@chat/contracts';
 import { Broadcaster } from '../realtime/broadcaster';
 import type { Actor } from '../auth/actor';
+import { TimelineEvents } from '../timeline/timeline-events';
+import { TimelineRelay } from '../timeline/timeline-relay';
 import { UserRecord, UserRepository } from '../users/user.repository';
 import { OnlineUsers } from './online-users';
 import { RoomRepository } from './room.repository';
@@ -19,7 +21,14 @@ describe('RoomsService.markRead', () => {
         except: (except: string) => ({ emit: (event: string, payload: unknown) => emitted.push({ except, event, payload }) }),
       }),
     } as unknown as Broadcaster;
-    const service = new RoomsService(rooms, {} as UserRepository, broadcaster, {} as OnlineUsers);
+    const service = new RoomsService(
+      rooms,
+      {} as UserRepository,
+      broadcaster,
+      {} as OnlineUsers,
+      {} as TimelineEvents,
+      {} as TimelineRelay,
+    );
     return { service, rooms, emitted };
   }
 
@@ -91,20 +100,36 @@ describe('RoomsService (membership rules)', () => {
       const found = rooms.get(roomId);
       return role && found ? { ...found, lastReadSeq: 0, unread: 0, mentions: 0, myRole: role } : null;
     };
+    const access = (roomId: string, userId: string) => {
+      const found = rooms.get(roomId);
+      return found
+        ? {
+            kind: found.kind,
+            visibility: found.visibility,
+            archived: found.archivedAt !== null,
+            membership: members.get(roomId)?.get(userId) ?? null,
+          }
+        : null;
+    };
     const repository = {
+      changing: jest.fn(async (roomId: string, userId: string, work: (tx: unknown, a: unknown) => Promise<unknown>) => {
+        const found = access(roomId, userId);
+        if (!found) throw Object.assign(new Error('Room not found'), { code: ErrorCode.NOT_FOUND });
+        return work('tx', found);
+      }),
+      roleOf: jest.fn(async (roomId: string, userId: string) => members.get(roomId)?.get(userId) ?? null),
+      transferOwner: jest.fn(async (roomId: string, userId: string) => {
+        const roles = members.get(roomId);
+        for (const id of roles?.keys() ?? []) if (roles?.get(id) === 'owner') roles.set(id, 'member');
+        roles?.set(userId, 'owner');
+      }),
+      updateSettings: jest.fn(async (roomId: string, settings: { name: string; topic: string }) => {
+        const found = rooms.get(roomId);
+        if (found) rooms.set(roomId, { ...found, ...settings });
+      }),
       findRoom: jest.fn(async (roomId: string) => rooms.get(roomId) ?? null),
       findMyRoom: jest.fn(async (roomId: string, userId: string) => myRoom(roomId, userId)),
-      access: jest.fn(async (roomId: string, userId: string) => {
-        const found = rooms.get(roomId);
-        return found
-          ? {
-              kind: found.kind,
-              visibility: found.visibility,
-              archived: found.archivedAt !== null,
-              membership: members.get(roomId)?.get(userId) ?? null,
-            }
-          : null;
-      }),
+      access: jest.fn(async (roomId: string, userId: string) => access(roomId, userId)),
       isMember: jest.fn(async (roomId: string, userId: string) => members.get(roomId)?.has(userId) ?? false),
       addMember: jest.fn(async (roomId: string, userId: string) => {
         members.get(roomId)?.set(userId, 'member');
@@ -136,7 +161,20 @@ describe('RoomsService (membership rules)', () => {
         return { roomId: 'dm2', created: true };
       }),
     };
-    const broadcaster = { memberAdded: jest.fn(), memberRemoved: jest.fn() };
+    const toRoom = jest.fn();
+    const broadcaster = {
+      memberAdded: jest.fn(),
+      memberRemoved: jest.fn(),
+      toRoom: (roomId: string) => ({ emit: (event: string, payload: unknown) => toRoom(roomId, event, payload) }),
+    };
+    /** The notices written, as `room type by actor`. */
+    const notices: string[] = [];
+    const events = {
+      notice: jest.fn(async (_tx: unknown, roomId: string, actor: { id: string }, notice: { type: string }) => {
+        notices.push(`${roomId} ${notice.type} by ${actor.id}`);
+        return { id: `n${notices.length}`, roomId, notice };
+      }),
+    };
     const moduleRef = await Test.createTestingModule({
       providers: [
         RoomsService,
@@ -144,9 +182,11 @@ describe('RoomsService (membership rules)', () => {
         { provide: UserRepository, useValue: { findById: async (id: string) => users.get(id) ?? null } },
         { provide: Broadcaster, useValue: broadcaster },
         { provide: OnlineUsers, useValue: { online: async (ids: string[]) => new Set(ids.filter((id) => id === 'bob')) } },
+        { provide: TimelineEvents, useValue: events },
+        { provide: TimelineRelay, useValue: { nudge: () => undefined } },
       ],
     }).compile();
-    return { service: moduleRef.get(RoomsService), repository, broadcaster, users, members };
+    return { service: moduleRef.get(RoomsService), repository, broadcaster, users, members, rooms, notices, toRoom };
   }
 
   describe('join', () => {
@@ -154,7 +194,7 @@ describe('RoomsService (membership rules)', () => {
       const { service, repository, broadcaster, users } = await setUp();
       const joined = await service.join(users.get('bob') as Actor, 'pub');
       expect(joined).toMatchObject({ id: 'pub', myRole: 'member' });
-      expect(repository.addMember).toHaveBeenCalledWith('pub', 'bob');
+      expect(repository.addMember).toHaveBeenCalledWith('pub', 'bob', 'member', 'tx');
       expect(broadcaster.memberAdded).toHaveBeenCalledWith('bob', joined);
     });
 
@@ -174,9 +214,27 @@ describe('RoomsService (membership rules)', () => {
   describe('leave', () => {
     it('removes the member and takes their sockets out of the room, telling it the new count', async () => {
       const { service, broadcaster, users, members } = await setUp();
+      members.get('pub')?.set('bob', 'member');
+      await service.leave(users.get('bob') as Actor, 'pub');
+      expect(members.get('pub')?.has('bob')).toBe(false);
+      expect(broadcaster.memberRemoved).toHaveBeenCalledWith('bob', 'pub', 1);
+    });
+
+    it('lets the owner leave as the last member, also an archived room', async () => {
+      const { service, members, users } = await setUp();
       await service.leave(users.get('alice') as Actor, 'pub');
-      expect(members.get('pub')?.has('alice')).toBe(false);
-      expect(broadcaster.memberRemoved).toHaveBeenCalledWith('alice', 'pub', members.get('pub')?.size);
+      await service.leave(users.get('alice') as Actor, 'old');
+      expect(members.get('pub')?.size).toBe(0);
+      expect(members.get('old')?.size).toBe(0);
+    });
+
+    it('refuses the owner leaving while others are in the room (CONFLICT: hand it over first), changing nothing', async () => {
+      const { service, broadcaster, members, users, notices } = await setUp();
+      members.get('priv')?.set('bob', 'member');
+      await expect(service.leave(users.get('alice') as Actor, 'priv')).rejects.toMatchObject({ code: ErrorCode.CONFLICT });
+      expect(members.get('priv')?.get('alice')).toBe('owner');
+      expect(broadcaster.memberRemoved).not.toHaveBeenCalled();
+      expect(notices).toEqual([]);
     });
 
     it('refuses to leave a DM (FORBIDDEN) and a room one is not in (NOT_FOUND), telling nobody', async () => {
@@ -208,6 +266,65 @@ describe('RoomsService (membership rules)', () => {
       await expect(service.addMember(users.get(actorId) as Actor, roomId, targetId)).rejects.toMatchObject({ code });
       expect(repository.addMember).not.toHaveBeenCalled();
       expect(broadcaster.memberAdded).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('room settings', () => {
+    it('the owner removes a member: their sockets leave the room, which hears a removed notice', async () => {
+      const { service, broadcaster, users, members, notices, toRoom } = await setUp();
+      members.get('priv')?.set('bob', 'member');
+      await service.removeMember(users.get('alice') as Actor, 'priv', 'bob');
+      expect(members.get('priv')?.has('bob')).toBe(false);
+      expect(broadcaster.memberRemoved).toHaveBeenCalledWith('bob', 'priv', 1);
+      expect(notices).toEqual(['priv removed by alice']);
+      expect(toRoom).toHaveBeenCalledWith('priv', 'message:new', { message: expect.objectContaining({ notice: expect.objectContaining({ type: 'removed' }) }) });
+    });
+
+    it.each([
+      ['a plain member', 'bob', 'carol', ErrorCode.FORBIDDEN],
+      ['the owner, removing the owner', 'alice', 'alice', ErrorCode.CONFLICT],
+      ['the owner, removing a non-member', 'alice', 'root', ErrorCode.NOT_FOUND],
+    ])('refuses %s (%s removing %s) with %s, changing nothing', async (_what, actorId, targetId, code) => {
+      const { service, broadcaster, users, members, notices } = await setUp();
+      members.get('pub')?.set('bob', 'member');
+      members.get('pub')?.set('carol', 'member');
+      await expect(service.removeMember(users.get(actorId) as Actor, 'pub', targetId)).rejects.toMatchObject({ code });
+      expect(members.get('pub')?.size).toBe(3);
+      expect(broadcaster.memberRemoved).not.toHaveBeenCalled();
+      expect(notices).toEqual([]);
+    });
+
+    it('renames and sets the topic (owner or admin): one notice per field that changed, none for the same values', async () => {
+      const { service, users, rooms, notices } = await setUp();
+      await service.update(users.get('alice') as Actor, 'pub', { name: ' Lobby ', topic: 'say hi' });
+      expect(rooms.get('pub')).toMatchObject({ name: 'Lobby', topic: 'say hi' });
+      await service.update(users.get('root') as Actor, 'pub', { name: 'Lobby', topic: '' });
+      await service.update(users.get('alice') as Actor, 'pub', { name: 'Lobby' });
+      expect(notices).toEqual(['pub renamed by alice', 'pub topic by alice', 'pub topic by root']);
+    });
+
+    it.each([
+      ['a plain member', 'bob', 'pub', { name: 'x' }, ErrorCode.FORBIDDEN],
+      ['the owner, a DM', 'alice', 'dm', { name: 'x' }, ErrorCode.FORBIDDEN],
+      ['the owner, an archived room', 'alice', 'old', { topic: 'x' }, ErrorCode.FORBIDDEN],
+      ['the owner, a blank name', 'alice', 'pub', { name: '  ' }, ErrorCode.VALIDATION_FAILED],
+      ['the owner, nothing to change', 'alice', 'pub', {}, ErrorCode.VALIDATION_FAILED],
+    ])('refuses %s updating with %s', async (_what, actorId, roomId, change, code) => {
+      const { service, users, members, notices } = await setUp();
+      members.get('pub')?.set('bob', 'member');
+      await expect(service.update(users.get(actorId) as Actor, roomId, change)).rejects.toMatchObject({ code });
+      expect(notices).toEqual([]);
+    });
+
+    it('hands the room over: the member becomes the only owner, the owner before a member; an owner notice', async () => {
+      const { service, users, members, notices } = await setUp();
+      members.get('priv')?.set('bob', 'member');
+      await service.transferOwner(users.get('alice') as Actor, 'priv', 'bob');
+      expect(Object.fromEntries(members.get('priv') ?? [])).toEqual({ alice: 'member', bob: 'owner' });
+      await service.transferOwner(users.get('bob') as Actor, 'priv', 'bob');
+      expect(notices).toEqual(['priv owner by alice']);
+      await expect(service.transferOwner(users.get('alice') as Actor, 'priv', 'bob')).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+      await expect(service.transferOwner(users.get('bob') as Actor, 'priv', 'carol')).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
     });
   });
 

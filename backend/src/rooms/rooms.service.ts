@@ -1,14 +1,23 @@
 import { Injectable } from '@nestjs/common';
-import { CreateRoomRequest, LIMITS, Member, MyRoom, Room } from '@chat/contracts';
+import { CreateRoomRequest, LIMITS, Member, Message, MyRoom, Room, RoomNotice, UpdateRoomRequest } from '@chat/contracts';
 import type { Actor } from '../auth/actor';
 import { AppError } from '../common/app-error';
+import type { Sql } from '../database/sql';
 import { Broadcaster } from '../realtime/broadcaster';
+import { TimelineEvents } from '../timeline/timeline-events';
+import { TimelineRelay } from '../timeline/timeline-relay';
+import { toSender } from '../users/user.mapper';
 import { UserRepository } from '../users/user.repository';
 import { OnlineUsers } from './online-users';
 import { RoomAccess, RoomRules, enforce } from './room-rules';
 import { RoomRepository } from './room.repository';
 
-/** Room life cycle and membership; membership changes reach live sockets on every pod. */
+/**
+ * Room life cycle, membership and settings. Membership changes reach live sockets on every pod. The
+ * owner's (or an admin's) changes of a channel (a removal, a rename, the topic, a new owner) are recorded
+ * as room notices (Message.notice), written under the room row's lock in the change's own transaction:
+ * the room's timeline shows them in seq order with the messages.
+ */
 @Injectable()
 export class RoomsService {
   constructor(
@@ -16,6 +25,8 @@ export class RoomsService {
     private readonly users: UserRepository,
     private readonly broadcaster: Broadcaster,
     private readonly onlineUsers: OnlineUsers,
+    private readonly events: TimelineEvents,
+    private readonly relay: TimelineRelay,
   ) {}
 
   async create(owner: Actor, request: CreateRoomRequest): Promise<MyRoom> {
@@ -45,25 +56,97 @@ export class RoomsService {
   }
 
   async join(actor: Actor, roomId: string): Promise<MyRoom> {
-    enforce(RoomRules.canJoin(await this.requireAccess(roomId, actor)));
-    return this.addAndAnnounce(roomId, actor.id);
+    await this.rooms.changing(roomId, actor.id, async (tx, access) => {
+      enforce(RoomRules.canJoin(access));
+      await this.rooms.addMember(roomId, actor.id, 'member', tx);
+    });
+    const room = await this.requireMyRoom(roomId, actor.id);
+    await this.broadcaster.memberAdded(actor.id, room);
+    return room;
   }
 
+  /** Leaving a channel: its owner only as its last member (RoomRules.canLeave), judged under the room's lock. */
   async leave(actor: Actor, roomId: string): Promise<void> {
-    enforce(RoomRules.canLeave(await this.requireAccess(roomId, actor)));
-    if (!(await this.rooms.removeMember(roomId, actor.id))) throw AppError.notFound('Membership');
-    await this.broadcaster.memberRemoved(actor.id, roomId, await this.rooms.memberCount(roomId));
+    const memberCount = await this.rooms.changing(roomId, actor.id, async (tx, access) => {
+      const count = await this.rooms.memberCount(roomId, tx);
+      enforce(RoomRules.canLeave(access, count));
+      await this.rooms.removeMember(roomId, actor.id, tx);
+      return count - 1;
+    });
+    await this.broadcaster.memberRemoved(actor.id, roomId, memberCount);
   }
 
+  /** The owner or an admin adds someone to a channel. */
   async addMember(actor: Actor, roomId: string, userId: string): Promise<Member> {
-    enforce(RoomRules.canAddMember(actor, await this.requireAccess(roomId, actor)));
     const target = await this.users.findById(userId);
-    if (!target || target.bannedAt) throw AppError.notFound('User');
-    if (await this.rooms.isMember(roomId, userId)) throw AppError.conflict('Already a member');
-    await this.addAndAnnounce(roomId, userId);
+    await this.rooms.changing(roomId, actor.id, async (tx, access) => {
+      enforce(RoomRules.canAddMember(actor, access));
+      if (!target || target.bannedAt) throw AppError.notFound('User');
+      if (await this.rooms.isMember(roomId, userId, tx)) throw AppError.conflict('Already a member');
+      await this.rooms.addMember(roomId, userId, 'member', tx);
+    });
+    await this.broadcaster.memberAdded(userId, await this.requireMyRoom(roomId, userId));
     const member = (await this.members(actor, roomId)).find((m) => m.id === userId);
     if (!member) throw AppError.notFound('Member');
     return member;
+  }
+
+  /** The owner or an admin removes a member (not the owner: hand the room over first): a `removed` notice. */
+  async removeMember(actor: Actor, roomId: string, userId: string): Promise<void> {
+    const target = await this.users.findById(userId);
+    const { notice, memberCount } = await this.rooms.changing(roomId, actor.id, async (tx, access) => {
+      enforce(RoomRules.canManage(actor, access));
+      const role = target ? await this.rooms.roleOf(roomId, userId, tx) : null;
+      if (!target || !role) throw AppError.notFound('Member');
+      if (role === 'owner') throw AppError.conflict('The owner cannot be removed; make another member the owner first');
+      const notice = await this.withNotice(tx, roomId, actor, { type: 'removed', user: toSender(target) }, () =>
+        this.rooms.removeMember(roomId, userId, tx),
+      );
+      return { notice, memberCount: await this.rooms.memberCount(roomId, tx) };
+    });
+    await this.broadcaster.memberRemoved(userId, roomId, memberCount);
+    this.announce(notice);
+  }
+
+  /** Renames the channel and/or sets its topic (the owner or an admin): a notice for each field that changed. */
+  async update(actor: Actor, roomId: string, request: UpdateRoomRequest): Promise<Room> {
+    const name = request.name?.trim();
+    const topic = request.topic?.trim();
+    if (name === undefined && topic === undefined) {
+      throw AppError.validation([{ field: 'name', message: 'name or topic must be given' }]);
+    }
+    if (name === '') throw AppError.validation([{ field: 'name', message: 'name must not be blank' }]);
+    const notices = await this.rooms.changing(roomId, actor.id, async (tx, access) => {
+      enforce(RoomRules.canManage(actor, access));
+      const room = await this.rooms.findRoom(roomId, tx);
+      if (!room) throw AppError.notFound('Room');
+      const changes: RoomNotice[] = [];
+      if (name !== undefined && name !== room.name) changes.push({ type: 'renamed', name });
+      if (topic !== undefined && topic !== room.topic) changes.push({ type: 'topic', topic });
+      if (changes.length === 0) return [];
+      await this.rooms.updateSettings(roomId, { name: name ?? room.name, topic: topic ?? room.topic ?? '' }, tx);
+      const written: Message[] = [];
+      for (const change of changes) written.push(await this.events.notice(tx, roomId, toSender(actor), change));
+      return written;
+    });
+    for (const notice of notices) this.announce(notice);
+    return this.get(actor, roomId);
+  }
+
+  /** Makes a member the channel's owner (the owner or an admin); the owner before stays a member: an `owner` notice. */
+  async transferOwner(actor: Actor, roomId: string, userId: string): Promise<Room> {
+    const target = await this.users.findById(userId);
+    const notice = await this.rooms.changing(roomId, actor.id, async (tx, access) => {
+      enforce(RoomRules.canManage(actor, access));
+      const role = target ? await this.rooms.roleOf(roomId, userId, tx) : null;
+      if (!target || !role) throw AppError.notFound('Member');
+      if (role === 'owner') return null;
+      return this.withNotice(tx, roomId, actor, { type: 'owner', user: toSender(target) }, () =>
+        this.rooms.transferOwner(roomId, userId, tx),
+      );
+    });
+    this.announce(notice);
+    return this.get(actor, roomId);
   }
 
   async members(actor: Actor, roomId: string): Promise<Member[]> {
@@ -96,11 +179,18 @@ export class RoomsService {
     this.broadcaster.toUser(actor.id).except(fromSocketId).emit('room:read', { roomId, seq: mark });
   }
 
-  private async addAndAnnounce(roomId: string, userId: string): Promise<MyRoom> {
-    await this.rooms.addMember(roomId, userId);
-    const room = await this.requireMyRoom(roomId, userId);
-    await this.broadcaster.memberAdded(userId, room);
-    return room;
+  /** The notice as the room's next event, then the change it records (a new member's read mark then covers it). */
+  private async withNotice(tx: Sql, roomId: string, actor: Actor, notice: RoomNotice, change: () => Promise<unknown>): Promise<Message> {
+    const written = await this.events.notice(tx, roomId, toSender(actor), notice);
+    await change();
+    return written;
+  }
+
+  /** A committed notice reaches the room's members on every pod, and the Kafka timeline. */
+  private announce(notice: Message | null): void {
+    if (!notice) return;
+    this.relay.nudge();
+    this.broadcaster.toRoom(notice.roomId).emit('message:new', { message: notice });
   }
 
   private async requireAccess(roomId: string, actor: Actor): Promise<RoomAccess> {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { SearchHit } from '@chat/contracts';
 import { Database } from '../database/sql';
-import { MessageRow, toMessage } from '../messages/message.mapper';
+import { MessageRow, toMessage } from '../timeline/message.mapper';
 import { SEARCH_STATEMENT, SearchKey, SearchRequest, searchParams } from './search.sql';
 
 interface HitRow extends MessageRow {

@@ -1,4 +1,4 @@
-import { messageColumns } from '../messages/message.mapper';
+import { messageColumns } from '../timeline/message.mapper';
 
 /**
  * The search statement, apart from the repository so that tests can explain exactly this text.
@@ -48,7 +48,7 @@ export const SEARCH_STATEMENT = `
   FROM (
     SELECT ${messageColumns('m')}
     FROM messages m
-    WHERE m.deleted_at IS NULL
+    WHERE m.deleted_at IS NULL AND m.notice IS NULL
       AND to_tsvector('simple'::regconfig, m.body) @@ ${PREFIX_QUERY}
       AND m.room_id = ANY ((SELECT array_agg(rm.room_id) FROM room_members rm WHERE rm.user_id = $1)::uuid[])
       AND ($3::uuid IS NULL OR m.room_id = $3::uuid)

@@ -1,4 +1,4 @@
-import type { Message, MessageSender, Reaction } from '@chat/contracts';
+import type { Message, MessageSender, Reaction, RoomNotice } from '@chat/contracts';
 
 /** The messages columns a MessageRow has (the sender's come from users): one list for every statement that reads a message. */
 const MESSAGE_COLUMNS = [
@@ -17,6 +17,7 @@ const MESSAGE_COLUMNS = [
   'thread_root_id',
   'reply_count',
   'last_reply_at',
+  'notice',
 ] as const;
 
 /** `m.id, m.room_id, ...` for the alias (none: `id, room_id, ...`, as after RETURNING). */
@@ -43,6 +44,8 @@ export interface MessageRow {
   thread_root_id: string | null;
   reply_count: number;
   last_reply_at: Date | null;
+  /** jsonb, parsed by the driver; null for an ordinary message. */
+  notice: RoomNotice | null;
   username: string;
   display_name: string;
 }
@@ -64,6 +67,7 @@ export function toMessage(row: MessageRow): Message {
     threadRootId: row.thread_root_id,
     replyCount: row.reply_count,
     lastReplyAt: row.last_reply_at?.toISOString() ?? null,
+    notice: row.notice ?? null,
   };
 }
 

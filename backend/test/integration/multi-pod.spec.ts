@@ -696,6 +696,102 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
       expect(rooms.body.map((r) => r.id)).not.toContain(room.id);
     });
 
+    it('records removals, renames, topics and hand-overs as notices with the room’s next seqs, live on both pods and in history and sync', async () => {
+      const alice = await registerUser(podA, 'own');
+      const bob = await registerUser(podB, 'nb');
+      const carol = await registerUser(podB, 'nc');
+      const room = await createRoom(podA, alice, 'public');
+      const aliceA = await connect(podA, alice, 'alice@A');
+      const sent = await send(aliceA, room.id, 'first');
+      await joinRoom(podB, bob, room.id);
+      await addMember(podA, alice, room.id, carol.user.id);
+      const bobB = await connect(podB, bob, 'bob@B');
+      const renamed = await podA.request('PATCH', `/api/rooms/${room.id}`, {
+        token: alice.token,
+        body: { name: 'Lobby', topic: 'say hi' },
+      });
+      expect(renamed.status).toBe(200);
+      expect(renamed.body).toMatchObject({ id: room.id, name: 'Lobby', topic: 'say hi', lastSeq: 3 });
+      const owner = await podB.request('POST', `/api/rooms/${room.id}/owner`, { token: alice.token, body: { userId: bob.user.id } });
+      expect(owner.status).toBe(200);
+      const removed = await podB.request('DELETE', `/api/rooms/${room.id}/members/${carol.user.id}`, { token: bob.token });
+      expect(removed.status).toBe(204);
+      // Alice is no longer the owner, so she may leave.
+      await leaveRoom(podA, alice, room.id);
+      const expected = [
+        { seq: 1, notice: null, sender: alice.user.id, body: 'first' },
+        { seq: 2, notice: { type: 'renamed', name: 'Lobby' }, sender: alice.user.id, body: 'renamed the room to \u201cLobby\u201d' },
+        { seq: 3, notice: { type: 'topic', topic: 'say hi' }, sender: alice.user.id, body: 'set the topic: say hi' },
+        {
+          seq: 4,
+          notice: { type: 'owner', user: { id: bob.user.id, username: bob.username, displayName: bob.user.displayName } },
+          sender: alice.user.id,
+          body: `made ${bob.user.displayName} the owner`,
+        },
+        {
+          seq: 5,
+          notice: { type: 'removed', user: { id: carol.user.id, username: carol.username, displayName: carol.user.displayName } },
+          sender: bob.user.id,
+          body: `removed ${carol.user.displayName}`,
+        },
+      ];
+      const shape = (m: Message) => ({ seq: m.seq, notice: m.notice ?? null, sender: m.sender.id, body: m.body });
+      // Bob, on the other pod, saw each live; history and sync have all of them.
+      for (const seq of [2, 3, 4, 5]) await bobB.waitFor('message:new', (e) => e.message.roomId === room.id && e.message.seq === seq);
+      expect(bobB.seen('message:new', (e) => e.message.roomId === room.id).map((e) => shape(e.message))).toEqual(expected.slice(1));
+      expect((await fullHistory(podB, bob, room.id)).reverse().map(shape)).toEqual(expected);
+      expect((await sync(bobB, room.id, 0)).messages.map(shape)).toEqual(expected);
+      expect(sent.seq).toBe(1);
+      // Notices are not unread, take no reactions, edits or replies, and never match a search.
+      const mine = await myRoom(podB, bob, room.id);
+      expect(mine).toMatchObject({ name: 'Lobby', topic: 'say hi', myRole: 'owner', lastSeq: 5, unread: 0, memberCount: 1 });
+      const notice = (await sync(bobB, room.id, 1)).messages[0] as Message;
+      const react = await bobB.request('reaction:add', { messageId: notice.id, emoji: '👍' });
+      expect(react).toMatchObject({ ok: false, error: { code: ErrorCode.CONFLICT } });
+      const rewrite = await bobB.request('message:edit', { messageId: notice.id, body: 'rewritten' });
+      expect(rewrite).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
+      const reply = await bobB.request('message:send', {
+        roomId: room.id,
+        clientMsgId: newClientMsgId(),
+        body: 're',
+        threadRootId: notice.id,
+      });
+      expect(reply).toMatchObject({ ok: false, error: { code: ErrorCode.VALIDATION_FAILED } });
+      const search = await podB.get<{ items: unknown[] }>(`/api/search?q=Lobby`, bob.token);
+      expect(search.body.items).toEqual([]);
+    });
+
+    it('refuses room changes by a member (FORBIDDEN), an owner leaving others behind (CONFLICT) and bad settings (VALIDATION_FAILED), writing nothing', async () => {
+      const alice = await registerUser(podA, 'ro');
+      const bob = await registerUser(podB, 'rm');
+      const room = await createRoom(podA, alice, 'private');
+      await addMember(podA, alice, room.id, bob.user.id);
+      const head = (await myRoom(podA, alice, room.id)).lastSeq;
+      const asBob = (method: string, path: string, body?: unknown) => podB.request(method, path, { token: bob.token, body });
+      for (const res of [
+        await asBob('PATCH', `/api/rooms/${room.id}`, { name: 'mine now' }),
+        await asBob('POST', `/api/rooms/${room.id}/owner`, { userId: bob.user.id }),
+        await asBob('DELETE', `/api/rooms/${room.id}/members/${alice.user.id}`),
+      ]) {
+        expect(res.status).toBe(403);
+        expect(errorOf(res.body).code).toBe(ErrorCode.FORBIDDEN);
+      }
+      const leave = await podA.request('POST', `/api/rooms/${room.id}/leave`, { token: alice.token });
+      expect(leave.status).toBe(409);
+      expect(errorOf(leave.body)).toMatchObject({ code: ErrorCode.CONFLICT, message: expect.stringContaining('owner') });
+      const removeOwner = await podA.request('DELETE', `/api/rooms/${room.id}/members/${alice.user.id}`, { token: alice.token });
+      expect(removeOwner.status).toBe(409);
+      for (const body of [{}, { name: '' }, { topic: 'x'.repeat(LIMITS.roomTopicMax + 1) }, { name: 'a\u0000b' }]) {
+        const res = await podA.request('PATCH', `/api/rooms/${room.id}`, { token: alice.token, body });
+        expect(res.status).toBe(400);
+        expect(errorOf(res.body).code).toBe(ErrorCode.VALIDATION_FAILED);
+      }
+      const dm = await podA.request<Room>('POST', '/api/dms', { token: alice.token, body: { userId: bob.user.id } });
+      const dmRename = await podA.request('PATCH', `/api/rooms/${dm.body.id}`, { token: alice.token, body: { name: 'x' } });
+      expect(dmRename.status).toBe(403);
+      expect(await myRoom(podA, alice, room.id)).toMatchObject({ lastSeq: head, memberCount: 2, myRole: 'owner' });
+    });
+
     it('lists members flat with online flags that reflect sockets on both pods', async () => {
       const alice = await registerUser(podA, 'mem');
       const bob = await registerUser(podB, 'memb');

@@ -12,6 +12,7 @@ import {
   viewChild,
   viewChildren,
 } from '@angular/core';
+import { DatePipe } from '@angular/common';
 import { MessageItem } from './message-item';
 import { PendingItem } from './pending-item';
 import { ReadMarks } from './read-marks';
@@ -70,7 +71,7 @@ interface Anchor {
   selector: 'app-message-list',
   changeDetection: ChangeDetectionStrategy.OnPush,
   styleUrl: './message-list.css',
-  imports: [MessageItem, PendingItem],
+  imports: [DatePipe, MessageItem, PendingItem],
   template: `
     @if (ready() && unread() > 0) {
       <div #unreadBar class="unread-bar">
@@ -101,6 +102,17 @@ interface Anchor {
               [canReact]="canReact()"
               (focusLost)="focusLost.emit()"
             />
+          }
+          @case ('notice') {
+            <p class="room-notice" [attr.data-key]="item.key" [attr.data-seq]="item.message.seq">
+              <span class="room-notice__text"
+                ><span class="room-notice__actor">{{ item.message.sender.displayName || item.message.sender.username }}</span>
+                {{ item.message.body }}</span
+              >
+              <time class="room-notice__time" [attr.datetime]="item.message.createdAt">{{
+                item.message.createdAt | date: 'shortTime'
+              }}</time>
+            </p>
           }
           @case ('pending') {
             <app-pending-item [attr.data-key]="item.key" [entry]="item.entry" [showHeader]="item.showHeader" />

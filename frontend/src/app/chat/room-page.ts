@@ -17,6 +17,7 @@ import { Router, RouterLink } from '@angular/router';
 import { SessionStore } from '../auth/session-store';
 import { MembersPanel } from '../rooms/members-panel';
 import { LeaveRoom } from '../rooms/leave-room';
+import { RoomSettings } from '../rooms/room-settings';
 import { LockIcon } from '../rooms/lock-icon';
 import { roomTitle } from '../rooms/my-rooms';
 import { NotifySettingsStore } from '../rooms/notify-settings';
@@ -43,7 +44,7 @@ const DESKTOP_INPUT = '(min-width: 721px) and (pointer: fine)';
   selector: 'app-room-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
   styleUrl: './room-page.css',
-  imports: [RouterLink, MessageList, Composer, MembersPanel, LockIcon, LeaveRoom, ThreadPanel],
+  imports: [RouterLink, MessageList, Composer, MembersPanel, LockIcon, LeaveRoom, RoomSettings, ThreadPanel],
   templateUrl: './room-page.html',
 })
 export class RoomPage {
@@ -79,6 +80,11 @@ export class RoomPage {
   );
   /** Room owners and admins may delete anyone's message. */
   protected readonly canModerate = computed(() => this.room()?.myRole === 'owner' || this.session.user()?.role === 'admin');
+  /** A live channel's owner and admins may rename it, set its topic, remove members and hand it over. */
+  protected readonly canManage = computed(() => {
+    const room = this.room();
+    return !!room && room.kind === 'channel' && !room.archivedAt && (room.myRole === 'owner' || this.session.user()?.role === 'admin');
+  });
   protected readonly state = computed(() => this.timelines.view(this.roomId()));
   protected readonly typing = computed(() => this.typingIndicators.text(this.roomId()));
   protected readonly showMembers = signal(false);

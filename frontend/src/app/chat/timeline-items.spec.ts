@@ -24,6 +24,33 @@ describe('buildTimelineItems', () => {
     expect(items[2]).toMatchObject({ kind: 'message', mine: false });
   });
 
+  it('shows a room notice as a line of its own that ends the group before it and starts one after; a deleted one not at all', () => {
+    const items = buildTimelineItems(
+      [
+        message(1),
+        message(2, { sender: BOB, notice: { type: 'topic', topic: 'hi' } }),
+        message(3),
+        message(4, { sender: BOB, notice: { type: 'renamed', name: 'x' }, deletedAt: 'x', body: null }),
+        message(5),
+      ],
+      [],
+      ALICE.id,
+    ).filter((i) => i.kind !== 'day');
+    expect(items.map((i) => [i.kind, i.key, i.showHeader])).toEqual([
+      ['message', 'm:m1', true],
+      ['notice', 'm:m2', undefined],
+      ['message', 'm:m3', true],
+      ['message', 'm:m5', false],
+    ]);
+  });
+
+  it('puts no new-messages divider before a notice', () => {
+    const items = buildTimelineItems([message(1, { sender: BOB, notice: { type: 'topic', topic: 'hi' } }), message(2, { sender: BOB })], [], ALICE.id, {
+      unreadAfterSeq: 0,
+    }).filter((i) => i.kind !== 'day');
+    expect(items.map((i) => i.kind)).toEqual(['notice', 'unread', 'message']);
+  });
+
   it('starts each day with a separator, which also starts a new group', () => {
     const lateNight = new Date(2024, 0, 1, 23, 59).toISOString();
     const nextMorning = new Date(2024, 0, 2, 0, 1).toISOString();
@@ -79,6 +106,7 @@ describe('countUnread', () => {
       message(3),
       message(4, { sender: BOB, deletedAt: 'x', body: null }),
       message(5, { sender: BOB, mentions: [BOB.id] }),
+      message(6, { sender: BOB, notice: { type: 'topic', topic: 'hi' } }),
     ];
     expect(countUnread(messages, 1, ALICE.id)).toEqual({ unread: 2, mentions: 1 });
     expect(countUnread(messages, 2, ALICE.id)).toEqual({ unread: 1, mentions: 0 });

@@ -6,6 +6,8 @@ import type { OutboxEntry } from './outbox';
 export type TimelineItem =
   | { kind: 'message'; key: string; message: Message; mine: boolean; showHeader: boolean }
   | { kind: 'pending'; key: string; entry: OutboxEntry; showHeader: boolean }
+  /** A room notice (someone joined, the room was renamed): one line of its own. */
+  | { kind: 'notice'; key: string; message: Message; showHeader?: undefined }
   /** Day separator before the first row of each calendar day (local time). */
   | { kind: 'day'; key: string; label: string; showHeader?: undefined }
   /** "New messages": where my last-read point was when I opened the room. */
@@ -78,6 +80,14 @@ export function buildTimelineItems(
 
   const mine = new Set<string>();
   for (const message of messages) {
+    if (message.notice) {
+      // A deleted notice is not shown at all; the messages after a notice start a new group.
+      if (message.deletedAt === null) {
+        before(`notice:${message.id}`, message.createdAt, true);
+        items.push({ kind: 'notice', key: `m:${message.id}`, message });
+      }
+      continue;
+    }
     const isMine = message.sender.id === meId;
     if (isMine) mine.add(message.clientMsgId);
     let breaksGroup = false;
@@ -112,11 +122,11 @@ export function buildTimelineItems(
   return items;
 }
 
-/** What is left unread after `seq`: others' top-level messages, not deleted; and those of all that mention me. */
+/** What is left unread after `seq`: others' top-level messages, not deleted, not notices; and those of all that mention me. */
 export function countUnread(messages: readonly Message[], seq: number, meId: string | null): UnreadCounts {
   const after = messages.filter((m) => m.seq > seq && m.deletedAt === null && m.sender.id !== meId);
   return {
-    unread: after.filter((m) => m.threadRootId === null).length,
+    unread: after.filter((m) => m.threadRootId === null && !m.notice).length,
     mentions: after.filter((m) => meId !== null && m.mentions.includes(meId)).length,
   };
 }

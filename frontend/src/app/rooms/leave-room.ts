@@ -9,8 +9,8 @@ let nextId = 0;
 
 /**
  * "Leave room", asked first in a modal dialog whose Cancel has the focus: Enter, Space or Esc right
- * away keep the room. A refusal (e.g. the owner may not leave) is shown in the dialog in the
- * server's words; the focus goes back to the button when the dialog closes.
+ * away keep the room. An owner with other members is told to hand the room over first. A refusal is
+ * shown in the dialog in the server's words; the focus goes back to the button when the dialog closes.
  */
 @Component({
   selector: 'app-leave-room',
@@ -29,9 +29,11 @@ let nextId = 0;
       <h2 class="dialog__title" [id]="id + '-title'">Leave {{ name() }}?</h2>
       <p [id]="id + '-text'">
         {{
-          room().visibility === 'private'
-            ? 'It is private: you can come back only if a member adds you again.'
-            : 'You can join it again from Browse.'
+          mustHandOver()
+            ? 'You own this room: make another member the owner first (Members, then “Make owner” beside them).'
+            : room().visibility === 'private'
+              ? 'It is private: you can come back only if a member adds you again.'
+              : 'You can join it again from Browse.'
         }}
       </p>
       @if (error(); as message) {
@@ -39,9 +41,11 @@ let nextId = 0;
       }
       <div class="dialog__actions">
         <button #cancel type="button" class="button button--secondary" (click)="dialog.close()">Cancel</button>
-        <button type="button" class="button button--danger" [disabled]="leaving()" (click)="leave()">
-          {{ leaving() ? 'Leaving…' : 'Leave' }}
-        </button>
+        @if (!mustHandOver()) {
+          <button type="button" class="button button--danger" [disabled]="leaving()" (click)="leave()">
+            {{ leaving() ? 'Leaving…' : 'Leave' }}
+          </button>
+        }
       </div>
     </dialog>
   `,
@@ -54,6 +58,8 @@ export class LeaveRoom {
 
   protected readonly id = `leave-room-${nextId++}`;
   protected readonly name = computed(() => `#${this.room().name}`);
+  /** An owner leaves only as the last member (the server says the same). */
+  protected readonly mustHandOver = computed(() => this.room().myRole === 'owner' && this.room().memberCount > 1);
   protected readonly leaving = signal(false);
   protected readonly error = signal<string | null>(null);
   private readonly opener = viewChild.required<ElementRef<HTMLButtonElement>>('opener');

@@ -8,7 +8,10 @@ import { RoomsApi } from './rooms-api';
 import { RoomsStore } from './rooms-store';
 import { UserSearch } from './user-search';
 
-/** Who is in the room and who is online; the owner of a private room can add people. */
+/**
+ * Who is in the room and who is online. The owner of a private room can add people; the owner of a
+ * channel (and an admin) can remove a member, after a confirmation, or make them the owner.
+ */
 @Component({
   selector: 'app-members-panel',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -32,6 +35,36 @@ import { UserSearch } from './user-search';
             @if (member.memberRole === 'owner') {
               <span class="visually-hidden">, </span>
               <span class="tag">owner</span>
+            } @else if (canManage()) {
+              @if (confirming() === member.id) {
+                <span class="members__confirm" role="group" [attr.aria-label]="'Remove ' + member.displayName + '?'">
+                  <button type="button" class="button button--small button--danger" [disabled]="busy()" (click)="remove(member)">
+                    Remove
+                  </button>
+                  <button type="button" class="button button--small button--ghost" (click)="confirming.set(null)">Cancel</button>
+                </span>
+              } @else {
+                <span class="members__actions">
+                  <button
+                    type="button"
+                    class="button button--small button--ghost"
+                    [disabled]="busy()"
+                    [attr.aria-label]="'Make ' + member.displayName + ' the owner'"
+                    (click)="makeOwner(member)"
+                  >
+                    Make owner
+                  </button>
+                  <button
+                    type="button"
+                    class="button button--small button--ghost"
+                    [disabled]="busy()"
+                    [attr.aria-label]="'Remove ' + member.displayName"
+                    (click)="confirming.set(member.id)"
+                  >
+                    Remove
+                  </button>
+                </span>
+              }
             }
           </li>
         }
@@ -53,6 +86,9 @@ export class MembersPanel {
   private readonly loaded = signal<readonly Member[]>([]);
   protected readonly error = signal<string | null>(null);
   protected readonly adding = signal(false);
+  protected readonly busy = signal(false);
+  /** The member whose removal awaits its confirmation. */
+  protected readonly confirming = signal<string | null>(null);
 
   /** Fetched list, with presence events since applied on top; online people first. */
   protected readonly members = computed(() => {
@@ -69,6 +105,12 @@ export class MembersPanel {
     const room = this.room();
     const admin = this.session.user()?.role === 'admin';
     return room.kind === 'channel' && room.visibility === 'private' && (room.myRole === 'owner' || admin);
+  });
+
+  protected readonly canManage = computed(() => {
+    const room = this.room();
+    const admin = this.session.user()?.role === 'admin';
+    return room.kind === 'channel' && !room.archivedAt && (room.myRole === 'owner' || admin);
   });
 
   constructor() {
@@ -93,6 +135,35 @@ export class MembersPanel {
       this.error.set(errorMessage(err));
     } finally {
       this.adding.set(false);
+    }
+  }
+
+  protected async remove(member: Member): Promise<void> {
+    await this.manage(() => this.api.removeMember(this.room().id, member.id));
+    this.confirming.set(null);
+  }
+
+  /** I stop being the owner: the notice that follows moves my role in the room list too. */
+  protected async makeOwner(member: Member): Promise<void> {
+    const roomId = this.room().id;
+    const meId = this.session.user()?.id;
+    await this.manage(async () => {
+      await this.api.transferOwner(roomId, member.id);
+      if (this.room().myRole === 'owner' && meId !== member.id) this.rooms.patchRoom(roomId, { myRole: 'member' });
+    });
+  }
+
+  private async manage(action: () => Promise<unknown>): Promise<void> {
+    const roomId = this.room().id;
+    this.busy.set(true);
+    this.error.set(null);
+    try {
+      await action();
+      await this.load(roomId);
+    } catch (err) {
+      this.error.set(errorMessage(err));
+    } finally {
+      this.busy.set(false);
     }
   }
 

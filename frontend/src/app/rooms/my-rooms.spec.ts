@@ -33,6 +33,20 @@ describe('room list helpers', () => {
     expect(withNewMessage(after, m, true).unread).toBe(1);
   });
 
+  it('never counts a room notice as unread, and applies what it changed: the name, the topic, who owns the room', () => {
+    const room = myRoom({ lastSeq: 4, lastReadSeq: 4, myRole: 'owner' });
+    const joined = withNewMessage(room, message(5, { sender: BOB, notice: { type: 'removed', user: BOB } }), true, ALICE.id);
+    expect(joined).toMatchObject({ lastSeq: 5, unread: 0, myRole: 'owner' });
+    const renamed = withNewMessage(joined, message(6, { sender: BOB, notice: { type: 'renamed', name: 'lobby' } }), true, ALICE.id);
+    const topic = withNewMessage(renamed, message(7, { sender: BOB, notice: { type: 'topic', topic: 'hi' } }), true, ALICE.id);
+    const handedOver = withNewMessage(topic, message(8, { notice: { type: 'owner', user: BOB } }), false, ALICE.id);
+    expect(handedOver).toMatchObject({ name: 'lobby', topic: 'hi', myRole: 'member', unread: 0, lastSeq: 8 });
+    const back = withNewMessage(handedOver, message(9, { sender: BOB, notice: { type: 'owner', user: ALICE } }), true, ALICE.id);
+    expect(back.myRole).toBe('owner');
+    // A notice already counted in (seq at or below the head) changes nothing again.
+    expect(withNewMessage(back, message(6, { sender: BOB, notice: { type: 'renamed', name: 'old' } }), true, ALICE.id).name).toBe('lobby');
+  });
+
   it('does not count my own messages or the room I am reading', () => {
     const room = myRoom({ lastSeq: 4, lastReadSeq: 4 });
     expect(withNewMessage(room, message(5), false)).toMatchObject({ lastSeq: 5, unread: 0 });

@@ -45,16 +45,33 @@ export function withNewMessage(room: MyRoom, message: Message, countsAsUnread: b
   const isNew = message.seq > room.lastSeq;
   const newer = !room.lastActivityAt || message.createdAt > room.lastActivityAt;
   const after = isNew && countsAsUnread && message.seq > room.lastReadSeq;
-  // A thread reply is read in its thread: it makes the room unread only when it mentions me.
-  const unread = after && message.threadRootId === null;
+  // A thread reply is read in its thread: it makes the room unread only when it mentions me. A room
+  // notice (someone joined, the room was renamed) is never unread.
+  const unread = after && message.threadRootId === null && !message.notice;
   const mentionsMe = after && meId !== null && message.mentions.includes(meId);
   return {
-    ...room,
+    ...withNotice(room, message, meId),
     lastSeq: Math.max(room.lastSeq, message.updatedSeq),
     lastActivityAt: newer ? message.createdAt : room.lastActivityAt,
     unread: unread ? room.unread + 1 : room.unread,
     mentions: mentionsMe ? room.mentions + 1 : room.mentions,
   };
+}
+
+/** What a new room notice changes in the room: its name, its topic, who owns it (I, or no longer I). */
+function withNotice(room: MyRoom, message: Message, meId: string | null): MyRoom {
+  const notice = message.notice;
+  if (!notice || message.seq <= room.lastSeq) return room;
+  switch (notice.type) {
+    case 'renamed':
+      return { ...room, name: notice.name };
+    case 'topic':
+      return { ...room, topic: notice.topic };
+    case 'owner':
+      return { ...room, myRole: notice.user.id === meId ? 'owner' : 'member' };
+    default:
+      return room;
+  }
 }
 
 /** An edit or delete: the head moves, nothing becomes unread. */

@@ -1,7 +1,7 @@
 import { HttpClient, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import type { Member, MyRoom, Room, User } from '@chat/contracts';
-import type { CreateRoomRequest } from '@chat/contracts';
+import type { CreateRoomRequest, UpdateRoomRequest } from '@chat/contracts';
 import { firstValueFrom } from 'rxjs';
 
 @Injectable({ providedIn: 'root' })
@@ -39,6 +39,19 @@ export class RoomsApi {
 
   addMember(roomId: string, userId: string): Promise<Member> {
     return firstValueFrom(this.http.post<Member>(`/api/rooms/${encodeURIComponent(roomId)}/members`, { userId }));
+  }
+
+  /** Rename and/or set the topic (owner or admin). */
+  update(roomId: string, body: UpdateRoomRequest): Promise<Room> {
+    return firstValueFrom(this.http.patch<Room>(`/api/rooms/${encodeURIComponent(roomId)}`, body));
+  }
+
+  removeMember(roomId: string, userId: string): Promise<void> {
+    return firstValueFrom(this.http.delete<void>(`/api/rooms/${encodeURIComponent(roomId)}/members/${encodeURIComponent(userId)}`));
+  }
+
+  transferOwner(roomId: string, userId: string): Promise<Room> {
+    return firstValueFrom(this.http.post<Room>(`/api/rooms/${encodeURIComponent(roomId)}/owner`, { userId }));
   }
 
   openDm(userId: string): Promise<MyRoom> {

@@ -8,6 +8,8 @@ export const LIMITS = {
   displayNameMax: 64,
   roomNameMin: 1,
   roomNameMax: 80,
+  /** A room's topic (PATCH /api/rooms/:id). */
+  roomTopicMax: 250,
   clientMsgIdMax: 64,
   historyPageDefault: 50,
   historyPageMax: 100,

@@ -32,6 +32,8 @@ export interface Room {
   lastActivityAt?: string | null;
   /** DM rooms only: the other member. */
   peer?: MessageSender | null;
+  /** Added: what the room is about, set by its owner (empty when unset; always empty for a DM). */
+  topic?: string;
 }
 
 /** A room as seen by one of its members (`GET /api/rooms`). */
@@ -86,7 +88,23 @@ export interface Message {
   threadRootId: string | null;
   replyCount: number;
   lastReplyAt: string | null;
+  /**
+   * Added: a room notice rather than something a person wrote (null for every ordinary message). A
+   * channel's removals, renames, topic and owner changes are events of its timeline: each takes the room's
+   * next seq like a message, so history, sync, recovery and the Kafka timeline carry them. The sender is
+   * who acted; the body says what happened in words ("renamed the room to “x”"), for clients that do not
+   * know notices. Notices are never unread, never mention anyone, never match a search, and cannot be
+   * edited, reacted to or replied to.
+   */
+  notice?: RoomNotice | null;
 }
+
+/** What a room notice records; `user` is who was removed or made owner, as at that moment. */
+export type RoomNotice =
+  | { type: 'removed'; user: MessageSender }
+  | { type: 'renamed'; name: string }
+  | { type: 'topic'; topic: string }
+  | { type: 'owner'; user: MessageSender };
 
 /** One emoji's reactions on a message. */
 export interface Reaction {

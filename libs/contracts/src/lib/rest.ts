@@ -40,6 +40,17 @@ export interface AddMemberRequest {
   userId: string;
 }
 
+/** Added: `PATCH /api/rooms/:id` (the owner or an admin): the fields given change, each as a room notice. */
+export interface UpdateRoomRequest {
+  name?: string;
+  topic?: string;
+}
+
+/** Added: `POST /api/rooms/:id/owner` (the owner or an admin): makes a member the owner; the old owner stays a member. */
+export interface TransferOwnerRequest {
+  userId: string;
+}
+
 export interface CreateDmRequest {
   userId: string;
 }

@@ -73,6 +73,25 @@ export class AddMemberRequest implements Wire.AddMemberRequest {
   userId!: string;
 }
 
+export class UpdateRoomRequest implements Wire.UpdateRoomRequest {
+  @IsOptional()
+  @IsString()
+  @Length(LIMITS.roomNameMin, LIMITS.roomNameMax)
+  @IsName()
+  name?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(LIMITS.roomTopicMax)
+  @IsName()
+  topic?: string;
+}
+
+export class TransferOwnerRequest implements Wire.TransferOwnerRequest {
+  @IsUUID()
+  userId!: string;
+}
+
 export class CreateDmRequest implements Wire.CreateDmRequest {
   @IsUUID()
   userId!: string;
