@@ -438,7 +438,9 @@ describe('chat in the browser, across two pods', () => {
       await openRoom(alice.page, /^history\b/);
       const log = messageLog(alice.page);
       await visible(messageWith(alice.page, 'history 120'));
-      await count(log.getByRole('article'), 50);
+      // The newest page of 50: Alice's join (a room notice, not an article) and 49 messages.
+      await visible(log.locator('.room-notice').filter({ hasText: 'Alice Liddell joined the room' }));
+      await count(log.getByRole('article'), 49);
 
       // Scroll to the top until the beginning: each older page goes in above without moving the view.
       for (let page = 0; page < 5; page += 1) {
@@ -651,7 +653,7 @@ describe('chat in the browser, across two pods', () => {
     expect(mallory.page.url()).toMatch(/\/login$/);
   });
 
-  it('room settings: changes show as notices on both pods; the owner renames, sets a topic, hands over, and the new owner removes a member', async () => {
+  it('room settings: joins and changes show as notices on both pods; the owner renames, sets a topic, hands over, and the new owner removes a member', async () => {
     const aliceApi = await ApiClient.login(world.viaA.url, 'alice', 'looking-glass-7');
     const bobApi = await ApiClient.login(world.viaB.url, 'bob', 'builder-tools-7');
     const club = await aliceApi.createRoom('book-club', 'public');
@@ -659,6 +661,7 @@ describe('chat in the browser, across two pods', () => {
     await openRoom(alice.page, /^book-club/);
     await openRoom(bob.page, /^book-club/);
     const notice = (page: Page, text: string): Locator => messageLog(page).locator('.room-notice').filter({ hasText: text });
+    await visible(notice(alice.page, 'Bob Builder joined the room'));
 
     await alice.page.getByRole('button', { name: 'Settings' }).click();
     const settings = alice.page.getByRole('dialog', { name: 'Room settings' });

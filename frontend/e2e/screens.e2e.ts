@@ -193,6 +193,24 @@ describe('screenshots of the main screens', () => {
     expect(found).toEqual([]);
   });
 
+  it('room settings dialog (axe-checked while open)', async () => {
+    const state = sessionFor(world.viaA.url, alice);
+    const found: string[] = [];
+    for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+      const colorScheme = size === 'phone' ? 'dark' : 'light';
+      const tab = await newTab(world, world.viaA, { viewport, colorScheme, touch: size === 'phone', storageState: state });
+      await tab.page.goto(`/rooms/${generalId}`);
+      await tab.page.getByRole('button', { name: 'Settings' }).click();
+      const dialog = tab.page.getByRole('dialog', { name: 'Room settings' });
+      await dialog.getByLabel('Topic').fill('Releases, deploys and the odd emoji');
+      await expectNoHorizontalOverflow(tab.page);
+      for (const violation of await seriousA11yViolations(tab.page)) found.push(`settings (${size}, ${colorScheme}): ${violation}`);
+      await screenshot(tab.page, `room-settings-${size}-${colorScheme}`, { keepFocus: true });
+      await tab.context.close();
+    }
+    expect(found).toEqual([]);
+  });
+
   it('thread panel (axe-checked while open)', async () => {
     const state = sessionFor(world.viaA.url, alice);
     const found: string[] = [];
@@ -255,6 +273,9 @@ describe('screenshots of the main screens', () => {
     const unmute = await tab.page.getByRole('button', { name: 'Unmute' }).boundingBox();
     expect((subtitle?.y ?? 0) + (subtitle?.height ?? 0)).toBeLessThanOrEqual(unmute?.y ?? 0);
     await tab.page.getByRole('button', { name: 'Unmute' }).click();
+    // The composer's placeholder ("Message #quarterly-…") is cut on one line, not wrapped into a tall box.
+    const composer = await tab.page.getByRole('textbox', { name: 'Message', exact: true }).boundingBox();
+    expect(composer?.height ?? Infinity).toBeLessThan(60);
     await screenshot(tab.page, 'room-phone-320-long-name');
     await tab.context.close();
   });

@@ -190,12 +190,21 @@ describe('RoomsService (membership rules)', () => {
   }
 
   describe('join', () => {
-    it('adds a user to a public channel and tells their sockets on every pod', async () => {
-      const { service, repository, broadcaster, users } = await setUp();
+    it('adds a user to a public channel, tells their sockets on every pod, and the room hears a joined notice', async () => {
+      const { service, repository, broadcaster, users, notices, toRoom } = await setUp();
       const joined = await service.join(users.get('bob') as Actor, 'pub');
       expect(joined).toMatchObject({ id: 'pub', myRole: 'member' });
       expect(repository.addMember).toHaveBeenCalledWith('pub', 'bob', 'member', 'tx');
       expect(broadcaster.memberAdded).toHaveBeenCalledWith('bob', joined);
+      expect(notices).toEqual(['pub joined by bob']);
+      expect(toRoom).toHaveBeenCalledWith('pub', 'message:new', { message: expect.objectContaining({ notice: { type: 'joined' } }) });
+    });
+
+    it('joining a room one is already in writes no notice', async () => {
+      const { service, repository, users, notices } = await setUp();
+      await service.join(users.get('alice') as Actor, 'pub');
+      expect(repository.addMember).not.toHaveBeenCalled();
+      expect(notices).toEqual([]);
     });
 
     it.each([
@@ -212,20 +221,22 @@ describe('RoomsService (membership rules)', () => {
   });
 
   describe('leave', () => {
-    it('removes the member and takes their sockets out of the room, telling it the new count', async () => {
-      const { service, broadcaster, users, members } = await setUp();
+    it('removes the member and takes their sockets out of the room, telling it the new count and a left notice', async () => {
+      const { service, broadcaster, users, members, notices } = await setUp();
       members.get('pub')?.set('bob', 'member');
       await service.leave(users.get('bob') as Actor, 'pub');
       expect(members.get('pub')?.has('bob')).toBe(false);
       expect(broadcaster.memberRemoved).toHaveBeenCalledWith('bob', 'pub', 1);
+      expect(notices).toEqual(['pub left by bob']);
     });
 
-    it('lets the owner leave as the last member, also an archived room', async () => {
-      const { service, members, users } = await setUp();
+    it('lets the owner leave as the last member, and leaves an archived room without a notice', async () => {
+      const { service, members, users, notices } = await setUp();
       await service.leave(users.get('alice') as Actor, 'pub');
       await service.leave(users.get('alice') as Actor, 'old');
       expect(members.get('pub')?.size).toBe(0);
       expect(members.get('old')?.size).toBe(0);
+      expect(notices).toEqual(['pub left by alice']);
     });
 
     it('refuses the owner leaving while others are in the room (CONFLICT: hand it over first), changing nothing', async () => {
@@ -247,10 +258,11 @@ describe('RoomsService (membership rules)', () => {
 
   describe('addMember', () => {
     it.each(['alice', 'root'])('lets %s (owner or admin) add a user, who learns of the room, and answers the member', async (actorId) => {
-      const { service, broadcaster, users } = await setUp();
+      const { service, broadcaster, users, notices } = await setUp();
       const member = await service.addMember(users.get(actorId) as Actor, 'priv', 'bob');
       expect(member).toMatchObject({ id: 'bob', memberRole: 'member', online: true });
       expect(broadcaster.memberAdded).toHaveBeenCalledWith('bob', expect.objectContaining({ id: 'priv', myRole: 'member' }));
+      expect(notices).toEqual([`priv added by ${actorId}`]);
     });
 
     it.each([
@@ -277,7 +289,9 @@ describe('RoomsService (membership rules)', () => {
       expect(members.get('priv')?.has('bob')).toBe(false);
       expect(broadcaster.memberRemoved).toHaveBeenCalledWith('bob', 'priv', 1);
       expect(notices).toEqual(['priv removed by alice']);
-      expect(toRoom).toHaveBeenCalledWith('priv', 'message:new', { message: expect.objectContaining({ notice: expect.objectContaining({ type: 'removed' }) }) });
+      expect(toRoom).toHaveBeenCalledWith('priv', 'message:new', {
+        message: expect.objectContaining({ notice: expect.objectContaining({ type: 'removed' }) }),
+      });
     });
 
     it.each([

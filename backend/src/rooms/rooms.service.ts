@@ -13,10 +13,10 @@ import { RoomAccess, RoomRules, enforce } from './room-rules';
 import { RoomRepository } from './room.repository';
 
 /**
- * Room life cycle, membership and settings. Membership changes reach live sockets on every pod. The
- * owner's (or an admin's) changes of a channel (a removal, a rename, the topic, a new owner) are recorded
- * as room notices (Message.notice), written under the room row's lock in the change's own transaction:
- * the room's timeline shows them in seq order with the messages.
+ * Room life cycle, membership and settings. Membership changes reach live sockets on every pod. Each
+ * change of a channel's membership or settings is recorded as a room notice (Message.notice), written
+ * under the room row's lock in the change's own transaction: the room's timeline shows who joined, left,
+ * was added or removed, and every rename, topic and owner change, in seq order with the messages.
  */
 @Injectable()
 export class RoomsService {
@@ -55,37 +55,48 @@ export class RoomsService {
     return { ...room, lastReadSeq: 0, unread: 0, mentions: 0, myRole: 'member' };
   }
 
+  /** Joining a public channel: a `joined` notice, unless already a member. */
   async join(actor: Actor, roomId: string): Promise<MyRoom> {
-    await this.rooms.changing(roomId, actor.id, async (tx, access) => {
+    const notice = await this.rooms.changing(roomId, actor.id, async (tx, access) => {
       enforce(RoomRules.canJoin(access));
-      await this.rooms.addMember(roomId, actor.id, 'member', tx);
+      if (access.membership) return null;
+      return this.withNotice(tx, roomId, actor, { type: 'joined' }, () => this.rooms.addMember(roomId, actor.id, 'member', tx));
     });
     const room = await this.requireMyRoom(roomId, actor.id);
     await this.broadcaster.memberAdded(actor.id, room);
+    this.announce(notice);
     return room;
   }
 
-  /** Leaving a channel: its owner only as its last member (RoomRules.canLeave), judged under the room's lock. */
+  /**
+   * Leaving a channel, its owner only as its last member (RoomRules.canLeave), judged under the room's
+   * lock: a `left` notice, unless the room is archived (it takes no new events).
+   */
   async leave(actor: Actor, roomId: string): Promise<void> {
-    const memberCount = await this.rooms.changing(roomId, actor.id, async (tx, access) => {
+    const { notice, memberCount } = await this.rooms.changing(roomId, actor.id, async (tx, access) => {
       const count = await this.rooms.memberCount(roomId, tx);
       enforce(RoomRules.canLeave(access, count));
-      await this.rooms.removeMember(roomId, actor.id, tx);
-      return count - 1;
+      const remove = () => this.rooms.removeMember(roomId, actor.id, tx);
+      const left = access.archived ? (await remove(), null) : await this.withNotice(tx, roomId, actor, { type: 'left' }, remove);
+      return { notice: left, memberCount: count - 1 };
     });
     await this.broadcaster.memberRemoved(actor.id, roomId, memberCount);
+    this.announce(notice);
   }
 
-  /** The owner or an admin adds someone to a channel. */
+  /** The owner or an admin adds someone to a channel: an `added` notice. */
   async addMember(actor: Actor, roomId: string, userId: string): Promise<Member> {
     const target = await this.users.findById(userId);
-    await this.rooms.changing(roomId, actor.id, async (tx, access) => {
+    const notice = await this.rooms.changing(roomId, actor.id, async (tx, access) => {
       enforce(RoomRules.canAddMember(actor, access));
       if (!target || target.bannedAt) throw AppError.notFound('User');
       if (await this.rooms.isMember(roomId, userId, tx)) throw AppError.conflict('Already a member');
-      await this.rooms.addMember(roomId, userId, 'member', tx);
+      return this.withNotice(tx, roomId, actor, { type: 'added', user: toSender(target) }, () =>
+        this.rooms.addMember(roomId, userId, 'member', tx),
+      );
     });
     await this.broadcaster.memberAdded(userId, await this.requireMyRoom(roomId, userId));
+    this.announce(notice);
     const member = (await this.members(actor, roomId)).find((m) => m.id === userId);
     if (!member) throw AppError.notFound('Member');
     return member;

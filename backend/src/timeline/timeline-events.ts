@@ -10,6 +10,12 @@ export type TimelineEventType = 'message:new' | 'message:updated' | 'message:del
 /** What a notice says in words, for clients that do not know notices (Message.notice). */
 export function noticeBody(notice: RoomNotice): string {
   switch (notice.type) {
+    case 'joined':
+      return 'joined the room';
+    case 'left':
+      return 'left the room';
+    case 'added':
+      return `added ${notice.user.displayName}`;
     case 'removed':
       return `removed ${notice.user.displayName}`;
     case 'renamed':

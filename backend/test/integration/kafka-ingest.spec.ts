@@ -80,9 +80,10 @@ describe('Kafka mode: two pods, sends through <prefix>ingest, events out to <pre
     const aliceA = await connect(podA, alice.token, 'alice@A');
     const bobB = await connect(podB, bob.token, 'bob@B');
 
+    // Seq 1 is bob's addition (a room notice, written directly under the room's lock); the sends follow.
     const clientMsgId = newClientMsgId();
     const first = await send(aliceA, room.id, '  hello through kafka ', clientMsgId);
-    expect(first).toMatchObject({ roomId: room.id, seq: 1, updatedSeq: 1, body: 'hello through kafka', clientMsgId });
+    expect(first).toMatchObject({ roomId: room.id, seq: 2, updatedSeq: 2, body: 'hello through kafka', clientMsgId });
     const delivered = await bobB.waitFor('message:new', (e) => e.message.id === first.id);
     expect(delivered.message).toEqual(first);
 
@@ -97,26 +98,29 @@ describe('Kafka mode: two pods, sends through <prefix>ingest, events out to <pre
     const mention = await send(aliceB, room.id, `@${bob.username} message 20`);
     expect(mention.mentions).toEqual([bob.user.id]);
     sent.push(mention);
-    expect(sent.map((m) => m.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
-    await eventually(() => expect(bobB.seen('message:new', (e) => e.message.roomId === room.id)).toHaveLength(20), 10_000);
+    expect(sent.map((m) => m.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 2));
+    await eventually(
+      () => expect(bobB.seen('message:new', (e) => e.message.roomId === room.id && !e.message.notice)).toHaveLength(20),
+      10_000,
+    );
 
     const edit = await aliceA.request('message:edit', { messageId: sent[1]?.id ?? '', body: 'edited' });
     if (!edit.ok) throw new Error(JSON.stringify(edit.error));
-    expect(edit.message.updatedSeq).toBe(21);
+    expect(edit.message.updatedSeq).toBe(22);
     const removed = await aliceA.request('message:delete', { messageId: sent[2]?.id ?? '' });
     expect(removed.ok).toBe(true);
     const after = await send(aliceB, room.id, 'after the delete');
-    expect(after.seq).toBe(23);
+    expect(after.seq).toBe(24);
     // A reaction is a timeline event too (the timeline test below finds it with its reactions).
     const reacted = await bobB.request('reaction:add', { messageId: sent[3]?.id ?? '', emoji: '🎉' });
     if (!reacted.ok) throw new Error(JSON.stringify(reacted.error));
-    expect(reacted.message).toMatchObject({ updatedSeq: 24, reactions: [{ emoji: '🎉', count: 1, userIds: [bob.user.id] }] });
-    await aliceA.waitFor('message:updated', (e) => e.message.updatedSeq === 24);
-    // A thread reply is written directly (not through the ingest topic): seq 25, its root's update 26.
+    expect(reacted.message).toMatchObject({ updatedSeq: 25, reactions: [{ emoji: '🎉', count: 1, userIds: [bob.user.id] }] });
+    await aliceA.waitFor('message:updated', (e) => e.message.updatedSeq === 25);
+    // A thread reply is written directly (not through the ingest topic): seq 26, its root's update 27.
     const reply = await send(bobB, room.id, 'a reply in a thread', undefined, sent[4]?.id);
-    expect(reply).toMatchObject({ seq: 25, threadRootId: sent[4]?.id });
+    expect(reply).toMatchObject({ seq: 26, threadRootId: sent[4]?.id });
     expect((await aliceA.waitFor('message:updated', (e) => e.message.id === sent[4]?.id)).message).toMatchObject({
-      updatedSeq: 26,
+      updatedSeq: 27,
       replyCount: 1,
     });
   });

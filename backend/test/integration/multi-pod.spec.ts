@@ -1,7 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { EMOJI, ErrorCode, LIMITS } from '@chat/contracts';
 import type { AuthResponse, HistoryPage, Member, Message, MyRoom, Room, ThreadPage, User } from '@chat/contracts';
-import { addMember, createRoom, fullHistory, joinRoom, leaveRoom, myRoom, newClientMsgId, range, send, sync } from '../support/chat';
+import {
+  addMember,
+  createRoom,
+  fullHistory,
+  headSeq,
+  joinRoom,
+  leaveRoom,
+  myRoom,
+  newClientMsgId,
+  range,
+  send,
+  sync,
+  withoutNotices,
+} from '../support/chat';
 import { Api, errorOf, login, registerUser, type TestUser } from '../support/http';
 import { connectClient, expectRefusedHandshake, type ChatClient } from '../support/sockets';
 import { ADMIN_PASSWORD, ADMIN_USERNAME, sleep, useFreshCluster } from '@chat/test-harness';
@@ -133,9 +146,12 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
       await addMember(podA, alice, room.id, bob.user.id);
       const aliceA = await connect(podA, alice, 'alice@A');
       const bobB = await connect(podB, bob, 'bob@B');
+      // Bob's addition took seq 1 (a room notice).
+      const base = await headSeq(podA, alice, room.id);
+      expect(base).toBe(1);
 
       const sent = await send(aliceA, room.id, '  hello from A  ');
-      expect(sent).toMatchObject({ roomId: room.id, seq: 1, updatedSeq: 1, body: 'hello from A', editedAt: null, deletedAt: null });
+      expect(sent).toMatchObject({ roomId: room.id, seq: 2, updatedSeq: 2, body: 'hello from A', editedAt: null, deletedAt: null });
       expect(sent.sender).toMatchObject({ id: alice.user.id, username: alice.username });
 
       const received = await bobB.waitFor('message:new', (e) => e.message.id === sent.id);
@@ -150,6 +166,7 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
       const aliceA = await connect(podA, alice, 'alice@A');
       const aliceB = await connect(podB, alice, 'alice@B');
       const bobB = await connect(podB, bob, 'bob@B');
+      const base = await headSeq(podA, alice, room.id);
 
       const x = newClientMsgId();
       const first = await send(aliceA, room.id, 'only once', x);
@@ -162,30 +179,30 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
       const [racerA, racerB] = await Promise.all([send(aliceA, room.id, 'race', y), send(aliceB, room.id, 'race', y)]);
       expect(racerB.id).toBe(racerA.id);
       expect(racerB.seq).toBe(racerA.seq);
-      expect(racerA.seq).toBe(2);
+      expect(racerA.seq).toBe(base + 2);
 
       // A duplicate never consumes a seq.
       const next = await send(aliceB, room.id, 'next');
-      expect(next.seq).toBe(3);
+      expect(next.seq).toBe(base + 3);
 
       // clientMsgId is scoped to its sender: bob reusing it gets his own message, never alice's.
       const bobsOwn = await send(bobB, room.id, 'mine', x);
       expect(bobsOwn.sender.id).toBe(bob.user.id);
       expect(bobsOwn.id).not.toBe(first.id);
-      expect(bobsOwn.seq).toBe(4);
+      expect(bobsOwn.seq).toBe(base + 4);
 
-      const history = await fullHistory(podB, bob, room.id);
-      expect(history.map((m) => m.seq)).toEqual([4, 3, 2, 1]);
+      const history = withoutNotices(await fullHistory(podB, bob, room.id));
+      expect(history.map((m) => m.seq - base)).toEqual([4, 3, 2, 1]);
       expect(history.filter((m) => m.clientMsgId === x && m.sender.id === alice.user.id)).toHaveLength(1);
       expect(history.filter((m) => m.clientMsgId === y)).toHaveLength(1);
 
       await bobB.waitFor('message:new', (e) => e.message.id === bobsOwn.id);
       const copiesOfFirst = bobB.seen('message:new', (e) => e.message.clientMsgId === x && e.message.sender.id === alice.user.id);
       expect(copiesOfFirst.length).toBeGreaterThanOrEqual(1);
-      for (const copy of copiesOfFirst) expect(copy.message).toMatchObject({ id: first.id, seq: 1 });
+      for (const copy of copiesOfFirst) expect(copy.message).toMatchObject({ id: first.id, seq: base + 1 });
     });
 
-    it('gives 50 concurrent sends from both pods the contiguous seqs 1..50, each socket’s in the order it sent them, seen identically on both pods', async () => {
+    it('gives 50 concurrent sends from both pods 50 contiguous seqs, each socket’s in the order it sent them, seen identically on both pods', async () => {
       const alice = await registerUser(podA, 'conc');
       const bob = await registerUser(podB, 'concb');
       const carol = await registerUser(podA, 'concc');
@@ -196,6 +213,7 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
       const bobB = await connect(podB, bob, 'bob@B');
       const carolA = await connect(podA, carol, 'carol@A');
       const daveB = await connect(podB, dave, 'dave@B');
+      const base = await headSeq(podA, alice, room.id);
 
       const sends: Promise<Message>[] = [];
       for (let i = 0; i < 25; i += 1) {
@@ -203,7 +221,7 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
       }
       const acked = await Promise.all(sends);
       const seqs = acked.map((m) => m.seq).sort((x, y) => x - y);
-      expect(seqs).toEqual(range(1, 50));
+      expect(seqs).toEqual(range(base + 1, base + 50));
       expect(new Set(acked.map((m) => m.id)).size).toBe(50);
       // Each socket's sends keep the order it sent them in (alice's are the even ones, bob's the odd ones).
       for (const parity of [0, 1]) {
@@ -212,17 +230,17 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
       }
 
       for (const observer of [carolA, daveB]) {
-        const got = await observer.waitForCount('message:new', 50, (e) => e.message.roomId === room.id, 20_000);
+        const got = await observer.waitForCount('message:new', 50, (e) => e.message.roomId === room.id && !e.message.notice, 20_000);
         const bySeq = new Map(got.map((e) => [e.message.seq, e.message.id]));
-        expect([...bySeq.keys()].sort((x, y) => x - y)).toEqual(range(1, 50));
+        expect([...bySeq.keys()].sort((x, y) => x - y)).toEqual(range(base + 1, base + 50));
         for (const m of acked) expect(bySeq.get(m.seq)).toBe(m.id);
       }
 
       const all = await sync(carolA, room.id, 0);
-      expect(all.messages.map((m) => m.updatedSeq)).toEqual(range(1, 50));
-      expect(all.lastSeq).toBe(50);
+      expect(all.messages.map((m) => m.updatedSeq)).toEqual(range(1, base + 50));
+      expect(all.lastSeq).toBe(base + 50);
       expect(all.hasMore).toBe(false);
-      expect((await myRoom(podB, dave, room.id)).lastSeq).toBe(50);
+      expect((await myRoom(podB, dave, room.id)).lastSeq).toBe(base + 50);
     });
 
     it('edits and deletes with the next seqs, announced on the other pod, leaving a tombstone', async () => {
@@ -232,15 +250,22 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
       await addMember(podA, alice, room.id, bob.user.id);
       const aliceA = await connect(podA, alice, 'alice@A');
       const bobB = await connect(podB, bob, 'bob@B');
+      const base = await headSeq(podA, alice, room.id);
 
       const original = await send(aliceA, room.id, 'first draft');
       const editAck = await aliceA.request('message:edit', { messageId: original.id, body: '  second draft ' });
       if (!editAck.ok) throw new Error(`edit refused: ${JSON.stringify(editAck.error)}`);
-      expect(editAck.message).toMatchObject({ id: original.id, seq: 1, updatedSeq: 2, body: 'second draft', deletedAt: null });
+      expect(editAck.message).toMatchObject({
+        id: original.id,
+        seq: base + 1,
+        updatedSeq: base + 2,
+        body: 'second draft',
+        deletedAt: null,
+      });
       expect(editAck.message.editedAt).not.toBeNull();
 
       const updated = await bobB.waitFor('message:updated', (e) => e.message.id === original.id);
-      expect(updated.message).toMatchObject({ id: original.id, seq: 1, updatedSeq: 2, body: 'second draft' });
+      expect(updated.message).toMatchObject({ id: original.id, seq: base + 1, updatedSeq: base + 2, body: 'second draft' });
 
       // Only the sender edits; bob is neither sender nor owner, so he cannot delete either.
       const bobEdit = await bobB.request('message:edit', { messageId: original.id, body: 'hijack' });
@@ -251,21 +276,21 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
       const deleteAck = await aliceA.request('message:delete', { messageId: original.id });
       expect(deleteAck.ok).toBe(true);
       const deleted = await bobB.waitFor('message:deleted', (e) => e.messageId === original.id);
-      expect(deleted).toMatchObject({ roomId: room.id, messageId: original.id, seq: 3 });
+      expect(deleted).toMatchObject({ roomId: room.id, messageId: original.id, seq: base + 3 });
 
-      const history = await fullHistory(podB, bob, room.id);
+      const history = withoutNotices(await fullHistory(podB, bob, room.id));
       expect(history).toHaveLength(1);
-      expect(history[0]).toMatchObject({ id: original.id, seq: 1, updatedSeq: 3, body: null });
+      expect(history[0]).toMatchObject({ id: original.id, seq: base + 1, updatedSeq: base + 3, body: null });
       expect(history[0]?.deletedAt).not.toBeNull();
 
       const after = await send(aliceA, room.id, 'after the delete');
-      expect(after.seq).toBe(4);
-      const synced = await sync(bobB, room.id, 0);
+      expect(after.seq).toBe(base + 4);
+      const synced = await sync(bobB, room.id, base);
       expect(synced.messages.map((m) => [m.id, m.updatedSeq, m.body])).toEqual([
-        [original.id, 3, null],
-        [after.id, 4, 'after the delete'],
+        [original.id, base + 3, null],
+        [after.id, base + 4, 'after the delete'],
       ]);
-      expect(synced.lastSeq).toBe(4);
+      expect(synced.lastSeq).toBe(base + 4);
     });
 
     it('takes reactions from two users on two pods at once as timeline events with the next seqs, seen alike everywhere', async () => {
@@ -277,6 +302,7 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
       const aliceA = await connect(podA, alice, 'alice@A');
       const bobB = await connect(podB, bob, 'bob@B');
       const carolB = await connect(podB, carol, 'carol@B');
+      const base = await headSeq(podA, alice, room.id);
       const message = await send(aliceA, room.id, 'react to me');
 
       const acks = await Promise.all([
@@ -284,10 +310,10 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
         bobB.request('reaction:add', { messageId: message.id, emoji: '👍' }),
         bobB.request('reaction:add', { messageId: message.id, emoji: '🏳️‍🌈' }),
       ]);
-      const seqs = acks.map((ack) => (ack.ok ? ack.message.updatedSeq : ack.error.code));
+      const seqs = acks.map((ack) => (ack.ok ? ack.message.updatedSeq - base : ack.error.code));
       expect([...seqs].sort()).toEqual([2, 3, 4]);
       const updates = await carolB.waitForCount('message:updated', 3, (e) => e.message.id === message.id);
-      const latest = updates.find((e) => e.message.updatedSeq === 4)?.message;
+      const latest = updates.find((e) => e.message.updatedSeq === base + 4)?.message;
       expect(latest?.reactions).toHaveLength(2);
       expect(latest?.reactions.find((r) => r.emoji === '👍')).toEqual({
         emoji: '👍',
@@ -299,11 +325,11 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
       // Adding one again and removing one that is not there change nothing: no seq, no event.
       const again = await aliceA.request('reaction:add', { messageId: message.id, emoji: '👍' });
       const notThere = await carolB.request('reaction:remove', { messageId: message.id, emoji: '👍' });
-      expect([again, notThere].map((ack) => ack.ok && ack.message.updatedSeq)).toEqual([4, 4]);
+      expect([again, notThere].map((ack) => ack.ok && ack.message.updatedSeq - base)).toEqual([4, 4]);
 
       const removed = await bobB.request('reaction:remove', { messageId: message.id, emoji: '👍' });
       if (!removed.ok) throw new Error(JSON.stringify(removed.error));
-      expect(removed.message.updatedSeq).toBe(5);
+      expect(removed.message.updatedSeq).toBe(base + 5);
       // Each emoji where it was first added (which of these two came first was a race above).
       expect(removed.message.reactions).toHaveLength(2);
       expect(removed.message.reactions).toEqual(
@@ -312,20 +338,20 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
           { emoji: '🏳️‍🌈', count: 1, userIds: [bob.user.id] },
         ]),
       );
-      const seenByAlice = await aliceA.waitFor('message:updated', (e) => e.message.updatedSeq === 5);
+      const seenByAlice = await aliceA.waitFor('message:updated', (e) => e.message.updatedSeq === base + 5);
       expect(seenByAlice.message).toEqual(removed.message);
       await sleep(QUIET_MS);
       expect(
         carolB
           .seen('message:updated', (e) => e.message.id === message.id)
-          .map((e) => e.message.updatedSeq)
+          .map((e) => e.message.updatedSeq - base)
           .sort(),
       ).toEqual([2, 3, 4, 5]);
 
       // History and sync carry them; a client that was away catches up through the same seqs.
       const [stored] = await fullHistory(podB, carol, room.id);
       expect(stored).toEqual(removed.message);
-      const synced = await sync(carolB, room.id, 4);
+      const synced = await sync(carolB, room.id, base + 4);
       expect(synced.messages).toEqual([removed.message]);
 
       // Refusals: not one emoji, an unknown message, a non-member; a tombstone keeps no reactions and takes none.
@@ -338,7 +364,7 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
       expect(forbidden).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
       expect((await aliceA.request('message:delete', { messageId: message.id })).ok).toBe(true);
       const [tombstone] = await fullHistory(podA, alice, room.id);
-      expect(tombstone).toMatchObject({ updatedSeq: 6, body: null, reactions: [] });
+      expect(tombstone).toMatchObject({ updatedSeq: base + 6, body: null, reactions: [] });
       const onTombstone = await bobB.request('reaction:add', { messageId: message.id, emoji: '👍' });
       expect(onTombstone).toMatchObject({ ok: false, error: { code: ErrorCode.CONFLICT } });
     });
@@ -350,6 +376,7 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
       await addMember(podA, alice, room.id, bob.user.id);
       const aliceA = await connect(podA, alice, 'alice@A');
       const bobB = await connect(podB, bob, 'bob@B');
+      const base = await headSeq(podA, alice, room.id);
       const message = await send(aliceA, room.id, 'so many feelings');
       const emoji = EMOJI.slice(0, LIMITS.reactionsPerMessage + 1).map((entry) => entry.char);
       for (const char of emoji.slice(0, LIMITS.reactionsPerMessage)) {
@@ -363,7 +390,7 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
       expect(more.message.reactions).toHaveLength(LIMITS.reactionsPerMessage);
       expect(more.message.reactions.map((r) => r.emoji)).toEqual(emoji.slice(0, LIMITS.reactionsPerMessage));
       expect(more.message.reactions[0]).toEqual({ emoji: emoji[0], count: 2, userIds: [alice.user.id, bob.user.id] });
-      expect(more.message.updatedSeq).toBe(1 + LIMITS.reactionsPerMessage + 1);
+      expect(more.message.updatedSeq).toBe(base + 1 + LIMITS.reactionsPerMessage + 1);
     });
 
     it('fills mentions with the room members a body names (never the sender or a stranger), @room with all, and counts them unread', async () => {
@@ -414,15 +441,16 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
       await addMember(podA, alice, room.id, bob.user.id);
       const aliceA = await connect(podA, alice, 'alice@A');
       const bobB = await connect(podB, bob, 'bob@B');
+      const base = await headSeq(podA, alice, room.id);
       const root = await send(aliceA, room.id, 'thread starter');
-      expect(root).toMatchObject({ seq: 1, threadRootId: null, replyCount: 0, lastReplyAt: null });
+      expect(root).toMatchObject({ seq: base + 1, threadRootId: null, replyCount: 0, lastReplyAt: null });
 
       const clientMsgId = newClientMsgId();
       const ack = await bobB.request('message:send', { roomId: room.id, clientMsgId, body: 'first reply', threadRootId: root.id });
       if (!ack.ok) throw new Error(JSON.stringify(ack.error));
-      expect(ack.message).toMatchObject({ seq: 2, updatedSeq: 2, threadRootId: root.id, body: 'first reply' });
+      expect(ack.message).toMatchObject({ seq: base + 2, updatedSeq: base + 2, threadRootId: root.id, body: 'first reply' });
       const rootUpdate = await aliceA.waitFor('message:updated', (e) => e.message.id === root.id);
-      expect(rootUpdate.message).toMatchObject({ seq: 1, updatedSeq: 3, replyCount: 1, lastReplyAt: ack.message.createdAt });
+      expect(rootUpdate.message).toMatchObject({ seq: base + 1, updatedSeq: base + 3, replyCount: 1, lastReplyAt: ack.message.createdAt });
       const replyLive = await aliceA.waitFor('message:new', (e) => e.message.id === ack.message.id);
       expect(replyLive.message).toEqual(ack.message);
 
@@ -431,21 +459,21 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
       const resent = await bobA.request('message:send', { roomId: room.id, clientMsgId, body: 'first reply', threadRootId: root.id });
       expect(resent.ok && resent.message).toEqual(ack.message);
       const second = await send(aliceA, room.id, 'second reply', undefined, root.id);
-      expect(second.seq).toBe(4);
+      expect(second.seq).toBe(base + 4);
       const top = await send(aliceA, room.id, 'back in the room');
-      expect(top.seq).toBe(6);
+      expect(top.seq).toBe(base + 6);
 
       // History: top-level only. Sync: every event, gapless. The thread: its replies, paged.
-      expect((await fullHistory(podB, bob, room.id)).map((m) => [m.body, m.replyCount])).toEqual([
+      expect(withoutNotices(await fullHistory(podB, bob, room.id)).map((m) => [m.body, m.replyCount])).toEqual([
         ['back in the room', 0],
         ['thread starter', 2],
       ]);
-      const synced = await sync(bobB, room.id, 0);
-      expect(synced.messages.map((m) => m.updatedSeq)).toEqual([2, 4, 5, 6]);
+      const synced = await sync(bobB, room.id, base);
+      expect(synced.messages.map((m) => m.updatedSeq - base)).toEqual([2, 4, 5, 6]);
       expect(synced.messages[2]).toMatchObject({ id: root.id, replyCount: 2, lastReplyAt: second.createdAt });
       const page = await podB.get<ThreadPage>(`/api/messages/${root.id}/thread?limit=1`, bob.token);
       expect(page.body).toEqual({ messages: [ack.message], hasMore: true });
-      const rest = await podB.get<ThreadPage>(`/api/messages/${root.id}/thread?after=2`, bob.token);
+      const rest = await podB.get<ThreadPage>(`/api/messages/${root.id}/thread?after=${base + 2}`, bob.token);
       expect(rest.body.messages.map((m) => m.body)).toEqual(['second reply']);
       expect(rest.body.hasMore).toBe(false);
 
@@ -477,15 +505,17 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
       await addMember(podA, alice, room.id, bob.user.id);
       const aliceA = await connect(podA, alice, 'alice@A');
       const bobB = await connect(podB, bob, 'bob@B');
+      // Bob's addition was seq 1 (a room notice); the messages follow.
+      expect(await headSeq(podA, alice, room.id)).toBe(1);
 
       const m1 = await send(aliceA, room.id, 'm1');
       const m2 = await send(aliceA, room.id, 'm2');
       await bobB.waitFor('message:new', (e) => e.message.id === m2.id);
-      const applied = 2;
+      const applied = 3;
       await bobB.close();
 
       const missed: Message[] = [];
-      for (let i = 3; i <= 9; i += 1) missed.push(await send(aliceA, room.id, `m${i}`));
+      for (let i = 3; i <= 8; i += 1) missed.push(await send(aliceA, room.id, `m${i}`));
       const edit = await aliceA.request('message:edit', { messageId: m1.id, body: 'm1 edited' });
       expect(edit.ok).toBe(true);
       const del = await aliceA.request('message:delete', { messageId: m2.id });
@@ -507,13 +537,12 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
         if (!page.hasMore) break;
       }
       expect(pages).toEqual([
-        { seqs: [3, 4, 5, 6], hasMore: true, lastSeq: 11 },
-        { seqs: [7, 8, 9, 10], hasMore: true, lastSeq: 11 },
-        { seqs: [11], hasMore: false, lastSeq: 11 },
+        { seqs: [4, 5, 6, 7], hasMore: true, lastSeq: 11 },
+        { seqs: [8, 9, 10, 11], hasMore: false, lastSeq: 11 },
       ]);
       expect(caughtUp.map((m) => m.id)).toEqual([...missed.map((m) => m.id), m1.id, m2.id]);
-      expect(caughtUp.find((m) => m.id === m1.id)).toMatchObject({ seq: 1, updatedSeq: 10, body: 'm1 edited' });
-      expect(caughtUp.find((m) => m.id === m2.id)).toMatchObject({ seq: 2, updatedSeq: 11, body: null });
+      expect(caughtUp.find((m) => m.id === m1.id)).toMatchObject({ seq: 2, updatedSeq: 10, body: 'm1 edited' });
+      expect(caughtUp.find((m) => m.id === m2.id)).toMatchObject({ seq: 3, updatedSeq: 11, body: null });
 
       const nothingNew = await sync(bobA, room.id, 11);
       expect(nothingNew).toMatchObject({ messages: [], hasMore: false, lastSeq: 11 });
@@ -536,7 +565,7 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
       expect(refused).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
 
       const secret = await send(aliceA, room.id, 'members only');
-      expect(secret.seq).toBe(1); // the refused send took no seq
+      expect(secret.seq).toBe(2); // the refused send took no seq (1 is bob's addition, a room notice)
       await bobB.waitFor('message:new', (e) => e.message.id === secret.id);
       await sleep(QUIET_MS);
       expect(malloryB.seen('message:new', (e) => e.message.roomId === room.id)).toEqual([]);
@@ -696,60 +725,54 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
       expect(rooms.body.map((r) => r.id)).not.toContain(room.id);
     });
 
-    it('records removals, renames, topics and hand-overs as notices with the room’s next seqs, live on both pods and in history and sync', async () => {
+    it('records joins, additions, renames, topics, hand-overs, removals and leaves as notices with the room’s next seqs, live on both pods and in history and sync', async () => {
       const alice = await registerUser(podA, 'own');
       const bob = await registerUser(podB, 'nb');
       const carol = await registerUser(podB, 'nc');
       const room = await createRoom(podA, alice, 'public');
       const aliceA = await connect(podA, alice, 'alice@A');
+      const bobB = await connect(podB, bob, 'bob@B');
       const sent = await send(aliceA, room.id, 'first');
       await joinRoom(podB, bob, room.id);
       await addMember(podA, alice, room.id, carol.user.id);
-      const bobB = await connect(podB, bob, 'bob@B');
       const renamed = await podA.request('PATCH', `/api/rooms/${room.id}`, {
         token: alice.token,
         body: { name: 'Lobby', topic: 'say hi' },
       });
       expect(renamed.status).toBe(200);
-      expect(renamed.body).toMatchObject({ id: room.id, name: 'Lobby', topic: 'say hi', lastSeq: 3 });
+      expect(renamed.body).toMatchObject({ id: room.id, name: 'Lobby', topic: 'say hi', lastSeq: 5 });
       const owner = await podB.request('POST', `/api/rooms/${room.id}/owner`, { token: alice.token, body: { userId: bob.user.id } });
       expect(owner.status).toBe(200);
       const removed = await podB.request('DELETE', `/api/rooms/${room.id}/members/${carol.user.id}`, { token: bob.token });
       expect(removed.status).toBe(204);
       // Alice is no longer the owner, so she may leave.
       await leaveRoom(podA, alice, room.id);
+      const person = (user: TestUser) => ({ id: user.user.id, username: user.username, displayName: user.user.displayName });
       const expected = [
         { seq: 1, notice: null, sender: alice.user.id, body: 'first' },
-        { seq: 2, notice: { type: 'renamed', name: 'Lobby' }, sender: alice.user.id, body: 'renamed the room to \u201cLobby\u201d' },
-        { seq: 3, notice: { type: 'topic', topic: 'say hi' }, sender: alice.user.id, body: 'set the topic: say hi' },
-        {
-          seq: 4,
-          notice: { type: 'owner', user: { id: bob.user.id, username: bob.username, displayName: bob.user.displayName } },
-          sender: alice.user.id,
-          body: `made ${bob.user.displayName} the owner`,
-        },
-        {
-          seq: 5,
-          notice: { type: 'removed', user: { id: carol.user.id, username: carol.username, displayName: carol.user.displayName } },
-          sender: bob.user.id,
-          body: `removed ${carol.user.displayName}`,
-        },
+        { seq: 2, notice: { type: 'joined' }, sender: bob.user.id, body: 'joined the room' },
+        { seq: 3, notice: { type: 'added', user: person(carol) }, sender: alice.user.id, body: `added ${carol.user.displayName}` },
+        { seq: 4, notice: { type: 'renamed', name: 'Lobby' }, sender: alice.user.id, body: 'renamed the room to \u201cLobby\u201d' },
+        { seq: 5, notice: { type: 'topic', topic: 'say hi' }, sender: alice.user.id, body: 'set the topic: say hi' },
+        { seq: 6, notice: { type: 'owner', user: person(bob) }, sender: alice.user.id, body: `made ${bob.user.displayName} the owner` },
+        { seq: 7, notice: { type: 'removed', user: person(carol) }, sender: bob.user.id, body: `removed ${carol.user.displayName}` },
+        { seq: 8, notice: { type: 'left' }, sender: alice.user.id, body: 'left the room' },
       ];
       const shape = (m: Message) => ({ seq: m.seq, notice: m.notice ?? null, sender: m.sender.id, body: m.body });
-      // Bob, on the other pod, saw each live; history and sync have all of them.
-      for (const seq of [2, 3, 4, 5]) await bobB.waitFor('message:new', (e) => e.message.roomId === room.id && e.message.seq === seq);
+      // Bob, on the other pod, saw his own join and everything after it live; history and sync have all of them.
+      await bobB.waitFor('message:new', (e) => e.message.roomId === room.id && e.message.seq === 8);
       expect(bobB.seen('message:new', (e) => e.message.roomId === room.id).map((e) => shape(e.message))).toEqual(expected.slice(1));
       expect((await fullHistory(podB, bob, room.id)).reverse().map(shape)).toEqual(expected);
       expect((await sync(bobB, room.id, 0)).messages.map(shape)).toEqual(expected);
       expect(sent.seq).toBe(1);
       // Notices are not unread, take no reactions, edits or replies, and never match a search.
       const mine = await myRoom(podB, bob, room.id);
-      expect(mine).toMatchObject({ name: 'Lobby', topic: 'say hi', myRole: 'owner', lastSeq: 5, unread: 0, memberCount: 1 });
+      expect(mine).toMatchObject({ name: 'Lobby', topic: 'say hi', myRole: 'owner', lastSeq: 8, unread: 0, memberCount: 1 });
       const notice = (await sync(bobB, room.id, 1)).messages[0] as Message;
       const react = await bobB.request('reaction:add', { messageId: notice.id, emoji: '👍' });
       expect(react).toMatchObject({ ok: false, error: { code: ErrorCode.CONFLICT } });
       const rewrite = await bobB.request('message:edit', { messageId: notice.id, body: 'rewritten' });
-      expect(rewrite).toMatchObject({ ok: false, error: { code: ErrorCode.FORBIDDEN } });
+      expect(rewrite).toMatchObject({ ok: false, error: { code: ErrorCode.CONFLICT } });
       const reply = await bobB.request('message:send', {
         roomId: room.id,
         clientMsgId: newClientMsgId(),
@@ -757,8 +780,8 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
         threadRootId: notice.id,
       });
       expect(reply).toMatchObject({ ok: false, error: { code: ErrorCode.VALIDATION_FAILED } });
-      const search = await podB.get<{ items: unknown[] }>(`/api/search?q=Lobby`, bob.token);
-      expect(search.body.items).toEqual([]);
+      for (const q of ['Lobby', 'joined'])
+        expect((await podB.get<{ items: unknown[] }>(`/api/search?q=${q}`, bob.token)).body.items).toEqual([]);
     });
 
     it('refuses room changes by a member (FORBIDDEN), an owner leaving others behind (CONFLICT) and bad settings (VALIDATION_FAILED), writing nothing', async () => {
@@ -895,21 +918,22 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
       const bobA = await connect(podA, bob, 'bob@A');
       const bobB = await connect(podB, bob, 'bob@B');
 
+      // Bob's addition (seq 1, a room notice) is read: his mark starts at the head.
       for (let i = 1; i <= 5; i += 1) await send(aliceA, room.id, `unread ${i}`);
-      expect(await myRoom(podB, bob, room.id)).toMatchObject({ lastSeq: 5, lastReadSeq: 0, unread: 5 });
+      expect(await myRoom(podB, bob, room.id)).toMatchObject({ lastSeq: 6, lastReadSeq: 1, unread: 5 });
 
-      const read = await bobA.request('room:read', { roomId: room.id, seq: 3 });
+      const read = await bobA.request('room:read', { roomId: room.id, seq: 4 });
       expect(read).toMatchObject({ ok: true });
       const echoed = await bobB.waitFor('room:read', (e) => e.roomId === room.id);
-      expect(echoed).toMatchObject({ roomId: room.id, seq: 3 });
-      expect(await myRoom(podA, bob, room.id)).toMatchObject({ lastSeq: 5, lastReadSeq: 3, unread: 2 });
+      expect(echoed).toMatchObject({ roomId: room.id, seq: 4 });
+      expect(await myRoom(podA, bob, room.id)).toMatchObject({ lastSeq: 6, lastReadSeq: 4, unread: 2 });
 
       const later = await connect(podB, bob, 'bob@B#2');
-      expect(later.sessions[0]?.rooms.find((r) => r.id === room.id)).toMatchObject({ id: room.id, lastSeq: 5, lastReadSeq: 3 });
+      expect(later.sessions[0]?.rooms.find((r) => r.id === room.id)).toMatchObject({ id: room.id, lastSeq: 6, lastReadSeq: 4 });
 
-      const readAll = await bobB.request('room:read', { roomId: room.id, seq: 5 });
+      const readAll = await bobB.request('room:read', { roomId: room.id, seq: 6 });
       expect(readAll).toMatchObject({ ok: true });
-      expect(await myRoom(podB, bob, room.id)).toMatchObject({ lastReadSeq: 5, unread: 0 });
+      expect(await myRoom(podB, bob, room.id)).toMatchObject({ lastReadSeq: 6, unread: 0 });
     });
 
     it('starts a new member at the room head: earlier history is not unread', async () => {
@@ -918,12 +942,14 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
       const room = await createRoom(podA, alice, 'public');
       const aliceA = await connect(podA, alice, 'alice@A');
       for (let i = 1; i <= 4; i += 1) await send(aliceA, room.id, `old ${i}`);
+      // Her join is seq 5 (a room notice), which is not unread for anyone.
       await joinRoom(podB, carol, room.id);
-      expect(await myRoom(podB, carol, room.id)).toMatchObject({ lastSeq: 4, lastReadSeq: 4, unread: 0 });
+      expect(await myRoom(podB, carol, room.id)).toMatchObject({ lastSeq: 5, lastReadSeq: 5, unread: 0 });
+      expect(await myRoom(podB, alice, room.id)).toMatchObject({ lastSeq: 5, unread: 0 });
       await send(aliceA, room.id, 'new one');
-      expect(await myRoom(podA, carol, room.id)).toMatchObject({ lastSeq: 5, lastReadSeq: 4, unread: 1 });
+      expect(await myRoom(podA, carol, room.id)).toMatchObject({ lastSeq: 6, lastReadSeq: 5, unread: 1 });
       // The sender has read up to their own message.
-      expect(await myRoom(podB, alice, room.id)).toMatchObject({ lastSeq: 5, lastReadSeq: 5, unread: 0 });
+      expect(await myRoom(podB, alice, room.id)).toMatchObject({ lastSeq: 6, lastReadSeq: 6, unread: 0 });
     });
 
     it('pages history newest-first with before/limit, without overlap or gaps', async () => {
@@ -984,11 +1010,12 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
       await podC.kill();
 
       const aliceA = await connect(podA, alice, 'alice@A');
-      expect(aliceA.sessions[0]?.rooms.find((r) => r.id === room.id)).toMatchObject({ lastSeq: 3 });
-      const synced = await sync(aliceA, room.id, 0);
+      // Seq 1 is bob's addition (a room notice), then the three messages.
+      expect(aliceA.sessions[0]?.rooms.find((r) => r.id === room.id)).toMatchObject({ lastSeq: 4 });
+      const synced = await sync(aliceA, room.id, 1);
       expect(synced.messages.map((m) => m.id)).toEqual(acked.map((m) => m.id));
       const next = await send(aliceA, room.id, 'after crash');
-      expect(next.seq).toBe(4);
+      expect(next.seq).toBe(5);
       await bobA.waitFor('message:new', (e) => e.message.id === next.id);
     }, 90_000);
   });

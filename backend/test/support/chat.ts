@@ -34,6 +34,19 @@ export async function myRoom(api: Api, user: TestUser, roomId: string): Promise<
   return room;
 }
 
+/**
+ * The room's head seq as `user` sees it: where a test's own events start once the room is set up (the
+ * set-up's joins and additions are room notices, which take seqs like messages).
+ */
+export async function headSeq(api: Api, user: TestUser, roomId: string): Promise<number> {
+  return (await myRoom(api, user, roomId)).lastSeq;
+}
+
+/** The messages people wrote, without room notices. */
+export function withoutNotices(messages: readonly Message[]): Message[] {
+  return messages.filter((message) => !message.notice);
+}
+
 export function newClientMsgId(): string {
   return `cm-${randomId(8)}`;
 }

@@ -66,8 +66,15 @@ export class ApiClient {
 export class SeedSocket {
   constructor(readonly raw: Socket<ServerToClientEvents, ClientToServerEvents>) {}
 
-  async send(roomId: string, body: string, clientMsgId = `seed-${Math.random().toString(36).slice(2)}`): Promise<Message> {
-    const ack = await this.raw.timeout(10_000).emitWithAck('message:send', { roomId, clientMsgId, body });
+  /** Sends a message; with `threadRootId`, a reply in that thread. */
+  async send(
+    roomId: string,
+    body: string,
+    clientMsgId = `seed-${Math.random().toString(36).slice(2)}`,
+    threadRootId?: string,
+  ): Promise<Message> {
+    const request = threadRootId ? { roomId, clientMsgId, body, threadRootId } : { roomId, clientMsgId, body };
+    const ack = await this.raw.timeout(10_000).emitWithAck('message:send', request);
     if (!ack.ok) throw new Error(`send failed: ${ack.error.code} ${ack.error.message}`);
     return ack.message;
   }

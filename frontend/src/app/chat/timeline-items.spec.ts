@@ -45,9 +45,14 @@ describe('buildTimelineItems', () => {
   });
 
   it('puts no new-messages divider before a notice', () => {
-    const items = buildTimelineItems([message(1, { sender: BOB, notice: { type: 'topic', topic: 'hi' } }), message(2, { sender: BOB })], [], ALICE.id, {
-      unreadAfterSeq: 0,
-    }).filter((i) => i.kind !== 'day');
+    const items = buildTimelineItems(
+      [message(1, { sender: BOB, notice: { type: 'topic', topic: 'hi' } }), message(2, { sender: BOB })],
+      [],
+      ALICE.id,
+      {
+        unreadAfterSeq: 0,
+      },
+    ).filter((i) => i.kind !== 'day');
     expect(items.map((i) => i.kind)).toEqual(['notice', 'unread', 'message']);
   });
 

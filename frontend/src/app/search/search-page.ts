@@ -53,9 +53,19 @@ function timeLabel(iso: string): string {
       <ol class="search-results">
         @for (shown of shownHits(); track shown.hit.message.id) {
           <li>
-            <a class="search-hit" [routerLink]="['/rooms', shown.hit.roomId]" [queryParams]="{ at: shown.hit.message.seq }">
+            <!-- A thread reply opens its thread beside the room; any other hit opens the room at it. -->
+            <a
+              class="search-hit"
+              [routerLink]="['/rooms', shown.hit.roomId]"
+              [queryParams]="shown.hit.message.threadRootId ? { thread: shown.hit.message.threadRootId } : { at: shown.hit.message.seq }"
+            >
               <span class="search-hit__meta">
-                <span class="search-hit__room">{{ shown.hit.roomName }}</span>
+                <span class="search-hit__room"
+                  >{{ shown.hit.roomName }}
+                  @if (shown.hit.message.threadRootId) {
+                    <span class="search-hit__thread"> · in a thread</span>
+                  }
+                </span>
                 <span class="search-hit__sender">{{ shown.hit.message.sender.displayName }}</span>
                 <time class="search-hit__time" [attr.datetime]="shown.hit.message.createdAt">{{ shown.time }}</time>
               </span>

@@ -90,8 +90,9 @@ export interface Message {
   lastReplyAt: string | null;
   /**
    * Added: a room notice rather than something a person wrote (null for every ordinary message). A
-   * channel's removals, renames, topic and owner changes are events of its timeline: each takes the room's
-   * next seq like a message, so history, sync, recovery and the Kafka timeline carry them. The sender is
+   * channel's joins, leaves, additions, removals, renames, topic and owner changes are events of its
+   * timeline: each takes the room's next seq like a message, so history, sync, recovery and the Kafka
+   * timeline carry them. The sender is
    * who acted; the body says what happened in words ("renamed the room to “x”"), for clients that do not
    * know notices. Notices are never unread, never mention anyone, never match a search, and cannot be
    * edited, reacted to or replied to.
@@ -99,8 +100,11 @@ export interface Message {
   notice?: RoomNotice | null;
 }
 
-/** What a room notice records; `user` is who was removed or made owner, as at that moment. */
+/** What a room notice records; `user` is who was added, removed or made owner, as at that moment. */
 export type RoomNotice =
+  | { type: 'joined' }
+  | { type: 'left' }
+  | { type: 'added'; user: MessageSender }
   | { type: 'removed'; user: MessageSender }
   | { type: 'renamed'; name: string }
   | { type: 'topic'; topic: string }
