@@ -14,6 +14,7 @@ import {
   messageWith,
   openRoom,
   registerViaUi,
+  screenshot,
   sendMessage,
   sidebar,
   visible,
@@ -525,6 +526,36 @@ describe('chat in the browser, across two pods', () => {
     await visible(presence.getByText('offline', { exact: true }));
     await dm.click();
     await visible(messageWith(bob.page, 'psst, a private word'));
+  });
+
+  it('starts a group message with two people, which reaches both live, named after the others', async () => {
+    await alice.page.getByRole('link', { name: 'New message', exact: true }).click();
+    const search = alice.page.getByLabel('Search people');
+    await search.fill('bob');
+    await alice.page.getByRole('button', { name: 'Add to group bob' }).click();
+    await search.fill('carol');
+    await alice.page.getByRole('button', { name: 'Add to group carol' }).click();
+    const group = alice.page.getByRole('region', { name: 'Group message with' });
+    await visible(group.getByText('Bob Builder'));
+    await visible(group.getByText('Carol'));
+    // Someone added by mistake goes again.
+    await group.getByRole('button', { name: 'Remove Carol from the group' }).click();
+    await gone(group.getByText('Carol'));
+    await alice.page.getByRole('button', { name: 'Add to group carol' }).click();
+    await search.fill('');
+    await screenshot(alice.page, 'group-message-desktop-light');
+    await group.getByRole('button', { name: 'Start group message (3 people)' }).click();
+    await visible(alice.page.getByRole('heading', { name: 'Bob Builder, Carol' }));
+    await visible(alice.page.getByText('group · 3 people'));
+    await sendMessage(alice.page, 'lunch at noon, both of you?');
+
+    // Bob sees it at once in his sidebar, named after Alice and Carol, unread.
+    const inBobsList = sidebar(bob.page).getByRole('link', { name: /^Alice Liddell, Carol/ });
+    await visible(inBobsList.getByText('1 unread'));
+    await inBobsList.click();
+    await visible(messageWith(bob.page, 'lunch at noon, both of you?'));
+    await sendMessage(bob.page, 'count me in');
+    await visible(messageWith(alice.page, 'count me in'));
   });
 
   it('shows a private room’s lock in its header, as the sidebar does', async () => {

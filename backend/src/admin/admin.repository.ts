@@ -50,7 +50,7 @@ export class AdminRepository {
   /** Newest first; each item carries `key`, its exact (created_at, id) position for the next cursor. */
   async rooms(query: string, limit: number, after: [string, string] | null): Promise<(AdminRoom & { key: [string, string] })[]> {
     const rows = await this.db.rows<RoomRow & { created_by: string | null; created_key: string }>(
-      `SELECT ${ROOM_COLUMNS}, NULL AS peer, r.created_by, r.created_at::text AS created_key
+      `SELECT ${ROOM_COLUMNS}, NULL AS people, r.created_by, r.created_at::text AS created_key
        FROM rooms r
        WHERE r.kind = 'channel' AND lower(r.name) LIKE $1
          AND ($2::timestamptz IS NULL OR (r.created_at, r.id) < ($2::timestamptz, $3::uuid))

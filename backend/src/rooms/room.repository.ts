@@ -16,7 +16,8 @@ export interface RoomRow {
   last_activity_at: Date | null;
   archived_at: Date | null;
   member_count: string;
-  peer: MessageSender | null;
+  /** A DM's other members, by display name (json, parsed by the driver); null for a channel. */
+  people: MessageSender[] | null;
 }
 
 interface MyRoomRow extends RoomRow {
@@ -30,16 +31,17 @@ export const ROOM_COLUMNS = `
   r.id, r.name, r.topic, r.kind, r.visibility, r.created_at, r.last_seq, r.last_activity_at, r.archived_at,
   (SELECT count(*) FROM room_members c WHERE c.room_id = r.id) AS member_count`;
 
-// The other member of a DM, as seen by :viewer.
-const PEER_COLUMN = (viewer: string) => `
+// The other members of a DM, as seen by :viewer.
+const PEOPLE_COLUMN = (viewer: string) => `
   CASE WHEN r.kind = 'dm' THEN (
-    SELECT json_build_object('id', u.id, 'username', u.username, 'displayName', u.display_name)
+    SELECT coalesce(json_agg(json_build_object('id', u.id, 'username', u.username, 'displayName', u.display_name)
+                             ORDER BY u.display_name, u.id), '[]'::json)
     FROM room_members p JOIN users u ON u.id = p.user_id
-    WHERE p.room_id = r.id AND p.user_id <> ${viewer} LIMIT 1
-  ) END AS peer`;
+    WHERE p.room_id = r.id AND p.user_id <> ${viewer}
+  ) END AS people`;
 
 const MY_ROOM_SELECT = `
-  SELECT ${ROOM_COLUMNS}, ${PEER_COLUMN('m.user_id')}, m.role AS my_role, m.last_read_seq,
+  SELECT ${ROOM_COLUMNS}, ${PEOPLE_COLUMN('m.user_id')}, m.role AS my_role, m.last_read_seq,
     (SELECT count(*) FROM messages x
       WHERE x.room_id = r.id AND x.seq > m.last_read_seq AND x.deleted_at IS NULL AND x.sender_id <> m.user_id
         AND x.thread_root_id IS NULL AND x.notice IS NULL) AS unread,
@@ -58,7 +60,9 @@ export function toRoom(row: RoomRow): Room {
     memberCount: Number(row.member_count),
     archivedAt: row.archived_at?.toISOString() ?? null,
     lastActivityAt: row.last_activity_at?.toISOString() ?? null,
-    peer: row.peer ?? null,
+    // A DM of two names its other member; a group DM lists them all.
+    peer: row.people?.length === 1 ? (row.people[0] ?? null) : null,
+    ...(row.people ? { people: row.people } : {}),
     topic: row.topic,
   };
 }
@@ -104,20 +108,23 @@ export class RoomRepository {
     });
   }
 
-  /** The DM room of a pair, created on first use; concurrent callers get the same room. */
-  async findOrCreateDm(userA: string, userB: string): Promise<{ roomId: string; created: boolean }> {
-    const dmKey = [userA, userB].sort().join(':');
+  /**
+   * The DM room of these people (a pair, or a group of up to LIMITS.dmMembersMax), created by `creator` on
+   * first use; the same room for the same people whoever asks, concurrent callers included (the sorted ids
+   * are the room's unique dm_key).
+   */
+  async findOrCreateDm(creator: string, memberIds: readonly string[]): Promise<{ roomId: string; created: boolean }> {
+    const dmKey = [...new Set(memberIds)].sort().join(':');
     return this.db.transaction(async (tx) => {
       const inserted = await tx.one<{ id: string }>(
         `INSERT INTO rooms (name, kind, visibility, dm_key, created_by) VALUES ('', 'dm', 'private', $1, $2)
          ON CONFLICT (dm_key) DO NOTHING RETURNING id`,
-        [dmKey, userA],
+        [dmKey, creator],
       );
       if (inserted) {
-        await tx.affected(`INSERT INTO room_members (room_id, user_id, role) VALUES ($1, $2, 'member'), ($1, $3, 'member')`, [
+        await tx.affected(`INSERT INTO room_members (room_id, user_id, role) SELECT $1, u, 'member' FROM unnest($2::uuid[]) AS u`, [
           inserted.id,
-          userA,
-          userB,
+          [...new Set(memberIds)],
         ]);
         return { roomId: inserted.id, created: true };
       }
@@ -128,7 +135,7 @@ export class RoomRepository {
   }
 
   async findRoom(roomId: string, sql: Sql = this.db): Promise<Room | null> {
-    const row = await sql.one<RoomRow>(`SELECT ${ROOM_COLUMNS}, NULL AS peer FROM rooms r WHERE r.id = $1`, [roomId]);
+    const row = await sql.one<RoomRow>(`SELECT ${ROOM_COLUMNS}, NULL AS people FROM rooms r WHERE r.id = $1`, [roomId]);
     return row ? toRoom(row) : null;
   }
 
@@ -147,7 +154,7 @@ export class RoomRepository {
 
   async listPublic(query: string, limit: number): Promise<Room[]> {
     const rows = await this.db.rows<RoomRow>(
-      `SELECT ${ROOM_COLUMNS}, NULL AS peer FROM rooms r
+      `SELECT ${ROOM_COLUMNS}, NULL AS people FROM rooms r
        WHERE r.kind = 'channel' AND r.visibility = 'public' AND r.archived_at IS NULL AND lower(r.name) LIKE $1
        ORDER BY coalesce(r.last_activity_at, r.created_at) DESC, r.id LIMIT $2`,
       [`%${escapeLike(query.trim().toLowerCase())}%`, limit],

@@ -85,10 +85,10 @@ export class RoomsController {
     return this.rooms.members(actor, id);
   }
 
-  /** 201 when the DM room was created now, 200 when it already existed; the same room either way. */
+  /** 201 when the DM room was created now, 200 when it already existed; the same room either way (a pair, or a group with userIds). */
   @Post('dms')
   async dm(@CurrentUser() actor: Actor, @Body() body: CreateDmRequest, @Res({ passthrough: true }) response: Response): Promise<MyRoom> {
-    const { room, created } = await this.rooms.openDm(actor, body.userId);
+    const { room, created } = await this.rooms.openDm(actor, body);
     response.status(created ? 201 : 200);
     return room;
   }

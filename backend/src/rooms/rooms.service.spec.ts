@@ -147,18 +147,15 @@ describe('RoomsService (membership rules)', () => {
           joinedAt: '',
         })),
       ),
-      findOrCreateDm: jest.fn(async (a: string, b: string) => {
-        const existing = [...members].find(([id, m]) => rooms.get(id)?.kind === 'dm' && m.has(a) && m.has(b) && m.size === 2);
-        if (existing) return { roomId: existing[0], created: false };
-        rooms.set('dm2', room('dm2', { kind: 'dm', visibility: 'private' }));
-        members.set(
-          'dm2',
-          new Map<string, MemberRole>([
-            [a, 'member'],
-            [b, 'member'],
-          ]),
+      findOrCreateDm: jest.fn(async (_creator: string, ids: string[]) => {
+        const existing = [...members].find(
+          ([id, m]) => rooms.get(id)?.kind === 'dm' && ids.every((userId) => m.has(userId)) && m.size === ids.length,
         );
-        return { roomId: 'dm2', created: true };
+        if (existing) return { roomId: existing[0], created: false };
+        const roomId = `dm${rooms.size}`;
+        rooms.set(roomId, room(roomId, { kind: 'dm', visibility: 'private' }));
+        members.set(roomId, new Map<string, MemberRole>(ids.map((userId) => [userId, 'member'])));
+        return { roomId, created: true };
       }),
     };
     const toRoom = jest.fn();
@@ -386,20 +383,43 @@ describe('RoomsService (membership rules)', () => {
 
     it('opens a new DM and tells both users; an existing DM is answered without telling anyone', async () => {
       const { service, broadcaster, users } = await setUp();
-      await expect(service.openDm(users.get('alice') as Actor, 'carol')).resolves.toMatchObject({
+      await expect(service.openDm(users.get('alice') as Actor, { userId: 'carol' })).resolves.toMatchObject({
         created: true,
-        room: { id: 'dm2' },
+        room: { id: 'dm4' },
       });
       expect(broadcaster.memberAdded.mock.calls.map(([userId]) => userId)).toEqual(['alice', 'carol']);
       broadcaster.memberAdded.mockClear();
-      await expect(service.openDm(users.get('alice') as Actor, 'bob')).resolves.toMatchObject({ created: false, room: { id: 'dm' } });
+      await expect(service.openDm(users.get('alice') as Actor, { userId: 'bob' })).resolves.toMatchObject({
+        created: false,
+        room: { id: 'dm' },
+      });
+      await expect(service.openDm(users.get('alice') as Actor, { userIds: ['bob'] })).resolves.toMatchObject({
+        created: false,
+        room: { id: 'dm' },
+      });
       expect(broadcaster.memberAdded).not.toHaveBeenCalled();
     });
 
-    it('refuses a DM with oneself (VALIDATION_FAILED) and with a banned user (NOT_FOUND)', async () => {
+    it('opens a group DM of the people named and me, telling each; the same people later get the same room', async () => {
+      const { service, broadcaster, repository, users } = await setUp();
+      const opened = await service.openDm(users.get('alice') as Actor, { userIds: ['bob', 'carol'] });
+      expect(opened).toMatchObject({ created: true, room: { kind: 'dm' } });
+      expect(repository.findOrCreateDm).toHaveBeenCalledWith('alice', ['alice', 'bob', 'carol']);
+      expect(broadcaster.memberAdded.mock.calls.map(([userId]) => userId).sort()).toEqual(['alice', 'bob', 'carol']);
+      const again = await service.openDm(users.get('carol') as Actor, { userIds: ['alice', 'bob'] });
+      expect(again).toMatchObject({ created: false, room: { id: opened.room.id } });
+    });
+
+    it('refuses a DM with oneself or both fields (VALIDATION_FAILED) and with a banned user (NOT_FOUND)', async () => {
       const { service, repository, users } = await setUp();
-      await expect(service.openDm(users.get('alice') as Actor, 'alice')).rejects.toMatchObject({ code: ErrorCode.VALIDATION_FAILED });
-      await expect(service.openDm(users.get('alice') as Actor, 'mallory')).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+      const alice = users.get('alice') as Actor;
+      await expect(service.openDm(alice, { userId: 'alice' })).rejects.toMatchObject({ code: ErrorCode.VALIDATION_FAILED });
+      await expect(service.openDm(alice, { userIds: ['bob', 'alice'] })).rejects.toMatchObject({ code: ErrorCode.VALIDATION_FAILED });
+      await expect(service.openDm(alice, { userId: 'bob', userIds: ['carol'] })).rejects.toMatchObject({
+        code: ErrorCode.VALIDATION_FAILED,
+      });
+      await expect(service.openDm(alice, { userId: 'mallory' })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+      await expect(service.openDm(alice, { userIds: ['bob', 'mallory'] })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
       expect(repository.findOrCreateDm).not.toHaveBeenCalled();
     });
   });

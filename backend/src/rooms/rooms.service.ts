@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CreateRoomRequest, LIMITS, Member, Message, MyRoom, Room, RoomNotice, UpdateRoomRequest } from '@chat/contracts';
+import { CreateDmRequest, CreateRoomRequest, LIMITS, Member, Message, MyRoom, Room, RoomNotice, UpdateRoomRequest } from '@chat/contracts';
 import type { Actor } from '../auth/actor';
 import { AppError } from '../common/app-error';
 import type { Sql } from '../database/sql';
@@ -167,15 +167,28 @@ export class RoomsService {
     return members.map((member) => ({ ...member, online: online.has(member.id) }));
   }
 
-  async openDm(actor: Actor, peerId: string): Promise<{ room: MyRoom; created: boolean }> {
-    if (peerId === actor.id) throw AppError.validation([{ field: 'userId', message: 'userId must be another user' }]);
-    const peer = await this.users.findById(peerId);
-    if (!peer || peer.bannedAt) throw AppError.notFound('User');
-    const { roomId, created } = await this.rooms.findOrCreateDm(actor.id, peerId);
+  /**
+   * The DM of me and `userId` (a pair), or of me and `userIds` (a group DM of up to LIMITS.dmMembersMax):
+   * one room per set of people, created on first use, when every member learns of it.
+   */
+  async openDm(actor: Actor, request: CreateDmRequest): Promise<{ room: MyRoom; created: boolean }> {
+    if (request.userId !== undefined && request.userIds !== undefined) {
+      throw AppError.validation([{ field: 'userIds', message: 'give userId or userIds, not both' }]);
+    }
+    const field = request.userIds ? 'userIds' : 'userId';
+    const others = request.userIds ?? (request.userId ? [request.userId] : []);
+    if (others.length === 0) throw AppError.validation([{ field: 'userId', message: 'userId must be given' }]);
+    if (others.includes(actor.id)) throw AppError.validation([{ field, message: `${field} must name other users` }]);
+    const people = await Promise.all(others.map((id) => this.users.findById(id)));
+    if (people.some((person) => !person || person.bannedAt)) throw AppError.notFound('User');
+    const { roomId, created } = await this.rooms.findOrCreateDm(actor.id, [actor.id, ...others]);
     const room = await this.requireMyRoom(roomId, actor.id);
     if (created) {
-      const peerRoom = await this.requireMyRoom(roomId, peerId);
-      await Promise.all([this.broadcaster.memberAdded(actor.id, room), this.broadcaster.memberAdded(peerId, peerRoom)]);
+      const rooms = await Promise.all(others.map((id) => this.requireMyRoom(roomId, id)));
+      await Promise.all([
+        this.broadcaster.memberAdded(actor.id, room),
+        ...others.map((id, i) => this.broadcaster.memberAdded(id, rooms[i] as MyRoom)),
+      ]);
     }
     return { room, created };
   }

@@ -36,14 +36,14 @@ const PREFIX_QUERY = `(
   FROM unnest(to_tsvector('simple'::regconfig, $2::text)) AS t
 )::tsquery`;
 
-/** Rows: the message, its sender, `room_name` (a DM's: the other member's display name) and `created_key`. */
+/** Rows: the message, its sender, `room_name` (a DM's: the other members' display names) and `created_key`. */
 export const SEARCH_STATEMENT = `
   SELECT ${messageColumns('h')},
          to_char(h.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_key,
          u.username, u.display_name,
          CASE WHEN r.kind = 'dm' THEN coalesce((
-           SELECT pu.display_name FROM room_members p JOIN users pu ON pu.id = p.user_id
-           WHERE p.room_id = r.id AND p.user_id <> $1 ORDER BY pu.username LIMIT 1
+           SELECT string_agg(pu.display_name, ', ' ORDER BY pu.display_name, pu.id) FROM room_members p JOIN users pu ON pu.id = p.user_id
+           WHERE p.room_id = r.id AND p.user_id <> $1
          ), '') ELSE r.name END AS room_name
   FROM (
     SELECT ${messageColumns('m')}

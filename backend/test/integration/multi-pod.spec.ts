@@ -895,6 +895,56 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
       expect(errorOf(malformed.body).code).toBe(ErrorCode.VALIDATION_FAILED);
     });
 
+    it('group DMs: POST /api/dms {userIds} opens one room for the same people whoever asks, every member hears of it live and talks in it', async () => {
+      const [alice, bob, carol] = await Promise.all([registerUser(podA, 'ga'), registerUser(podB, 'gb'), registerUser(podB, 'gc')]);
+      const bobB = await connect(podB, bob, 'bob@B');
+      const carolB = await connect(podB, carol, 'carol@B');
+      const opened = await podA.post<MyRoom>('/api/dms', { userIds: [bob.user.id, carol.user.id] }, alice.token);
+      expect(opened.status).toBe(201);
+      const person = (user: TestUser) => ({ id: user.user.id, username: user.username, displayName: user.user.displayName });
+      const byName = (people: ReturnType<typeof person>[]) => [...people].sort((x, y) => x.displayName.localeCompare(y.displayName));
+      expect(opened.body).toMatchObject({ kind: 'dm', peer: null, people: byName([person(bob), person(carol)]), memberCount: 3 });
+      // Each member learns of it at once, seeing the others.
+      const joined = await bobB.waitFor('room:joined', (e) => e.room.id === opened.body.id);
+      expect(joined.room).toMatchObject({ peer: null, people: byName([person(alice), person(carol)]) });
+      await carolB.waitFor('room:joined', (e) => e.room.id === opened.body.id);
+      // The same people, asked by another of them in another order, on the other pod: the same room.
+      const again = await podB.post<MyRoom>('/api/dms', { userIds: [bob.user.id, alice.user.id] }, carol.token);
+      expect(again.status).toBe(200);
+      expect(again.body.id).toBe(opened.body.id);
+      // A pair is another room; {userIds: [one]} is the pair's DM.
+      const pair = await podA.post<MyRoom>('/api/dms', { userIds: [bob.user.id] }, alice.token);
+      expect(pair.body.id).not.toBe(opened.body.id);
+      expect(pair.body).toMatchObject({ peer: person(bob), people: [person(bob)] });
+
+      const hello = await send(bobB, opened.body.id, 'hi both');
+      await carolB.waitFor('message:new', (e) => e.message.id === hello.id);
+      expect(hello.seq).toBe(1); // no notices in a DM
+      const found = await podA.get<{ items: { roomName: string }[] }>(`/api/search?q=both&roomId=${opened.body.id}`, alice.token);
+      expect(found.body.items.map((item) => item.roomName)).toEqual([[bob.user.displayName, carol.user.displayName].sort().join(', ')]);
+      const leave = await podB.request('POST', `/api/rooms/${opened.body.id}/leave`, { token: bob.token });
+      expect(leave.status).toBe(403);
+
+      const refusals = [
+        { userIds: [] },
+        { userIds: [bob.user.id, bob.user.id] },
+        { userIds: Array.from({ length: LIMITS.dmMembersMax }, () => randomUUID()) },
+        { userIds: ['bob'] },
+        { userId: bob.user.id, userIds: [carol.user.id] },
+        { userIds: [bob.user.id, alice.user.id] },
+      ];
+      for (const body of refusals) {
+        const res = await podA.post('/api/dms', body, alice.token);
+        expect({ body, status: res.status, code: errorOf(res.body).code }).toEqual({
+          body,
+          status: 400,
+          code: ErrorCode.VALIDATION_FAILED,
+        });
+      }
+      const unknown = await podA.post('/api/dms', { userIds: [bob.user.id, randomUUID()] }, alice.token);
+      expect(unknown.status).toBe(404);
+    });
+
     it('a DM opened while the peer is online on the other pod reaches the peer at once', async () => {
       const alice = await registerUser(podA, 'dml');
       const bob = await registerUser(podB, 'dmlb');

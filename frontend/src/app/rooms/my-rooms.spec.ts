@@ -20,6 +20,12 @@ describe('room list helpers', () => {
     expect(activityLabel(myRoom({ lastActivityAt: null }), now)).toBe('');
   });
 
+  it('names a group DM after the others, by display name', () => {
+    const carol = { id: 'u-carol', username: 'carol', displayName: 'Carol' };
+    expect(roomTitle(myRoom({ kind: 'dm', name: '', peer: null, people: [BOB, carol] }))).toBe('Bob, Carol');
+    expect(roomTitle(myRoom({ kind: 'dm', name: '', peer: null, people: [] }))).toBe('Direct message');
+  });
+
   it('names a DM after the other person', () => {
     expect(roomTitle(myRoom({ kind: 'dm', name: 'dm', peer: BOB }))).toBe('Bob');
     expect(roomTitle(myRoom({ name: 'general' }))).toBe('general');

@@ -25,10 +25,11 @@ export function activityLabel(room: Room, now: Date = new Date()): string {
   return date.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
 }
 
-/** What to call a room: a DM is named after the other person. */
+/** What to call a room: a DM is named after the other person, a group DM after the others. */
 export function roomTitle(room: Room): string {
-  if (room.kind === 'dm') return room.peer?.displayName || room.peer?.username || 'Direct message';
-  return room.name;
+  if (room.kind !== 'dm') return room.name;
+  const others = room.people ?? (room.peer ? [room.peer] : []);
+  return others.map((person) => person.displayName || person.username).join(', ') || 'Direct message';
 }
 
 /** What is left unread after a read mark: messages that count as unread for me, and those of them that mention me. */

@@ -54,8 +54,10 @@ export class RoomsApi {
     return firstValueFrom(this.http.post<Room>(`/api/rooms/${encodeURIComponent(roomId)}/owner`, { userId }));
   }
 
-  openDm(userId: string): Promise<MyRoom> {
-    return firstValueFrom(this.http.post<MyRoom>('/api/dms', { userId }));
+  /** `{userId}` for one person, `{userIds}` for a group. */
+  openDm(userIds: readonly string[]): Promise<MyRoom> {
+    const body = userIds.length === 1 ? { userId: userIds[0] } : { userIds };
+    return firstValueFrom(this.http.post<MyRoom>('/api/dms', body));
   }
 
   searchUsers(query: string, limit = 20): Promise<User[]> {

@@ -77,8 +77,9 @@ export class RoomsStore {
     this.remove(roomId);
   }
 
-  async openDm(userId: string): Promise<MyRoom> {
-    const room = await this.api.openDm(userId);
+  /** The DM with one person, or the group DM with several. */
+  async openDm(userIds: readonly string[]): Promise<MyRoom> {
+    const room = await this.api.openDm(userIds);
     this.upsert(room);
     return room;
   }
@@ -89,10 +90,15 @@ export class RoomsStore {
     );
   }
 
-  /** A DM peer changed their display name (`user:updated`). */
+  /** Someone in my DMs changed their display name (`user:updated`). */
   renamePeer(user: MessageSender): void {
+    const renamed = (person: MessageSender) => (person.id === user.id ? { ...person, displayName: user.displayName } : person);
     this.state.update((rooms) =>
-      rooms.map((room) => (room.peer?.id === user.id ? { ...room, peer: { ...room.peer, displayName: user.displayName } } : room)),
+      rooms.map((room) =>
+        room.kind === 'dm' && (room.peer?.id === user.id || room.people?.some((person) => person.id === user.id))
+          ? { ...room, peer: room.peer ? renamed(room.peer) : room.peer, people: room.people?.map(renamed) }
+          : room,
+      ),
     );
   }
 

@@ -6,7 +6,7 @@ import { RoomsApi } from './rooms-api';
 
 let nextId = 0;
 
-/** Search box for people; emits the one picked. */
+/** Search box for people; emits the one picked (and, with `secondaryLabel`, offers a second action). */
 @Component({
   selector: 'app-user-search',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -26,12 +26,22 @@ let nextId = 0;
             <span class="result__title">{{ user.displayName }}</span>
             <span class="muted">&#64;{{ user.username }}</span>
           </div>
+          @if (secondaryLabel(); as secondary) {
+            <button
+              type="button"
+              class="button button--small button--secondary"
+              [disabled]="busy() || secondaryDisabled()"
+              (click)="secondaryPicked.emit(user)"
+            >
+              {{ secondary }}<span class="visually-hidden"> {{ user.username }}</span>
+            </button>
+          }
           <button type="button" class="button button--small" [disabled]="busy()" (click)="picked.emit(user)">
             {{ actionLabel() }}<span class="visually-hidden"> {{ user.username }}</span>
           </button>
         </li>
       } @empty {
-        @if (!state.loading) {
+        @if (!state.loading && query().trim()) {
           <li class="muted">No one matches.</li>
         }
       }
@@ -47,10 +57,14 @@ export class UserSearch {
   readonly excludeIds = input<readonly string[]>([]);
   readonly busy = input(false);
   readonly picked = output<User>();
+  /** A second action beside each person (e.g. "Add to group"), off when unset. */
+  readonly secondaryLabel = input<string | null>(null);
+  readonly secondaryDisabled = input(false);
+  readonly secondaryPicked = output<User>();
 
   protected readonly inputId = `user-search-${++nextId}`;
   protected readonly maxQuery = LIMITS.searchQueryMax;
-  private readonly query = signal('');
+  protected readonly query = signal('');
   protected readonly results = searchResults(this.query, (q) => this.api.searchUsers(q));
   protected readonly users = computed(() => {
     const excluded = new Set([...this.excludeIds(), this.session.user()?.id ?? '']);

@@ -27,4 +27,12 @@ describe('room order', () => {
     expect(filterRooms(order, 'bob').map((r) => r.id)).toEqual(['b']);
     expect(filterRooms(order, 'zzz')).toEqual([]);
   });
+
+  it('finds a group DM by any of its people', () => {
+    const carol = { id: 'u-carol', username: 'cjones', displayName: 'Carol' };
+    const group = myRoom({ id: 'grp', name: '', kind: 'dm', peer: null, people: [BOB, carol] });
+    expect(filterRooms([...order, group], 'cjo').map((r) => r.id)).toEqual(['grp']);
+    expect(filterRooms([...order, group], 'carol').map((r) => r.id)).toEqual(['grp']);
+    expect(filterRooms([...order, group], 'bob').map((r) => r.id)).toEqual(['b', 'grp']);
+  });
 });

@@ -20,10 +20,10 @@ export function filterRooms(order: readonly MyRoom[], query: string): MyRoom[] {
   if (!q) return [...order];
   const rank = (room: MyRoom): number => {
     const title = roomTitle(room).toLocaleLowerCase();
-    const username = room.peer?.username.toLocaleLowerCase() ?? '';
-    if (title.startsWith(q) || username.startsWith(q)) return 0;
-    if (title.split(/[\s\-_.]+/).some((word) => word.startsWith(q))) return 1;
-    return title.includes(q) || username.includes(q) ? 2 : -1;
+    const usernames = (room.people ?? (room.peer ? [room.peer] : [])).map((person) => person.username.toLocaleLowerCase());
+    if (title.startsWith(q) || usernames.some((username) => username.startsWith(q))) return 0;
+    if (title.split(/[\s\-_.,]+/).some((word) => word.startsWith(q))) return 1;
+    return title.includes(q) || usernames.some((username) => username.includes(q)) ? 2 : -1;
   };
   return order
     .map((room) => ({ room, rank: rank(room) }))

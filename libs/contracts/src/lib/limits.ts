@@ -10,6 +10,8 @@ export const LIMITS = {
   roomNameMax: 80,
   /** A room's topic (PATCH /api/rooms/:id). */
   roomTopicMax: 250,
+  /** A group DM's size, me included (POST /api/dms with userIds). */
+  dmMembersMax: 8,
   clientMsgIdMax: 64,
   historyPageDefault: 50,
   historyPageMax: 100,

@@ -30,8 +30,10 @@ export interface Room {
   archivedAt?: string | null;
   /** Time of the newest timeline event, if any. */
   lastActivityAt?: string | null;
-  /** DM rooms only: the other member. */
+  /** DM rooms of two only: the other member (null for a group DM). */
   peer?: MessageSender | null;
+  /** Added: DM rooms only: the other members, by display name (one in a DM of two; 2 to 7 in a group DM). */
+  people?: MessageSender[];
   /** Added: what the room is about, set by its owner (empty when unset; always empty for a DM). */
   topic?: string;
 }

@@ -51,8 +51,13 @@ export interface TransferOwnerRequest {
   userId: string;
 }
 
+/**
+ * `POST /api/dms`: `{userId}` for the DM of a pair (contract), or (added) `{userIds}` for the group DM of
+ * me and 1 to 7 others: the same room every time for the same people, whoever asks.
+ */
 export interface CreateDmRequest {
-  userId: string;
+  userId?: string;
+  userIds?: string[];
 }
 
 export interface PublicRoomsQuery {

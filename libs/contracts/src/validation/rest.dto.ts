@@ -1,4 +1,21 @@
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
 import { LIMITS, USERNAME_PATTERN } from '../lib/limits';
 import { IsAcceptedPassword, IsDisplayName, IsLine, IsName } from './text.rules';
 import type { RoomVisibility } from '../lib/models';
@@ -93,8 +110,17 @@ export class TransferOwnerRequest implements Wire.TransferOwnerRequest {
 }
 
 export class CreateDmRequest implements Wire.CreateDmRequest {
+  @ValidateIf((request: CreateDmRequest) => request.userIds === undefined)
   @IsUUID()
-  userId!: string;
+  userId?: string;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(LIMITS.dmMembersMax - 1)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  userIds?: string[];
 }
 
 export class PublicRoomsQuery implements Wire.PublicRoomsQuery {
