@@ -533,6 +533,9 @@ describe('chat in the browser, across two pods', () => {
     const search = alice.page.getByLabel('Search people');
     await search.fill('bob');
     await alice.page.getByRole('button', { name: 'Add to group bob' }).click();
+    // The box empties and keeps the focus, for the next person.
+    await focused(search);
+    await expect(search.inputValue()).resolves.toBe('');
     await search.fill('carol');
     await alice.page.getByRole('button', { name: 'Add to group carol' }).click();
     const group = alice.page.getByRole('region', { name: 'Group message with' });
@@ -541,8 +544,8 @@ describe('chat in the browser, across two pods', () => {
     // Someone added by mistake goes again.
     await group.getByRole('button', { name: 'Remove Carol from the group' }).click();
     await gone(group.getByText('Carol'));
+    await search.fill('carol');
     await alice.page.getByRole('button', { name: 'Add to group carol' }).click();
-    await search.fill('');
     await screenshot(alice.page, 'group-message-desktop-light');
     await group.getByRole('button', { name: 'Start group message (3 people)' }).click();
     await visible(alice.page.getByRole('heading', { name: 'Bob Builder, Carol' }));
@@ -722,15 +725,26 @@ describe('chat in the browser, across two pods', () => {
     await gone(leave);
 
     await alice.page.getByRole('button', { name: 'Members' }).click();
-    await alice.page.getByRole('button', { name: 'Make Bob Builder the owner' }).click();
+    // Handing over is asked first, the focus on the confirming button; Esc cancels back to the asking button.
+    const makeOwner = alice.page.getByRole('button', { name: 'Make Bob Builder the owner' });
+    await makeOwner.click();
+    const handOver = alice.page.getByRole('group', { name: /^Make Bob Builder the owner\?/ });
+    await focused(handOver.getByRole('button', { name: 'Make owner' }));
+    await alice.page.keyboard.press('Escape');
+    await focused(makeOwner);
+    await makeOwner.click();
+    await handOver.getByRole('button', { name: 'Make owner' }).click();
     await visible(notice(bob.page, 'Alice Liddell made Bob Builder the owner'));
+    await focused(alice.page.getByRole('heading', { name: /^Members/ }));
     await visible(bob.page.getByRole('button', { name: 'Settings' }));
     await gone(alice.page.getByRole('button', { name: 'Settings' }));
     await alice.page.getByRole('button', { name: 'Members' }).click();
 
     await bob.page.getByRole('button', { name: 'Members' }).click();
     await bob.page.getByRole('button', { name: 'Remove Alice Liddell' }).click();
-    await bob.page.getByRole('group', { name: 'Remove Alice Liddell?' }).getByRole('button', { name: 'Remove' }).click();
+    const removeAlice = bob.page.getByRole('group', { name: 'Remove Alice Liddell?' }).getByRole('button', { name: 'Remove' });
+    await focused(removeAlice);
+    await removeAlice.press('Enter');
     await visible(notice(bob.page, 'Bob Builder removed Alice Liddell'));
     await visible(bob.page.getByText('public · 1 member'));
     await gone(sidebar(alice.page).getByRole('link', { name: /^readers/ }));

@@ -386,6 +386,8 @@ export class MessageRepository {
     const { access, current } = await this.locked(tx, messageId, actor);
     enforce(RoomRules.canDelete(actor, access, { senderId: current.sender.id }));
     if (current.deletedAt) return null;
+    // A room's record of who joined and what changed stays; an admin may still take one down (a rude name).
+    if (current.notice && actor.role !== 'admin') throw AppError.conflict('A room notice cannot be deleted');
     const seq = await this.events.nextSeq(tx, current.roomId);
     const updated = await tx.one<Omit<MessageRow, 'username' | 'display_name'>>(
       `UPDATE messages SET body = NULL, deleted_at = now(), updated_seq = $2, reactions = '[]'::jsonb WHERE id = $1 ${RETURNING}`,

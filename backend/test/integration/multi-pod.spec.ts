@@ -773,6 +773,9 @@ describe('two pods sharing one PostgreSQL and one Redis', () => {
       expect(react).toMatchObject({ ok: false, error: { code: ErrorCode.CONFLICT } });
       const rewrite = await bobB.request('message:edit', { messageId: notice.id, body: 'rewritten' });
       expect(rewrite).toMatchObject({ ok: false, error: { code: ErrorCode.CONFLICT } });
+      // Not even its sender (nor the owner) deletes it: the room's record stays.
+      const erase = await bobB.request('message:delete', { messageId: notice.id });
+      expect(erase).toMatchObject({ ok: false, error: { code: ErrorCode.CONFLICT } });
       const reply = await bobB.request('message:send', {
         roomId: room.id,
         clientMsgId: newClientMsgId(),

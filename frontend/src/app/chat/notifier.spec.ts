@@ -32,7 +32,12 @@ describe('Notifier', () => {
     localStorage.clear();
     Object.defineProperty(window, 'Notification', { value: FakeNotification, configurable: true, writable: true });
     Object.defineProperty(document, 'visibilityState', { get: () => (hidden ? 'hidden' : 'visible'), configurable: true });
-    const rooms = [myRoom({ id: 'r1', name: 'general' }), myRoom({ id: 'd1', kind: 'dm', name: '', peer: BOB })];
+    const carol = { id: 'u-carol', username: 'carol', displayName: 'Carol' };
+    const rooms = [
+      myRoom({ id: 'r1', name: 'general' }),
+      myRoom({ id: 'd1', kind: 'dm', name: '', peer: BOB }),
+      myRoom({ id: 'g1', kind: 'dm', name: '', peer: null, people: [BOB, carol] }),
+    ];
     TestBed.configureTestingModule({
       providers: [
         provideRouter([]),
@@ -55,9 +60,12 @@ describe('Notifier', () => {
     const notifier = await setUp();
     notifier.onMessage(fromBob({ roomId: 'd1' }));
     notifier.onMessage(fromBob({ roomId: 'r1', mentions: [ALICE.id], body: '@alice look' }));
+    notifier.onMessage(fromBob({ roomId: 'g1', body: 'to both of you' }));
     expect(FakeNotification.shown.map((n) => [n.title, n.options.body, n.options.tag])).toEqual([
       ['Bob', 'hello there', 'd1'],
       ['Bob in #general', '@alice look', 'r1'],
+      // A group DM says which group, as a 1:1 DM need not.
+      ['Bob in Bob, Carol', 'to both of you', 'g1'],
     ]);
     const navigate = jest.spyOn(TestBed.inject(Router), 'navigate').mockResolvedValue(true);
     const focus = jest.spyOn(window, 'focus').mockImplementation(() => undefined);

@@ -54,7 +54,8 @@ export class Notifier {
     const api = this.document.defaultView?.Notification;
     if (!api || api.permission !== 'granted') return;
     const sender = message.sender.displayName || message.sender.username;
-    const title = room.kind === 'dm' ? sender : `${sender} in #${roomTitle(room)}`;
+    const group = (room.people?.length ?? 0) > 1;
+    const title = room.kind !== 'dm' ? `${sender} in #${roomTitle(room)}` : group ? `${sender} in ${roomTitle(room)}` : sender;
     // One notification per room at a time (tag): a busy DM replaces its last one instead of piling up.
     const notification = new api(title, { body: (message.body ?? '').slice(0, 200), tag: room.id });
     notification.onclick = () => {

@@ -1,4 +1,16 @@
-import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  ElementRef,
+  Injector,
+  afterNextRender,
+  computed,
+  effect,
+  inject,
+  input,
+  signal,
+  untracked,
+} from '@angular/core';
 import type { Member, MyRoom, User } from '@chat/contracts';
 import { SessionStore } from '../auth/session-store';
 import { errorMessage } from '../core/api-error';
@@ -8,9 +20,14 @@ import { RoomsApi } from './rooms-api';
 import { RoomsStore } from './rooms-store';
 import { UserSearch } from './user-search';
 
+type MemberAction = 'remove' | 'owner';
+
+let nextId = 0;
+
 /**
  * Who is in the room and who is online. The owner of a private room can add people; the owner of a
- * channel (and an admin) can remove a member, after a confirmation, or make them the owner.
+ * channel (and an admin) can remove a member or make them the owner, each confirmed first (Esc cancels);
+ * the focus follows: to the confirming button, back to the asking one, to the heading once done.
  */
 @Component({
   selector: 'app-members-panel',
@@ -19,7 +36,7 @@ import { UserSearch } from './user-search';
   imports: [UserSearch, Avatar],
   template: `
     <aside class="members" aria-labelledby="members-heading">
-      <h2 id="members-heading" class="members__heading">Members ({{ members().length }})</h2>
+      <h2 id="members-heading" class="members__heading" tabindex="-1">Members ({{ members().length }})</h2>
       @if (error(); as message) {
         <p class="alert" role="alert">{{ message }}</p>
       }
@@ -36,30 +53,49 @@ import { UserSearch } from './user-search';
               <span class="visually-hidden">, </span>
               <span class="tag">owner</span>
             } @else if (canManage()) {
-              @if (confirming() === member.id) {
-                <span class="members__confirm" role="group" [attr.aria-label]="'Remove ' + member.displayName + '?'">
-                  <button type="button" class="button button--small button--danger" [disabled]="busy()" (click)="remove(member)">
-                    Remove
-                  </button>
-                  <button type="button" class="button button--small button--ghost" (click)="confirming.set(null)">Cancel</button>
-                </span>
+              @if (confirming(); as ask) {
+                @if (ask.memberId === member.id) {
+                  <span class="members__confirm" role="group" [attr.aria-labelledby]="rowId(member, 'question')">
+                    <span class="members__question" [id]="rowId(member, 'question')">{{
+                      ask.action === 'remove'
+                        ? 'Remove ' + member.displayName + '?'
+                        : 'Make ' + member.displayName + ' the owner? You will no longer manage this room.'
+                    }}</span>
+                    <button
+                      type="button"
+                      class="button button--small"
+                      [class.button--danger]="ask.action === 'remove'"
+                      [id]="rowId(member, 'confirm')"
+                      [disabled]="busy()"
+                      (click)="confirm(member, ask.action)"
+                      (keydown.escape)="cancel()"
+                    >
+                      {{ ask.action === 'remove' ? 'Remove' : 'Make owner' }}
+                    </button>
+                    <button type="button" class="button button--small button--ghost" (click)="cancel()" (keydown.escape)="cancel()">
+                      Cancel
+                    </button>
+                  </span>
+                }
               } @else {
                 <span class="members__actions">
                   <button
                     type="button"
                     class="button button--small button--ghost"
+                    [id]="rowId(member, 'owner')"
                     [disabled]="busy()"
                     [attr.aria-label]="'Make ' + member.displayName + ' the owner'"
-                    (click)="makeOwner(member)"
+                    (click)="ask(member, 'owner')"
                   >
                     Make owner
                   </button>
                   <button
                     type="button"
                     class="button button--small button--ghost"
+                    [id]="rowId(member, 'remove')"
                     [disabled]="busy()"
                     [attr.aria-label]="'Remove ' + member.displayName"
-                    (click)="confirming.set(member.id)"
+                    (click)="ask(member, 'remove')"
                   >
                     Remove
                   </button>
@@ -87,8 +123,11 @@ export class MembersPanel {
   protected readonly error = signal<string | null>(null);
   protected readonly adding = signal(false);
   protected readonly busy = signal(false);
-  /** The member whose removal awaits its confirmation. */
-  protected readonly confirming = signal<string | null>(null);
+  /** The action on a member that awaits its confirmation (both are asked first: neither can be undone by the owner). */
+  protected readonly confirming = signal<{ memberId: string; action: MemberAction } | null>(null);
+  protected readonly id = `members-${nextId++}`;
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
+  private readonly injector = inject(Injector);
 
   /** Fetched list, with presence events since applied on top; online people first. */
   protected readonly members = computed(() => {
@@ -138,19 +177,42 @@ export class MembersPanel {
     }
   }
 
-  protected async remove(member: Member): Promise<void> {
-    await this.manage(() => this.api.removeMember(this.room().id, member.id));
-    this.confirming.set(null);
+  protected rowId(member: Member, part: string): string {
+    return `${this.id}-${member.id}-${part}`;
   }
 
-  /** I stop being the owner: the notice that follows moves my role in the room list too. */
-  protected async makeOwner(member: Member): Promise<void> {
+  /** Asks first, the focus on the confirming button. */
+  protected ask(member: Member, action: MemberAction): void {
+    this.confirming.set({ memberId: member.id, action });
+    this.focusSoon(this.rowId(member, 'confirm'));
+  }
+
+  /** Back to the button that asked. */
+  protected cancel(): void {
+    const ask = this.confirming();
+    this.confirming.set(null);
+    if (ask) this.focusSoon(`${this.id}-${ask.memberId}-${ask.action}`);
+  }
+
+  /** Removes the member, or hands the room over (I stop being the owner: my role moves at once, the notice confirms it). */
+  protected async confirm(member: Member, action: MemberAction): Promise<void> {
     const roomId = this.room().id;
     const meId = this.session.user()?.id;
     await this.manage(async () => {
+      if (action === 'remove') return this.api.removeMember(roomId, member.id);
       await this.api.transferOwner(roomId, member.id);
       if (this.room().myRole === 'owner' && meId !== member.id) this.rooms.patchRoom(roomId, { myRole: 'member' });
     });
+    this.confirming.set(null);
+    // The row's actions are gone (or the row itself): the focus goes to the list's heading.
+    this.focusSoon('members-heading');
+  }
+
+  private focusSoon(elementId: string): void {
+    afterNextRender(
+      { write: () => this.host.nativeElement.querySelector<HTMLElement>(`[id="${elementId}"]`)?.focus() },
+      { injector: this.injector },
+    );
   }
 
   private async manage(action: () => Promise<unknown>): Promise<void> {

@@ -79,13 +79,26 @@ import { RoomsStore } from './rooms-store';
       <ul class="room-list__items">
         @for (room of store.dms(); track room.id) {
           <li>
-            <a class="room-link" [routerLink]="['/rooms', room.id]" routerLinkActive="is-active" ariaCurrentWhenActive="page">
+            <a
+              class="room-link"
+              [routerLink]="['/rooms', room.id]"
+              routerLinkActive="is-active"
+              ariaCurrentWhenActive="page"
+              [attr.title]="group(room) ? title(room) : null"
+            >
+              <!-- A group shows how many people are in it (names cut short look alike); a DM of two shows the other's presence. -->
               <span class="person" aria-hidden="true">
-                <app-avatar [userId]="room.peer?.id ?? room.id" [name]="title(room)" />
-                <span class="presence-dot" [class.is-online]="isOnline(room)"></span>
+                <app-avatar [userId]="room.peer?.id ?? room.id" [name]="group(room) ? String(room.memberCount) : title(room)" />
+                @if (!group(room)) {
+                  <span class="presence-dot" [class.is-online]="isOnline(room)"></span>
+                }
               </span>
               <span class="room-link__name">{{ title(room) }}</span>
-              <span class="visually-hidden">{{ isOnline(room) ? ' (online)' : ' (offline)' }}</span>
+              @if (group(room)) {
+                <span class="visually-hidden">, group of {{ room.memberCount }}</span>
+              } @else {
+                <span class="visually-hidden">{{ isOnline(room) ? ' (online)' : ' (offline)' }}</span>
+              }
               @if (activity(room); as activity) {
                 <span class="room-link__time"><span class="visually-hidden">, last activity </span>{{ activity }}</span>
               }
@@ -127,6 +140,13 @@ export class RoomList {
 
   protected muted(room: MyRoom): boolean {
     return this.notify.isMuted(room.id);
+  }
+
+  protected readonly String = String;
+
+  /** A group DM (more than one other person). */
+  protected group(room: MyRoom): boolean {
+    return (room.people?.length ?? 0) > 1;
   }
 
   protected isOnline(room: MyRoom): boolean {

@@ -90,6 +90,11 @@ export class RoomSettings {
   protected async save(event: Event): Promise<void> {
     event.preventDefault();
     const room = this.room();
+    if (!this.name().trim()) {
+      this.error.set('A room needs a name.');
+      this.nameBox().nativeElement.focus();
+      return;
+    }
     const change: UpdateRoomRequest = {};
     if (this.name().trim() !== room.name) change.name = this.name().trim();
     if (this.topic().trim() !== (room.topic ?? '')) change.topic = this.topic().trim();

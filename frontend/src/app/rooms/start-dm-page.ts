@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, signal, viewChild } from '@angular/core';
 import { Router } from '@angular/router';
 import { LIMITS, type User } from '@chat/contracts';
 import { errorMessage } from '../core/api-error';
@@ -94,13 +94,18 @@ export class StartDmPage {
   protected readonly group = signal<readonly User[]>([]);
   protected readonly groupIds = computed(() => this.group().map((person) => person.id));
   protected readonly full = computed(() => this.group().length >= LIMITS.dmMembersMax - 1);
+  private readonly search = viewChild.required(UserSearch);
 
+  /** Adds to the group; the search box empties, ready for the next person. */
   protected add(person: User): void {
     if (!this.full() && !this.groupIds().includes(person.id)) this.group.update((people) => [...people, person]);
+    this.search().clear();
   }
 
+  /** Takes someone out of the group; the focus goes back to the search box (their chip is gone). */
   protected drop(person: User): void {
     this.group.update((people) => people.filter((p) => p.id !== person.id));
+    this.search().clear();
   }
 
   protected async open(people: readonly User[]): Promise<void> {

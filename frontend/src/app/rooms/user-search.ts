@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, inject, input, output, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, ElementRef, computed, inject, input, output, signal, viewChild } from '@angular/core';
 import { LIMITS, type User } from '@chat/contracts';
 import { SessionStore } from '../auth/session-store';
 import { searchResults } from '../core/search';
@@ -13,7 +13,7 @@ let nextId = 0;
   template: `
     <div class="field">
       <label [for]="inputId">{{ label() }}</label>
-      <input [id]="inputId" type="search" [attr.maxlength]="maxQuery" autocomplete="off" (input)="onQuery($event)" />
+      <input #box [id]="inputId" type="search" [attr.maxlength]="maxQuery" autocomplete="off" (input)="onQuery($event)" />
     </div>
     @let state = results();
     @if (state.error) {
@@ -71,7 +71,16 @@ export class UserSearch {
     return this.results().items.filter((u) => !excluded.has(u.id));
   });
 
+  private readonly box = viewChild.required<ElementRef<HTMLInputElement>>('box');
+
   protected onQuery(event: Event): void {
     if (event.target instanceof HTMLInputElement) this.query.set(event.target.value);
+  }
+
+  /** Empties the box and puts the cursor in it, for the next person. */
+  clear(): void {
+    this.box().nativeElement.value = '';
+    this.query.set('');
+    this.box().nativeElement.focus();
   }
 }

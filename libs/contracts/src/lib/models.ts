@@ -97,7 +97,7 @@ export interface Message {
    * timeline carry them. The sender is
    * who acted; the body says what happened in words ("renamed the room to “x”"), for clients that do not
    * know notices. Notices are never unread, never mention anyone, never match a search, and cannot be
-   * edited, reacted to or replied to.
+   * edited, reacted to, replied to or deleted (but by an admin).
    */
   notice?: RoomNotice | null;
 }
