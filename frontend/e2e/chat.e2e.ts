@@ -748,6 +748,8 @@ describe('chat in the browser, across two pods', () => {
     await visible(notice(bob.page, 'Bob Builder removed Alice Liddell'));
     await visible(bob.page.getByText('public · 1 member'));
     await gone(sidebar(alice.page).getByRole('link', { name: /^readers/ }));
+    // Alice was looking at the room: she is told she is no longer in it, not that it does not exist.
+    await visible(alice.page.getByRole('heading', { name: 'You are no longer in readers' }));
     await bob.page.getByRole('button', { name: 'Members' }).click();
   });
 

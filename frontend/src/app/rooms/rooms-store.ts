@@ -2,7 +2,7 @@ import { Injectable, computed, inject, signal } from '@angular/core';
 import type { Message, MessageSender, MyRoom, RoomHead } from '@chat/contracts';
 import type { CreateRoomRequest } from '@chat/contracts';
 import { errorMessage } from '../core/api-error';
-import { headsDiffer, sortByActivity, withEvent, withNewMessage, withRead, type UnreadCounts } from './my-rooms';
+import { headsDiffer, roomTitle, sortByActivity, withEvent, withNewMessage, withRead, type UnreadCounts } from './my-rooms';
 import { NotifySettingsStore } from './notify-settings';
 import { RoomsApi } from './rooms-api';
 
@@ -13,6 +13,7 @@ export class RoomsStore {
   private readonly state = signal<readonly MyRoom[]>([]);
   private readonly loadedState = signal(false);
   private readonly errorState = signal<string | null>(null);
+  private readonly leftState = signal<ReadonlyMap<string, string>>(new Map());
   private loading: Promise<void> | null = null;
 
   readonly loaded = this.loadedState.asReadonly();
@@ -103,7 +104,14 @@ export class RoomsStore {
   }
 
   remove(roomId: string): void {
+    const gone = this.room(roomId);
+    if (gone) this.leftState.update((left) => new Map(left).set(roomId, roomTitle(gone)));
     this.state.update((rooms) => rooms.filter((r) => r.id !== roomId));
+  }
+
+  /** The title of a room I was in during this session and am not any more (left, or removed by its owner). */
+  leftRoom(roomId: string): string | undefined {
+    return this.leftState().get(roomId);
   }
 
   onNewMessage(message: Message, countsAsUnread: boolean, meId: string | null = null): void {
