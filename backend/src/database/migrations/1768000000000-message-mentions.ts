@@ -14,6 +14,26 @@ import { timelinePayload } from './1767000000000-message-reactions';
  * - A partial GIN index for "unread messages that mention me" (`GET /api/rooms` items' `mentions`).
  * - chat_timeline_payload: the Kafka timeline's message gains `mentions` (after `reactions`).
  */
+/**
+ * The mentions trigger's function: mentions nobody when `none` holds, else chat_mentions of the body. Later
+ * migrations replace it through this too (1770000000000: room notices mention nobody).
+ */
+export function fillMentionsFunction(none: string): string {
+  return `
+      CREATE OR REPLACE FUNCTION chat_fill_mentions() RETURNS trigger
+      LANGUAGE plpgsql
+      AS $fn$
+      BEGIN
+        IF ${none} THEN
+          NEW.mentions := '{}';
+        ELSE
+          NEW.mentions := chat_mentions(NEW.room_id, NEW.sender_id, NEW.body);
+        END IF;
+        RETURN NEW;
+      END
+      $fn$`;
+}
+
 export class MessageMentions1768000000000 implements MigrationInterface {
   name = 'MessageMentions1768000000000';
 
@@ -36,19 +56,7 @@ export class MessageMentions1768000000000 implements MigrationInterface {
           AND ((SELECT yes FROM everyone)
             OR u.username IN (SELECT name FROM named UNION SELECT rtrim(name, '.') FROM named))
       $fn$`);
-    await db.query(`
-      CREATE FUNCTION chat_fill_mentions() RETURNS trigger
-      LANGUAGE plpgsql
-      AS $fn$
-      BEGIN
-        IF NEW.body IS NULL OR position('@' in NEW.body) = 0 THEN
-          NEW.mentions := '{}';
-        ELSE
-          NEW.mentions := chat_mentions(NEW.room_id, NEW.sender_id, NEW.body);
-        END IF;
-        RETURN NEW;
-      END
-      $fn$`);
+    await db.query(fillMentionsFunction(`NEW.body IS NULL OR position('@' in NEW.body) = 0`));
     await db.query(`
       CREATE TRIGGER messages_fill_mentions BEFORE INSERT OR UPDATE OF body ON messages
       FOR EACH ROW EXECUTE FUNCTION chat_fill_mentions()`);

@@ -1,5 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { timelinePayload } from './1767000000000-message-reactions';
+import { fillMentionsFunction } from './1768000000000-message-mentions';
 
 const THREADS_PAYLOAD = `,
             'reactions', m.reactions, 'mentions', to_json(m.mentions), 'threadRootId', m.thread_root_id,
@@ -18,31 +19,14 @@ export class RoomNotices1770000000000 implements MigrationInterface {
   async up(db: QueryRunner): Promise<void> {
     await db.query(`ALTER TABLE rooms ADD COLUMN topic text NOT NULL DEFAULT ''`);
     await db.query(`ALTER TABLE messages ADD COLUMN notice jsonb`);
-    await db.query(fillMentions(`NEW.notice IS NOT NULL OR NEW.body IS NULL OR position('@' in NEW.body) = 0`));
+    await db.query(fillMentionsFunction(`NEW.notice IS NOT NULL OR NEW.body IS NULL OR position('@' in NEW.body) = 0`));
     await db.query(timelinePayload(`${THREADS_PAYLOAD}, 'notice', m.notice`));
   }
 
   async down(db: QueryRunner): Promise<void> {
     await db.query(timelinePayload(THREADS_PAYLOAD));
-    await db.query(fillMentions(`NEW.body IS NULL OR position('@' in NEW.body) = 0`));
+    await db.query(fillMentionsFunction(`NEW.body IS NULL OR position('@' in NEW.body) = 0`));
     await db.query(`ALTER TABLE messages DROP COLUMN notice`);
     await db.query(`ALTER TABLE rooms DROP COLUMN topic`);
   }
-}
-
-/** The mentions trigger's function (migration 1768000000000), mentioning nobody when `none` holds. */
-function fillMentions(none: string): string {
-  return `
-      CREATE OR REPLACE FUNCTION chat_fill_mentions() RETURNS trigger
-      LANGUAGE plpgsql
-      AS $fn$
-      BEGIN
-        IF ${none} THEN
-          NEW.mentions := '{}';
-        ELSE
-          NEW.mentions := chat_mentions(NEW.room_id, NEW.sender_id, NEW.body);
-        END IF;
-        RETURN NEW;
-      END
-      $fn$`;
 }
