@@ -1,4 +1,5 @@
-// Bundles the backend into dist/backend/main.js (CommonJS, Node 24). TypeScript is compiled by
+// Bundles the backend into dist/backend/main.js (CommonJS, Node 24), and the password-hashing worker into
+// dist/backend/scrypt-worker.js. TypeScript is compiled by
 // ts-loader (transpile only; `nx run backend:typecheck` type-checks), keeping decorator metadata
 // for Nest's dependency injection. The shared contracts are bundled in from source; every npm
 // package stays external and is loaded from node_modules at run time.
@@ -10,7 +11,11 @@ module.exports = (_env, argv) => ({
   mode: argv.mode === 'development' ? 'development' : 'production',
   target: 'node24',
   context: __dirname,
-  entry: { main: './src/main.ts' },
+  entry: {
+    main: './src/main.ts',
+    // PasswordHasher's worker threads load this file by name (dist/backend/scrypt-worker.js).
+    'scrypt-worker': { import: './src/auth/scrypt-worker.ts', library: { type: 'commonjs2', export: 'default' } },
+  },
   output: {
     path: join(root, 'dist/backend'),
     filename: '[name].js',

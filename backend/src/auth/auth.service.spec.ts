@@ -7,12 +7,14 @@ import type { LoginThrottle } from './login-throttle';
 import type { PasswordHasher } from './password-hasher';
 import type { TokenRevocations } from './token-revocations';
 
-/** An AuthService whose password hasher is busy: every hash would be refused. */
-function serviceWithBusyHasher() {
+/** An AuthService whose password hasher is busy (every hash refused) or, with `busy` false, admits and tracks its places. */
+function serviceWithBusyHasher(busy = true) {
+  const admission = { release: jest.fn(() => true) };
   const hasher = {
     hash: jest.fn(() => Promise.resolve('scrypt$decoy')),
-    refuseIfBusy: jest.fn(() => {
-      throw AppError.rateLimited('busy', 1000);
+    admit: jest.fn(() => {
+      if (busy) throw AppError.rateLimited('busy', 1000);
+      return admission;
     }),
   };
   const users = { findByUsername: jest.fn(), insert: jest.fn() };
@@ -26,7 +28,7 @@ function serviceWithBusyHasher() {
     {} as TokenRevocations,
     limits as unknown as RateLimits,
   );
-  return { service, users, throttle, limits };
+  return { service, users, throttle, limits, admission };
 }
 
 describe('AuthService under a login flood', () => {
@@ -46,5 +48,18 @@ describe('AuthService under a login flood', () => {
     });
     expect(limits.registerAddress.consume).not.toHaveBeenCalled();
     expect(users.insert).not.toHaveBeenCalled();
+  });
+
+  it('gives the hash queue its place back when a login or registration is refused before hashing', async () => {
+    const { service, throttle, limits, admission } = serviceWithBusyHasher(false);
+    throttle.reserve.mockRejectedValue(AppError.rateLimited('too many logins', 1000));
+    limits.registerAddress.consume.mockRejectedValue(AppError.rateLimited('too many registrations', 1000));
+    await expect(service.login({ username: 'alice', password: 'long-enough-1' }, '10.0.0.1')).rejects.toMatchObject({
+      code: 'RATE_LIMITED',
+    });
+    await expect(service.register({ username: 'alice', password: 'long-enough-1' }, '10.0.0.1')).rejects.toMatchObject({
+      code: 'RATE_LIMITED',
+    });
+    expect(admission.release).toHaveBeenCalledTimes(2);
   });
 });

@@ -42,34 +42,45 @@ export class AuthService {
     this.decoyHash = hasher.hash('decoy-password-for-timing');
   }
 
-  /** `address`: the client's IP as Express sees it (honouring `trust proxy`). */
+  /**
+   * `address`: the client's IP as Express sees it (honouring `trust proxy`). A place in the hash queue
+   * is taken first (PasswordHasher.admit), so a flood is refused before any other work.
+   */
   async register(request: RegisterRequest, address: string): Promise<AuthResponse> {
-    this.hasher.refuseIfBusy(address);
-    await this.limits.registerAddress.consume(address);
-    const user = await this.users.insert({
-      username: request.username,
-      displayName: request.displayName?.trim() || request.username,
-      passwordHash: await this.hasher.hash(request.password, address),
-    });
-    if (!user) throw new AppError(ErrorCode.CONFLICT, `Username "${request.username}" is taken`);
-    return this.issue(user);
+    const admission = this.hasher.admit();
+    try {
+      await this.limits.registerAddress.consume(address);
+      const user = await this.users.insert({
+        username: request.username,
+        displayName: request.displayName?.trim() || request.username,
+        passwordHash: await this.hasher.hash(request.password, address, admission),
+      });
+      if (!user) throw new AppError(ErrorCode.CONFLICT, `Username "${request.username}" is taken`);
+      return await this.issue(user);
+    } finally {
+      admission.release();
+    }
   }
 
-  /** `address`: the client's IP as Express sees it (honouring `trust proxy`). */
+  /** `address`: the client's IP as Express sees it (honouring `trust proxy`); the hash queue's place first, as in register. */
   async login(request: LoginRequest, address: string): Promise<AuthResponse> {
     const username = request.username.trim().toLowerCase();
-    this.hasher.refuseIfBusy(address);
-    // Reserved before any hashing, so concurrent guesses cannot all pass one check (see LoginThrottle).
-    const attempt = await this.throttle.reserve(username, address);
-    const user = await this.users.findByUsername(username);
-    const valid = await this.hasher.verify(request.password, user?.passwordHash ?? (await this.decoyHash), address);
-    if (!user || !valid) {
-      await this.throttle.failed(attempt);
-      throw new AppError(ErrorCode.UNAUTHORIZED, BAD_CREDENTIALS);
+    const admission = this.hasher.admit();
+    try {
+      // Reserved before any hashing, so concurrent guesses cannot all pass one check (see LoginThrottle).
+      const attempt = await this.throttle.reserve(username, address);
+      const user = await this.users.findByUsername(username);
+      const valid = await this.hasher.verify(request.password, user?.passwordHash ?? (await this.decoyHash), address, admission);
+      if (!user || !valid) {
+        await this.throttle.failed(attempt);
+        throw new AppError(ErrorCode.UNAUTHORIZED, BAD_CREDENTIALS);
+      }
+      await this.throttle.succeeded(attempt);
+      if (user.bannedAt) throw AppError.forbidden(`This account is banned${user.banReason ? `: ${user.banReason}` : ''}`);
+      return await this.issue(user);
+    } finally {
+      admission.release();
     }
-    await this.throttle.succeeded(attempt);
-    if (user.bannedAt) throw AppError.forbidden(`This account is banned${user.banReason ? `: ${user.banReason}` : ''}`);
-    return this.issue(user);
   }
 
   /**

@@ -1,20 +1,31 @@
-import { Injectable } from '@nestjs/common';
-import { randomBytes, scrypt, ScryptOptions, timingSafeEqual } from 'node:crypto';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Piscina } from 'piscina';
 import { AppError } from '../common/app-error';
-import { BoundedWorkQueue, QueueFullError } from '../common/bounded-work-queue';
+import { Admission, BoundedWorkQueue, QueueFullError } from '../common/bounded-work-queue';
 import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
+import type { ScryptTask } from './scrypt-worker';
 
 // scrypt (memory-hard) with 32 MiB per hash: N=2^15, r=8, p=1. Parameters are stored in each hash,
 // so raising them later keeps old hashes verifiable.
 const DEFAULTS = { N: 1 << 15, r: 8, p: 1 };
 const KEY_LENGTH = 32;
 
-function derive(password: string, salt: Buffer, options: ScryptOptions, keyLength: number): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scrypt(password, salt, keyLength, { ...options, maxmem: 256 * 1024 * 1024 }, (error, key) => (error ? reject(error) : resolve(key))),
-  );
+interface ScryptOptions {
+  N: number;
+  r: number;
+  p: number;
 }
+
+/** The worker's module: built next to main.js (dist/backend), or its source when run from source (unit tests). */
+const WORKER_FILE = existsSync(join(__dirname, 'scrypt-worker.js'))
+  ? join(__dirname, 'scrypt-worker.js')
+  : join(__dirname, 'scrypt-worker.ts');
+/** The worker threads' nice increment: the lowest CPU priority there is (Linux; elsewhere ignored). */
+const HASHING_NICE = 19;
 
 /** What a refused hash tells the client to wait: about one hash's time at the back of a full queue. */
 const QUEUE_FULL_RETRY_MS = 1000;
@@ -25,10 +36,15 @@ const SERVER = 'server';
  * scrypt hashes through a bounded work queue (PASSWORD_HASH_CONCURRENCY at once, PASSWORD_HASH_QUEUE
  * waiting): a login flood is refused with RATE_LIMITED at once instead of making every login, the
  * real user's too, wait behind seconds of hashing.
+ *
+ * The hashes run on worker threads (piscina) at the lowest CPU priority, not on libuv's pool at the
+ * pod's: a login flood's hashing (about 0.1 s of CPU each) then only takes CPU that chat traffic, the
+ * pod's event loop, leaves idle, instead of taking turns with it on a busy machine.
  */
 @Injectable()
-export class PasswordHasher {
+export class PasswordHasher implements OnModuleDestroy {
   private readonly queue: BoundedWorkQueue;
+  private readonly workers: Piscina<ScryptTask, Uint8Array>;
 
   constructor(
     config: AppConfig,
@@ -36,24 +52,37 @@ export class PasswordHasher {
   ) {
     const { concurrency, queue } = config.limits.passwordHash;
     this.queue = new BoundedWorkQueue(concurrency, queue);
+    this.workers = new Piscina({
+      filename: WORKER_FILE,
+      minThreads: 0,
+      maxThreads: concurrency,
+      idleTimeout: 60_000,
+      niceIncrement: HASHING_NICE,
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.workers.destroy();
   }
 
   /**
    * Format: scrypt$N$r$p$salt(base64)$key(base64). `requester` (the client's address) is whose turn it
-   * is in the queue: waiting hashes are served round-robin by requester.
+   * is in the queue: waiting hashes are served round-robin by requester. `admission`: the place admit()
+   * held for this hash.
    */
-  async hash(password: string, requester = SERVER): Promise<string> {
+  async hash(password: string, requester = SERVER, admission?: Admission): Promise<string> {
     const salt = randomBytes(16);
-    const key = await this.derive(requester, password, salt, DEFAULTS, KEY_LENGTH);
+    const key = await this.derive(requester, admission, password, salt, DEFAULTS, KEY_LENGTH);
     return ['scrypt', DEFAULTS.N, DEFAULTS.r, DEFAULTS.p, salt.toString('base64'), key.toString('base64')].join('$');
   }
 
-  async verify(password: string, stored: string, requester = SERVER): Promise<boolean> {
+  async verify(password: string, stored: string, requester = SERVER, admission?: Admission): Promise<boolean> {
     const [scheme, n, r, p, salt, key] = stored.split('$');
     if (scheme !== 'scrypt' || !salt || !key) return false;
     const expected = Buffer.from(key, 'base64');
     const actual = await this.derive(
       requester,
+      admission,
       password,
       Buffer.from(salt, 'base64'),
       { N: Number(n), r: Number(r), p: Number(p) },
@@ -63,12 +92,19 @@ export class PasswordHasher {
   }
 
   /**
-   * Refuses now, with the RATE_LIMITED a hash would get, when a hash for `requester` would be refused: a
-   * login or registration checks this first, so under a flood the requests the queue cannot take cost no
-   * database or Redis work either.
+   * Holds a place in the queue for a hash that comes after other work (a login's limits and user
+   * lookup), or RATE_LIMITED at once when the queue is full. Logins and registrations call this first,
+   * so under a flood the requests the queue cannot take cost no database or Redis work: checked first
+   * but taken later, every request of a burst would pass the check before the first of them queued.
+   * Pass it to hash or verify; release it if the request ends before hashing.
    */
-  refuseIfBusy(requester: string): void {
-    if (this.queue.wouldRefuse(requester)) throw this.busy();
+  admit(): Admission {
+    try {
+      return this.queue.admit();
+    } catch (error) {
+      if (!(error instanceof QueueFullError)) throw error;
+      throw this.busy();
+    }
   }
 
   private busy(): AppError {
@@ -76,9 +112,17 @@ export class PasswordHasher {
     return AppError.rateLimited('The server is busy checking passwords; try again in a moment', QUEUE_FULL_RETRY_MS);
   }
 
-  private async derive(requester: string, password: string, salt: Buffer, options: ScryptOptions, keyLength: number): Promise<Buffer> {
+  private async derive(
+    requester: string,
+    admission: Admission | undefined,
+    password: string,
+    salt: Buffer,
+    options: ScryptOptions,
+    keyLength: number,
+  ): Promise<Buffer> {
     try {
-      return await this.queue.run(requester, () => derive(password, salt, options, keyLength));
+      const key = await this.queue.run(requester, () => this.workers.run({ password, salt, ...options, keyLength }), admission);
+      return Buffer.from(key.buffer, key.byteOffset, key.byteLength);
     } catch (error) {
       if (!(error instanceof QueueFullError)) throw error;
       throw this.busy();

@@ -21,16 +21,37 @@ describe('BoundedWorkQueue', () => {
     };
     const first = queue.run('k', task(0));
     const second = queue.run('k', task(1));
-    expect(queue.wouldRefuse('k')).toBe(false);
     const third = queue.run('k', task(2));
-    expect(queue.wouldRefuse('k')).toBe(true);
+    expect(() => queue.admit()).toThrow(QueueFullError);
     await expect(queue.run('k', task(0))).rejects.toBeInstanceOf(QueueFullError);
     expect(queue.pending).toBe(1);
     gates.forEach((gate) => gate.resolve());
     await expect(Promise.all([first, second, third])).resolves.toEqual([0, 1, 2]);
     expect(peak).toBe(2);
     expect(queue.pending).toBe(0);
-    expect(queue.wouldRefuse('k')).toBe(false);
+    expect(() => queue.admit().release()).not.toThrow();
+  });
+
+  it('admit holds a place before the task exists: the places held, running and waiting never exceed workers + queue', async () => {
+    const queue = new BoundedWorkQueue(1, 1);
+    const first = queue.admit();
+    const second = queue.admit();
+    // Both places are held although nothing runs yet: a third request is refused before its other work.
+    expect(() => queue.admit()).toThrow(QueueFullError);
+    await expect(queue.run('k', () => Promise.reject(new Error('a task without a place')))).rejects.toBeInstanceOf(QueueFullError);
+    // A place that will not be used is given back (twice is once).
+    second.release();
+    second.release();
+    const third = queue.admit();
+    const gate = deferred();
+    const running = queue.run('k', () => gate.promise, first);
+    // An admitted task waits for a worker instead of being refused.
+    const waiting = queue.run('j', () => Promise.resolve('waited'), third);
+    expect(queue.pending).toBe(1);
+    expect(() => queue.admit()).toThrow(QueueFullError);
+    gate.resolve();
+    await expect(Promise.all([running, waiting])).resolves.toEqual([undefined, 'waited']);
+    expect(() => queue.admit().release()).not.toThrow();
   });
 
   it('frees the slot of a task that fails', async () => {

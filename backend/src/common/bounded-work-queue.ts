@@ -6,6 +6,12 @@ export class QueueFullError extends Error {
   }
 }
 
+/** A place held in a BoundedWorkQueue (see admit). */
+export interface Admission {
+  /** Gives the place back; true if it was still held (false once run or released). */
+  release(): boolean;
+}
+
 /**
  * Runs at most `concurrency` tasks at once, lets at most `queueMax` more wait, and refuses the rest at
  * once: under a flood, the work admitted stays bounded and so does the wait of whoever gets in. Fair by
@@ -16,6 +22,8 @@ export class QueueFullError extends Error {
 export class BoundedWorkQueue {
   private running = 0;
   private queued = 0;
+  /** Places held by admissions (see admit) whose task has not been run yet. */
+  private held = 0;
   private readonly runningByKey = new Map<string, number>();
   /** Waiters by key; a Map keeps insertion order, and a served key moves to the back. */
   private readonly waiting = new Map<string, Array<() => void>>();
@@ -30,14 +38,35 @@ export class BoundedWorkQueue {
     return this.queued;
   }
 
-  /** Whether a task of `key` would be refused if it were run now (no free worker for it and the queue full). */
-  wouldRefuse(key: string): boolean {
-    return (this.running >= this.concurrency || this.runningOf(key) >= this.perKey) && this.queued >= this.queueMax;
+  /** Running, waiting and held tasks fill the workers and the queue. */
+  private get full(): boolean {
+    return this.running + this.queued + this.held >= this.concurrency + this.queueMax;
   }
 
-  async run<T>(key: string, task: () => Promise<T>): Promise<T> {
+  /**
+   * Holds a place for a task that will come after some other work (a login's checks before its hash),
+   * or throws QueueFullError at once when running, waiting and held tasks already fill the workers and
+   * the queue: a burst of requests is refused before any of that work, not after it. `run` with the
+   * admission takes its place; `release` gives back a place that will not be used (a no-op once run).
+   */
+  admit(): Admission {
+    if (this.full) throw new QueueFullError();
+    this.held += 1;
+    let holding = true;
+    return {
+      release: () => {
+        if (!holding) return false;
+        holding = false;
+        this.held -= 1;
+        return true;
+      },
+    };
+  }
+
+  /** `admission`: the place admit() held for this task, which it takes (the task is then not refused). */
+  async run<T>(key: string, task: () => Promise<T>, admission?: Admission): Promise<T> {
+    if (!admission?.release() && this.full) throw new QueueFullError();
     if (this.running >= this.concurrency || this.runningOf(key) >= this.perKey) {
-      if (this.queued >= this.queueMax) throw new QueueFullError();
       this.queued += 1;
       // The slot (running and runningByKey) is taken by whoever starts this waiter.
       await new Promise<void>((start) => {

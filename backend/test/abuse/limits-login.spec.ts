@@ -90,8 +90,7 @@ describe('login limits (abuse)', () => {
     expect(answers.filter((answer) => answer.status === 401).length).toBeLessThanOrEqual(10);
   });
 
-  // The bystander's p99 is printed, not yet asserted: 104–168 ms here (docs/security.md, known gaps).
-  it('240 logins for unknown users from 24 addresses at once: a bounded few are hashed, the rest refused, a bystander on the same pod is answered', async () => {
+  it('240 logins for unknown users from 24 addresses at once: a bounded few are hashed, the rest refused, a bystander on the same pod keeps p99 < 100 ms', async () => {
     const bystander = await registerUser(new Api(urls[0] ?? ''), 'calm');
     const room = await createRoom(new Api(urls[0] ?? ''), bystander, 'private');
     const calm = await connectClient(urls[0] ?? '', bystander.token, 'bystander');
@@ -108,7 +107,7 @@ describe('login limits (abuse)', () => {
     expect(flood.ok).toBeLessThanOrEqual(60);
     expect(flood.rateLimited).toBe(240 - flood.ok);
     expect(run.acks.every((ack) => ack.ok)).toBe(true);
-    process.stderr.write(`login flood: bystander p99 ${percentile(run.latencies, 99).toFixed(1)} ms\n`);
+    expect(percentile(run.latencies, 99)).toBeLessThan(100);
   });
 
   it('40 concurrent wrong guesses: at most the limit are evaluated (401), the rest get 429', async () => {

@@ -67,9 +67,7 @@ describe('per-user socket limits (abuse)', () => {
     expect(percentile(run.latencies, 99)).toBeLessThan(100);
   });
 
-  // The bystander's p99 during a typing flood is printed, not yet asserted: under a CPU-starved run it
-  // came in at 104 ms once in four (docs/security.md, known gaps).
-  it('coalesces a typing flood: every event answered ok, members receive only a few, a bystander on the same pod is answered', async () => {
+  it('coalesces a typing flood: every event answered ok, members receive only a few, a bystander on the same pod keeps p99 < 100 ms', async () => {
     const calm = await connect(typingBystander, 0, 'typing bystander');
     const watcher = await connect(member, 1, 'watcher');
     const attack = floodFromProcess(cluster().pods[0]?.baseUrl ?? '', { event: 'typing', token: flooder.token, roomId, lingerMs: 8_000 });
@@ -78,7 +76,7 @@ describe('per-user socket limits (abuse)', () => {
     expect(flood.sent).toBeGreaterThanOrEqual(1000);
     expect(flood.ok).toBe(flood.sent);
     expect(run.acks.every((ack) => ack.ok)).toBe(true);
-    process.stderr.write(`typing flood: bystander p99 ${percentile(run.latencies, 99).toFixed(1)} ms\n`);
+    expect(percentile(run.latencies, 99)).toBeLessThan(100);
     // The last state (typing: false) arrives when its interval ends.
     await watcher.waitFor('typing', (event) => event.user.id === flooder.user.id && !event.typing, 5_000);
     await sleep(2_000);
