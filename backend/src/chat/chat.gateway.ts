@@ -1,4 +1,4 @@
-import { UseFilters, UsePipes } from '@nestjs/common';
+import { UseFilters } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -18,7 +18,6 @@ import {
   SyncRequest,
   TypingRequest,
 } from '@chat/contracts/validation';
-import { ContractValidationPipe } from '../common/validation.pipe';
 import { RateLimits } from '../limits/rate-limits';
 import { MessagesService } from '../messages/messages.service';
 import { TypingRelay } from '../presence/typing-relay';
@@ -29,12 +28,12 @@ import { WsAckFilter } from './ws-ack.filter';
 
 /**
  * The Socket.IO endpoint: translates socket events into service calls. Every request is validated
- * against the contract's DTOs and answered through its ack (errors by WsAckFilter); sessions (handshake,
- * session:ready, presence) are SocketSessions'.
+ * against the contract's DTOs (by the global ContractValidationPipe, which Nest applies to gateways too:
+ * a @UsePipes here as well validated every payload twice) and answered through its ack (errors by
+ * WsAckFilter); sessions (handshake, session:ready, presence) are SocketSessions'.
  */
 @WebSocketGateway()
 @UseFilters(WsAckFilter)
-@UsePipes(ContractValidationPipe)
 export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   constructor(
     private readonly sessions: SocketSessions,

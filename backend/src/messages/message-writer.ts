@@ -116,13 +116,18 @@ export class MessageWriter extends SendPipeline {
     this.committedListeners.push(listener);
   }
 
-  private settle(waiting: Waiting, outcome: SendOutcome): void {
+  /** Answers the caller (unless its deadline already did); returns the message if this send created it. */
+  private settle(waiting: Waiting, outcome: SendOutcome): Message | undefined {
     clearTimeout(waiting.deadline);
-    if ('message' in outcome && outcome.created) {
-      if (waiting.expired) this.logger.warn('A send committed after its deadline; broadcasting it now');
-      for (const listener of this.committedListeners) listener(outcome.message);
-    }
     if (!waiting.expired) waiting.resolve(outcome);
+    if (!('message' in outcome && outcome.created)) return undefined;
+    if (waiting.expired) this.logger.warn('A send committed after its deadline; broadcasting it now');
+    return outcome.message;
+  }
+
+  /** Tells the committed listeners (the room's broadcast) of a batch's new messages, in seq order. */
+  private announce(messages: Message[]): void {
+    for (const message of messages) for (const listener of this.committedListeners) listener(message);
   }
 
   /** Sends accepted but not yet answered (queued or being written). */
@@ -179,6 +184,12 @@ export class MessageWriter extends SendPipeline {
       await this.writeAll(batch.slice(middle));
       return;
     }
-    batch.forEach((waiting, index) => this.settle(waiting, outcomes[index]));
+    // The senders' acks go first, the room's broadcast right after: the acks' promise chains run in the
+    // microtasks of this turn and the broadcast on the next tick, once they are drained. So no sender
+    // waits for the batch's fan-out (its own copy, the other local sockets' and the Redis publish) before
+    // its ack is written, and the room's deliveries do not wait for other I/O of this turn (setImmediate
+    // would put them behind it). The next batch of the lane starts later still, so seq order holds.
+    const created = batch.flatMap((waiting, index) => this.settle(waiting, outcomes[index]) ?? []);
+    if (created.length) process.nextTick(() => this.announce(created));
   }
 }

@@ -3,7 +3,7 @@ import { ErrorCode, LIMITS, MemberRole, Message, MessageSender, RoomKind, RoomVi
 import type { Actor } from '../auth/actor';
 import { AppError } from '../common/app-error';
 import { batchedLookup } from '../database/batched-lookup';
-import { Database, Sql } from '../database/sql';
+import { Database, NamedStatement, Sql } from '../database/sql';
 import { RoomAccess, RoomRules, enforce } from '../rooms/room-rules';
 import { readRoomAccess } from '../rooms/room.repository';
 import { TimelineEvents } from '../timeline/timeline-events';
@@ -73,6 +73,20 @@ function visiblePage(rows: PageRow[], limit: number): Visible<TimelinePage> {
   const messages = rows.filter((row): row is PageRow & MessageRow => row.id !== null).map(toMessage);
   return { access, page: { messages: messages.slice(0, limit), hasMore: messages.length > limit } };
 }
+
+/** The group commit's statements (see MessageWriter, IngestWriter), prepared once per connection. */
+const WRITE_ONE: NamedStatement = {
+  name: 'chat_write_one',
+  text: `SELECT * FROM chat_write_one($1::uuid, $2::uuid, $3::text, $4::text)`,
+};
+const WRITE_BATCH: NamedStatement = {
+  name: 'chat_write_batch',
+  text: `SELECT * FROM chat_write_batch($1::uuid[], $2::uuid[], $3::text[], $4::text[])`,
+};
+const WRITE_BATCH_FENCED: NamedStatement = {
+  name: 'chat_write_batch_fenced',
+  text: `SELECT * FROM chat_write_batch_fenced($1, $2::int[], $3::bigint[], $4::uuid[], $5::uuid[], $6::text[], $7::text[])`,
+};
 
 const MESSAGE_SELECT = `
   SELECT ${messageColumns('m')}, u.username, u.display_name
@@ -172,13 +186,8 @@ export class MessageRepository {
     const [single] = sends;
     const rows =
       sends.length === 1 && single
-        ? await this.db.rows<BatchRow>(`SELECT * FROM chat_write_one($1::uuid, $2::uuid, $3::text, $4::text)`, [
-            single.roomId,
-            single.sender.id,
-            single.clientMsgId,
-            single.body,
-          ])
-        : await this.db.rows<BatchRow>(`SELECT * FROM chat_write_batch($1::uuid[], $2::uuid[], $3::text[], $4::text[])`, [
+        ? await this.db.rows<BatchRow>(WRITE_ONE, [single.roomId, single.sender.id, single.clientMsgId, single.body])
+        : await this.db.rows<BatchRow>(WRITE_BATCH, [
             sends.map((s) => s.roomId),
             sends.map((s) => s.sender.id),
             sends.map((s) => s.clientMsgId),
@@ -213,18 +222,15 @@ export class MessageRepository {
    * messages' timeline events go to the outbox, in the same statement (`chat_write_batch_fenced`).
    */
   async writeFencedBatch(topic: string, sends: FencedSend[]): Promise<{ outcomes: SendOutcome[]; fenced: boolean[] }> {
-    const rows = await this.db.rows<BatchRow>(
-      `SELECT * FROM chat_write_batch_fenced($1, $2::int[], $3::bigint[], $4::uuid[], $5::uuid[], $6::text[], $7::text[])`,
-      [
-        topic,
-        sends.map((s) => s.partition),
-        sends.map((s) => s.epoch),
-        sends.map((s) => s.roomId),
-        sends.map((s) => s.sender.id),
-        sends.map((s) => s.clientMsgId),
-        sends.map((s) => s.body),
-      ],
-    );
+    const rows = await this.db.rows<BatchRow>(WRITE_BATCH_FENCED, [
+      topic,
+      sends.map((s) => s.partition),
+      sends.map((s) => s.epoch),
+      sends.map((s) => s.roomId),
+      sends.map((s) => s.sender.id),
+      sends.map((s) => s.clientMsgId),
+      sends.map((s) => s.body),
+    ]);
     return {
       outcomes: await this.completed(outcomesOf(sends, rows)),
       fenced: sends.map((_, index) => rows[index]?.o_outcome === 'fenced'),
