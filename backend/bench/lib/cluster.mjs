@@ -66,17 +66,28 @@ export function cpuMs(pid) {
   return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS;
 }
 
-/** utime + stime of every PostgreSQL server process on this machine (backends, WAL writer, checkpointer), in ms. */
+/** utime + stime of each PostgreSQL server process on this machine (backends, WAL writer, checkpointer), in ms, by pid. */
 export function postgresCpuMs() {
-  let total = 0;
+  const byPid = new Map();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') total += cpuMs(entry);
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') byPid.set(entry, cpuMs(entry));
     } catch {
       /* exited meanwhile */
     }
   }
+  return byPid;
+}
+
+/**
+ * PostgreSQL's CPU between two postgresCpuMs() readings, in ms: the processes alive at the second reading, each from
+ * its first reading (or its start). A process that exited in between (a pool's idle connection, another database's
+ * backend) is left out instead of taking its whole past CPU off the sum.
+ */
+export function postgresCpuSince(before) {
+  let total = 0;
+  for (const [pid, ms] of postgresCpuMs()) total += ms - (before.get(pid) ?? 0);
   return total;
 }
 

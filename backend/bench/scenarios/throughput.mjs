@@ -4,7 +4,7 @@
 // alternating rounds (ours, peer, ours, peer) and the better round of each counts, as outside load on a shared machine
 // only ever slows a round down. The kafka scenario runs the same loads against our pods in both write modes.
 import { fleetCpuMs, forBoth } from '../lib/both.mjs';
-import { postgresCpuMs } from '../lib/cluster.mjs';
+import { postgresCpuMs, postgresCpuSince } from '../lib/cluster.mjs';
 import { closeAll, closedLoop, connectAll, Tracker } from '../lib/load.mjs';
 import { insertWorld, makeWorld } from '../lib/seed.mjs';
 import { availableParallelism } from 'node:os';
@@ -45,7 +45,7 @@ async function measure(bench, kinds, world, senders, inFlight, durationMs, label
         const perMessage = (ms) => (tracker.acked ? (ms * 1000) / tracker.acked : NaN);
         const cpu = {
           pods: perMessage(fleetCpuMs(procs) - cpu0.pods),
-          postgres: kind === 'peer' ? 0 : perMessage(postgresCpuMs() - cpu0.postgres),
+          postgres: kind === 'peer' ? 0 : perMessage(postgresCpuSince(cpu0.postgres)),
           generator: perMessage((generator.user + generator.system) / 1000),
         };
         const stored = kind === 'peer' ? null : await storedOf(bench, world, tracker);
