@@ -50,7 +50,7 @@ describe('RegisterPage', () => {
     expect(root.textContent).toContain('Use 8–128 characters.');
   });
 
-  it('shows which field the server refused', async () => {
+  it('shows which field the server refused, once: under the field, the alert pointing there', async () => {
     typeInto(byLabel(root, 'Username'), 'taken');
     typeInto(byLabel(root, 'Password'), 'long-enough');
     byButton(root, 'Create account').click();
@@ -58,8 +58,8 @@ describe('RegisterPage', () => {
       {
         error: {
           code: 'VALIDATION_FAILED',
-          message: 'Invalid request',
-          fields: [{ field: 'username', message: 'username is reserved' }],
+          message: 'password: password is one of the most common passwords',
+          fields: [{ field: 'password', message: 'password is one of the most common passwords' }],
         },
       },
       { status: 400, statusText: 'Bad Request' },
@@ -67,7 +67,21 @@ describe('RegisterPage', () => {
     await flushPromises();
     await fixture.whenStable();
 
-    expect(root.querySelector('[role="alert"]')?.textContent).toContain('Invalid request');
-    expect(root.textContent).toContain('username is reserved');
+    expect(root.querySelector('[role="alert"]')?.textContent).toContain('Please fix the highlighted fields.');
+    expect(byLabel(root, 'Password').getAttribute('aria-invalid')).toBe('true');
+    expect(root.textContent?.split('one of the most common passwords').length).toBe(2);
+  });
+
+  it('says in the alert why the server refused when no field is named', async () => {
+    typeInto(byLabel(root, 'Username'), 'someone');
+    typeInto(byLabel(root, 'Password'), 'long-enough');
+    byButton(root, 'Create account').click();
+    http
+      .expectOne('/api/auth/register')
+      .flush({ error: { code: 'CONFLICT', message: 'Username "someone" is taken' } }, { status: 409, statusText: 'Conflict' });
+    await flushPromises();
+    await fixture.whenStable();
+
+    expect(root.querySelector('[role="alert"]')?.textContent).toContain('Username "someone" is taken');
   });
 });

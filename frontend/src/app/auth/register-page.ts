@@ -60,8 +60,10 @@ export class RegisterPage {
       this.session.start(await this.api.register({ username, password, ...(name ? { displayName: name } : {}) }));
       await this.router.navigateByUrl('/');
     } catch (err) {
-      this.error.set(errorMessage(err));
-      this.serverFields.set(fieldErrors(err));
+      // A refused field shows its reason under the field; the alert then only points there, not repeat it.
+      const fields = fieldErrors(err);
+      this.serverFields.set(fields);
+      this.error.set(Object.keys(fields).length ? 'Please fix the highlighted fields.' : errorMessage(err));
     } finally {
       this.busy.set(false);
     }
