@@ -118,23 +118,35 @@ describe('message search in the browser', () => {
     await eventually(async () => expect(await inView(page, messageWith(page, 'liftoff in ten'))).toBe(true), UI_TIMEOUT_MS);
   });
 
-  it('opens a hit that is a thread reply in its thread, beside the room', async () => {
+  it('opens a hit that is a thread reply in its thread, beside the room, with the reply highlighted', async () => {
     const [aliceSocket, bobSocket] = await Promise.all([aliceApi.socket(), bob.socket()]);
     sockets.push(aliceSocket, bobSocket);
     const design = await bob.createRoom('design');
     await aliceApi.join(design.id);
     const root = await bobSocket.send(design.id, 'Which font for the new logo?');
-    await aliceSocket.send(design.id, 'Inter for the wordmark, please', undefined, root.id);
+    const reply = await aliceSocket.send(design.id, 'Inter for the wordmark, please', undefined, root.id);
+    await bobSocket.send(design.id, 'Or a serif?', undefined, root.id);
 
     const page = alice.page;
     await page.goto('/search?q=wordmark');
     const hit = results(page).first();
     await visible(hit.getByText('in a thread'));
     await hit.click();
-    await page.waitForURL(new RegExp(`/rooms/${design.id}\\?thread=${root.id}$`));
+    await page.waitForURL(new RegExp(`/rooms/${design.id}\\?thread=${root.id}&reply=${reply.seq}$`));
     const thread = page.getByRole('complementary', { name: 'Thread' });
     await visible(thread.getByRole('article').filter({ hasText: 'Which font for the new logo?' }));
-    await visible(thread.getByRole('article').filter({ hasText: 'Inter for the wordmark, please' }));
+    const found = thread.getByRole('article').filter({ hasText: 'Inter for the wordmark, please' });
+    await visible(found);
+    await eventually(
+      async () => expect(await found.evaluate((el) => el.closest('app-message-item')?.classList.contains('is-revealed'))).toBe(true),
+      UI_TIMEOUT_MS,
+    );
+    // The other reply is not highlighted.
+    const other = thread.getByRole('article').filter({ hasText: 'Or a serif?' });
+    expect(await other.evaluate((el) => el.closest('app-message-item')?.classList.contains('is-revealed'))).toBe(false);
+    // Closing the thread drops the reply from the address too.
+    await thread.getByRole('button', { name: 'Close' }).click();
+    await page.waitForURL(new RegExp(`/rooms/${design.id}$`));
   });
 
   it('results view at desktop and phone width (screenshots), nothing overflowing at 320 px', async () => {

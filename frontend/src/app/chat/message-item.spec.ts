@@ -82,7 +82,7 @@ describe('MessageItem', () => {
     actionsButton()?.click();
     await fixture.whenStable();
     byButton(root, 'Reply in thread').click();
-    expect(navigate).toHaveBeenCalledWith([], { queryParams: { thread: 'm1' }, queryParamsHandling: 'merge' });
+    expect(navigate).toHaveBeenCalledWith([], { queryParams: { thread: 'm1', reply: null }, queryParamsHandling: 'merge' });
   });
 
   it('in a thread panel: no thread link, no "Reply in thread", and a reply never offers one', async () => {

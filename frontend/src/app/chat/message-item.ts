@@ -173,7 +173,7 @@ export class MessageItem {
   }
 
   protected openThread(): void {
-    void this.router.navigate([], { queryParams: { thread: this.message().id }, queryParamsHandling: 'merge' });
+    void this.router.navigate([], { queryParams: { thread: this.message().id, reply: null }, queryParamsHandling: 'merge' });
   }
 
   protected openPicker(): void {

@@ -17,13 +17,12 @@ import { MessageItem } from './message-item';
 import { PendingItem } from './pending-item';
 import { ReadMarks } from './read-marks';
 import type { TimelineItem } from './timeline-items';
+import { flashRow } from './flash-row';
 
 /** Within this distance of the bottom the list follows new messages. */
 const STICK_PX = 48;
 /** Within this distance of the top, scrolling asks for older messages. */
 const LOAD_OLDER_PX = 160;
-/** How long a message jumped to stays highlighted. */
-const REVEAL_FLASH_MS = 2500;
 
 /**
  * The seq of the newest message in view: its bottom edge is on screen, or it fills the view.
@@ -293,10 +292,7 @@ export class MessageList {
     const top = row.getBoundingClientRect().top - el.getBoundingClientRect().top + el.scrollTop;
     el.scrollTop = Math.max(0, top - Math.max(0, (el.clientHeight - row.offsetHeight) / 2));
     this.setAtBottom(el.scrollHeight - el.scrollTop - el.clientHeight <= STICK_PX);
-    row.classList.remove('is-revealed');
-    void row.offsetWidth; // restarts the flash when the same row is revealed again
-    row.classList.add('is-revealed');
-    setTimeout(() => row.classList.remove('is-revealed'), REVEAL_FLASH_MS);
+    flashRow(row);
   }
 
   /** Remembers the first row in view (binary search: rows are in layout order). */

@@ -64,6 +64,9 @@ export class RoomPage {
   readonly at = input<string>();
   /** From the query (`?thread=ID`): the thread open beside the room. */
   readonly thread = input<string>();
+  /** From the query (`?thread=ID&reply=SEQ`, a search hit in a thread): the reply to show in it. */
+  readonly reply = input<string>();
+  protected readonly replySeq = computed(() => jumpSeq(this.reply()));
 
   protected readonly room = computed(() => this.rooms.room(this.roomId()));
   private readonly isMember = computed(() => this.room() !== undefined);
@@ -157,7 +160,7 @@ export class RoomPage {
 
   /** ↑ in the empty composer: my last message goes into edit mode, and the focus comes back here after. */
   protected closeThread(): void {
-    void this.router.navigate([], { queryParams: { thread: null }, queryParamsHandling: 'merge' });
+    void this.router.navigate([], { queryParams: { thread: null, reply: null }, queryParamsHandling: 'merge' });
   }
 
   protected toggleMute(): void {

@@ -1,6 +1,7 @@
 import {
   ChangeDetectionStrategy,
   Component,
+  ElementRef,
   Injector,
   afterNextRender,
   computed,
@@ -15,6 +16,7 @@ import {
 import { SessionStore } from '../auth/session-store';
 import { ChatStore } from './chat-store';
 import { Composer } from './composer';
+import { flashRow } from './flash-row';
 import { MessageItem } from './message-item';
 import type { MentionCandidate } from './mention-suggestions';
 
@@ -34,7 +36,7 @@ import type { MentionCandidate } from './mention-suggestions';
         <h2 id="thread-title" class="thread__title">Thread</h2>
         <button type="button" class="button button--small button--ghost" (click)="closed.emit()">Close</button>
       </header>
-      <div class="thread__messages" role="log" aria-label="Thread messages">
+      <div #messages class="thread__messages" role="log" aria-label="Thread messages">
         @if (root(); as r) {
           <app-message-item [message]="r" [mine]="r.sender.id === meId()" [canReact]="canPost()" [inThread]="true" />
           <p class="thread__count muted">{{ r.replyCount }} {{ r.replyCount === 1 ? 'reply' : 'replies' }}</p>
@@ -42,7 +44,13 @@ import type { MentionCandidate } from './mention-suggestions';
           <p class="muted thread__note">This message is not loaded.</p>
         }
         @for (reply of replies(); track reply.id) {
-          <app-message-item [message]="reply" [mine]="reply.sender.id === meId()" [canReact]="canPost()" [inThread]="true" />
+          <app-message-item
+            [attr.data-seq]="reply.seq"
+            [message]="reply"
+            [mine]="reply.sender.id === meId()"
+            [canReact]="canPost()"
+            [inThread]="true"
+          />
         }
         @if (error(); as message) {
           <p class="alert" role="alert">{{ message }}</p>
@@ -67,6 +75,8 @@ export class ThreadPanel {
 
   readonly roomId = input.required<string>();
   readonly rootId = input.required<string>();
+  /** A reply's seq to scroll to and highlight once it is loaded (a search hit in this thread). */
+  readonly reveal = input<number | null>(null);
   readonly canPost = input(true);
   readonly mentionables = input<readonly MentionCandidate[]>([]);
   readonly closed = output<void>();
@@ -77,7 +87,10 @@ export class ThreadPanel {
   protected readonly draft = signal('');
   protected readonly error = signal<string | null>(null);
   private readonly composer = viewChild<Composer>('composer');
+  private readonly messagesEl = viewChild<ElementRef<HTMLElement>>('messages');
   private readonly injector = inject(Injector);
+  /** The `reveal` already shown in this thread: the reader may scroll away from it. */
+  private revealed: string | null = null;
 
   constructor() {
     effect(() => {
@@ -90,6 +103,22 @@ export class ThreadPanel {
         afterNextRender({ write: () => this.composer()?.focus() }, { injector: this.injector });
       });
     });
+    effect(() => {
+      const seq = this.reveal();
+      const shown = seq !== null && this.replies().some((reply) => reply.seq === seq);
+      const key = `${this.rootId()}:${seq}`;
+      if (!shown || key === this.revealed) return;
+      this.revealed = key;
+      afterNextRender({ write: () => this.revealReply(seq) }, { injector: this.injector });
+    });
+  }
+
+  /** Brings the reply into view and flashes it, like a search hit in the room's timeline. */
+  private revealReply(seq: number): void {
+    const row = this.messagesEl()?.nativeElement.querySelector<HTMLElement>(`[data-seq="${seq}"]`);
+    if (!row) return;
+    row.scrollIntoView({ block: 'center' });
+    flashRow(row);
   }
 
   protected async send(body: string): Promise<void> {

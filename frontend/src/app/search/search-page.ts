@@ -53,11 +53,15 @@ function timeLabel(iso: string): string {
       <ol class="search-results">
         @for (shown of shownHits(); track shown.hit.message.id) {
           <li>
-            <!-- A thread reply opens its thread beside the room; any other hit opens the room at it. -->
+            <!-- A thread reply opens its thread beside the room, at the reply; any other hit opens the room at it. -->
             <a
               class="search-hit"
               [routerLink]="['/rooms', shown.hit.roomId]"
-              [queryParams]="shown.hit.message.threadRootId ? { thread: shown.hit.message.threadRootId } : { at: shown.hit.message.seq }"
+              [queryParams]="
+                shown.hit.message.threadRootId
+                  ? { thread: shown.hit.message.threadRootId, reply: shown.hit.message.seq }
+                  : { at: shown.hit.message.seq }
+              "
             >
               <span class="search-hit__meta">
                 <span class="search-hit__room"
