@@ -99,6 +99,16 @@ export class Broadcaster {
     const sockets = this.io.local.in(userChannel(userId));
     if (!joined) return sockets.socketsLeave(roomChannel(roomId));
     sockets.socketsJoin(roomChannel(roomId));
+    await this.subscriptionsApplied();
+  }
+
+  /**
+   * Resolves once Redis has applied the channel subscriptions this pod sent so far (a join of a room
+   * new to the pod sends an SSUBSCRIBE and does not wait for it): a PING on the subscriber connection
+   * is answered after them. Events published from then on reach the joined sockets. Immediate in
+   * embedded mode.
+   */
+  async subscriptionsApplied(): Promise<void> {
     await this.redis.fanout?.sub.ping();
   }
 

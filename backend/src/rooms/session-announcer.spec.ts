@@ -25,7 +25,7 @@ function fakeSocket(steps: string[]) {
 }
 
 describe('SessionAnnouncer.announce', () => {
-  it('joins the rooms before reading their heads, so a message committed meanwhile is live or below the head', async () => {
+  it('joins the rooms and waits for their subscriptions before reading their heads, so a message committed meanwhile is live or below the head', async () => {
     const steps: string[] = [];
     const rooms = {
       roomIdsForUser: async () => {
@@ -41,8 +41,9 @@ describe('SessionAnnouncer.announce', () => {
       },
     } as unknown as RoomRepository;
     const socket = fakeSocket(steps);
-    await expect(new SessionAnnouncer(rooms, {} as Broadcaster).announce(socket)).resolves.toEqual(['a', 'b']);
-    expect(steps).toEqual(['read rooms', 'join room:a,room:b', 'read heads', 'session:ready a@7,b@3']);
+    const broadcaster = { subscriptionsApplied: async () => void steps.push('subscriptions applied') } as unknown as Broadcaster;
+    await expect(new SessionAnnouncer(rooms, broadcaster).announce(socket)).resolves.toEqual(['a', 'b']);
+    expect(steps).toEqual(['read rooms', 'join room:a,room:b', 'subscriptions applied', 'read heads', 'session:ready a@7,b@3']);
   });
 
   it('leaves a room the user lost between the two reads, and keeps every other channel', async () => {
@@ -53,7 +54,8 @@ describe('SessionAnnouncer.announce', () => {
     } as unknown as RoomRepository;
     const socket = fakeSocket(steps);
     socket.rooms.add('room:added-meanwhile');
-    await new SessionAnnouncer(rooms, {} as Broadcaster).announce(socket);
+    const broadcaster = { subscriptionsApplied: () => Promise.resolve() } as unknown as Broadcaster;
+    await new SessionAnnouncer(rooms, broadcaster).announce(socket);
     expect([...socket.rooms].sort()).toEqual(['room:a', 'room:added-meanwhile', 'user:u1']);
     expect(steps).toContain('leave room:gone');
   });

@@ -19,15 +19,17 @@ export class SessionAnnouncer {
   ) {}
 
   /**
-   * Joins the socket to its rooms' channels, then reads where they stand and sends session:ready;
-   * answers the room ids. In that order, every event of a room is either live on the socket or below
-   * the head it is told (heads read before the join could miss a message committed in between).
+   * Joins the socket to its rooms' channels, waits until Redis has applied their subscriptions, then
+   * reads where they stand and sends session:ready; answers the room ids. In that order, every event
+   * of a room is either live on the socket or below the head it is told (heads read before the join,
+   * or before a new subscription took effect, could miss a message committed in between).
    * Membership changes meanwhile reach the socket through its user channel, joined before this.
    */
   async announce(socket: ServerSocket): Promise<string[]> {
     const userId = socket.data.user.id;
     const joined = (await this.rooms.roomIdsForUser(userId)).map(roomChannel);
     await socket.join(joined);
+    await this.broadcaster.subscriptionsApplied();
     const heads = await this.rooms.heads(userId);
     const current = new Set(heads.map((head) => roomChannel(head.id)));
     // A room left between the two reads: its removal may have reached the pod before the join above.
