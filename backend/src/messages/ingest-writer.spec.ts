@@ -19,7 +19,7 @@ interface PendingBatch {
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** An IngestWriter on a fake consumer and stream, whose batches wait until the test finishes them. */
-async function setUp(dbPoolSize: number, partitions: number[]) {
+async function setUp(dbPoolSize: number, partitions: number[], options: { failFirstWrite?: boolean } = {}) {
   const stream = Object.assign(new EventEmitter(), {
     offsetsToFetch: new Map<string, bigint>(),
     paused: false,
@@ -36,10 +36,16 @@ async function setUp(dbPoolSize: number, partitions: number[]) {
     close: async () => undefined,
   });
   const batches: PendingBatch[] = [];
+  let failNext = options.failFirstWrite ?? false;
   const repository = {
     claimPartitions: async (_topic: string, claimed: number[]) => new Map(claimed.map((partition) => [partition, 1])),
     writeFencedBatch: (_topic: string, sends: FencedSend[]) =>
-      new Promise<BatchResult>((resolve) => {
+      new Promise<BatchResult>((resolve, reject) => {
+        if (failNext) {
+          failNext = false;
+          reject(new Error('Connection terminated unexpectedly'));
+          return;
+        }
         const stored = sends.map((send, index): SendOutcome => ({
           message: { id: `${send.clientMsgId}-${index}` } as Message,
           created: true,
@@ -74,7 +80,9 @@ async function setUp(dbPoolSize: number, partitions: number[]) {
     };
     stream.emit('data', { topic: TOPIC, partition, offset, leaderEpoch: 0, value: JSON.stringify(request) });
   };
-  return { writer, stream, record, batches, commits, replies };
+  const announced: string[] = [];
+  writer.onCommitted((message) => announced.push(message.id));
+  return { writer, stream, record, batches, commits, replies, announced };
 }
 
 /** The partition of each batch, in the order they were started. */
@@ -151,5 +159,26 @@ describe('IngestWriter', () => {
     batches[2]?.finish();
     await writer.beforeApplicationShutdown();
     expect(commits.flat().map(({ partition }) => partition)).toEqual([1, 1]);
+  });
+
+  it('announces the stored originals of a batch retried after a failed attempt, which may have committed unanswered', async () => {
+    const { record, batches, announced } = await setUp(4, [0], { failFirstWrite: true });
+    record(0, 0n);
+    // The first attempt fails (its commit may or may not have happened); the retry answers the original.
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const retry = batches[0];
+    expect(retry?.sends.map((send) => send.clientMsgId)).toEqual(['c1']);
+    retry?.finish({ outcomes: [{ message: { id: 'stored-by-the-failed-attempt' } as Message, created: false }], fenced: [false] });
+    await turn();
+    expect(announced).toEqual(['stored-by-the-failed-attempt']);
+  });
+
+  it('does not announce a stored original when no attempt failed (a client resending an old message)', async () => {
+    const { record, batches, announced } = await setUp(4, [0]);
+    record(0, 0n);
+    await turn();
+    batches[0]?.finish({ outcomes: [{ message: { id: 'old' } as Message, created: false }], fenced: [false] });
+    await turn();
+    expect(announced).toEqual([]);
   });
 });

@@ -283,17 +283,24 @@ export class IngestWriter implements OnApplicationBootstrap, BeforeApplicationSh
     const sends: FencedSend[] = valid.map(({ request }) => ({ ...request, partition, epoch: state.epoch }));
     this.metrics.kafkaBatchSize.observe(batch.length);
     let result: { outcomes: SendOutcome[]; fenced: boolean[] } | null = null;
+    let failedBefore = false;
     for (let attempt = 0; !result; attempt += 1) {
       // A rejoin meanwhile: the records are fetched again from the committed offset.
       if (this.stopped || generation !== this.generation) return;
       result = sends.length ? await this.tryWrite(topic, sends) : { outcomes: [], fenced: [] };
-      if (!result) await sleep(Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** attempt));
+      if (result) break;
+      failedBefore = true;
+      await sleep(Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** attempt));
     }
     const answers = new Map<string, IngestReply[]>();
     valid.forEach(({ request }, index) => {
       const outcome = result.outcomes[index];
       if (result.fenced[index] || !outcome) return;
-      if ('message' in outcome && outcome.created) for (const listener of this.committedListeners) listener(outcome.message);
+      // After a failed attempt, the database may have committed that attempt without its answer reaching
+      // this writer: those sends come back now as stored originals, and nobody else would broadcast them.
+      // (A client's own resend of an older message is then broadcast again, which clients ignore.)
+      if ('message' in outcome && (outcome.created || failedBefore))
+        for (const listener of this.committedListeners) listener(outcome.message);
       const reply: IngestReply =
         'error' in outcome
           ? { requestId: request.requestId, error: outcome.error.toApiError() }

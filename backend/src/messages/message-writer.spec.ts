@@ -27,8 +27,12 @@ const stored = (s: PendingSend, seq: number): SendOutcome => ({
   },
 });
 
-function writerWith(writeBatch: jest.Mock, settings = { max: 100, concurrency: 1, deadlineMs: 5_000 }): MessageWriter {
-  const repository = { writeBatch } as unknown as MessageRepository;
+function writerWith(
+  writeBatch: jest.Mock,
+  settings = { max: 100, concurrency: 1, deadlineMs: 5_000 },
+  findSent: jest.Mock = jest.fn(async () => []),
+): MessageWriter {
+  const repository = { writeBatch, findSent } as unknown as MessageRepository;
   const config = { writeBatch: settings } as AppConfig;
   return new MessageWriter(repository, config, new MetricsService());
 }
@@ -144,5 +148,44 @@ describe('MessageWriter (group commit)', () => {
     for (let n = 0; n < 10_001; n += 1) void writer.write(send(n));
     const outcome = await writer.write(send(99));
     expect('error' in outcome && outcome.error.message).toMatch(/Too many messages/);
+  });
+
+  it('announces the sends of a batch whose answer never came once the database answers again, if it committed them', async () => {
+    // The first batch's statement reached the database, which hung: the driver gave up (a timeout), the
+    // database committed it later. The senders' retries find the stored originals, which are not new.
+    const writeBatch = jest
+      .fn()
+      .mockRejectedValueOnce(Object.assign(new Error('Query read timeout'), {}))
+      .mockImplementation(async (sends: PendingSend[]) => sends.map((s, i) => stored(s, 10 + i)));
+    const committedLate = stored(send(1), 3);
+    const findSent = jest.fn(async () => ['message' in committedLate ? committedLate.message : null]);
+    const writer = writerWith(writeBatch, { max: 100, concurrency: 1, deadlineMs: 5_000 }, findSent);
+    const announced: string[] = [];
+    writer.onCommitted((message) => announced.push(`${message.clientMsgId}@${message.seq}`));
+
+    const lost = await writer.write(send(1));
+    expect('error' in lost && lost.error.code).toBe('UNAVAILABLE');
+    expect(findSent).not.toHaveBeenCalled();
+
+    await writer.write(send(2));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(findSent).toHaveBeenCalledWith([send(1)]);
+    // In either order: clients place a message by its seq.
+    expect(announced.sort()).toEqual(['c1@3', 'c2@10']);
+  });
+
+  it('keeps sends in doubt while the database cannot say, and resolves them after a later batch', async () => {
+    const writeBatch = jest
+      .fn()
+      .mockRejectedValueOnce(new Error('connect ECONNREFUSED 127.0.0.1:5432'))
+      .mockImplementation(async (sends: PendingSend[]) => sends.map((s, i) => stored(s, 20 + i)));
+    const findSent = jest.fn().mockRejectedValueOnce(new Error('Connection terminated unexpectedly')).mockResolvedValue([]);
+    const writer = writerWith(writeBatch, { max: 100, concurrency: 1, deadlineMs: 5_000 }, findSent);
+    await writer.write(send(1));
+    await writer.write(send(2));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await writer.write(send(3));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(findSent.mock.calls).toEqual([[[send(1)]], [[send(1)]]]);
   });
 });

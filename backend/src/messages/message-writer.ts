@@ -18,6 +18,8 @@ export interface Waiting {
 
 /** Most sends waiting for a batch before new ones are refused at once (bounds memory when the database stalls). */
 const QUEUE_LIMIT = 10_000;
+/** Most sends kept in doubt (see MessageWriter.inDoubt); beyond, the oldest are dropped (clients still catch up on reconnect). */
+const IN_DOUBT_LIMIT = 10_000;
 /**
  * Most sends of one sender in one batch: a burst from one user (a script, a flood up to the rate limit)
  * is written over several batches, and the other users' sends queued behind it join the next batch
@@ -73,6 +75,14 @@ export class MessageWriter extends SendPipeline {
   private waiting = 0;
   private readonly settings: { max: number; concurrency: number; deadlineMs: number };
   private readonly committedListeners: ((message: Message) => void)[] = [];
+  /**
+   * Sends of batches whose answer never came (a timeout or a broken connection while the database
+   * hung): the database may still have committed them, and then nobody would broadcast them (the
+   * senders' retries find the stored originals, which are not new). Once a later batch commits, they
+   * are looked up and the stored ones announced.
+   */
+  private inDoubt: PendingSend[] = [];
+  private resolving = false;
 
   constructor(
     private readonly repository: MessageRepository,
@@ -172,6 +182,7 @@ export class MessageWriter extends SendPipeline {
       const failure = toAppError(error);
       if (failure.code === 'UNAVAILABLE' || batch.length === 1) {
         if (failure.code === 'INTERNAL') this.logger.error(`A send failed: ${errorSummary(error)}`);
+        if (failure.code === 'UNAVAILABLE') this.doubt(batch.map((waiting) => waiting.send));
         batch.forEach((waiting) => this.settle(waiting, { error: failure }));
         return;
       }
@@ -191,5 +202,34 @@ export class MessageWriter extends SendPipeline {
     // would put them behind it). The next batch of the lane starts later still, so seq order holds.
     const created = batch.flatMap((waiting, index) => this.settle(waiting, outcomes[index]) ?? []);
     if (created.length) process.nextTick(() => this.announce(created));
+    if (this.inDoubt.length) void this.resolveInDoubt();
+  }
+
+  private doubt(sends: PendingSend[]): void {
+    this.inDoubt.push(...sends);
+    if (this.inDoubt.length > IN_DOUBT_LIMIT) {
+      this.logger.warn(`More than ${IN_DOUBT_LIMIT} sends in doubt; dropping the oldest (their rooms catch up on reconnect)`);
+      this.inDoubt = this.inDoubt.slice(-IN_DOUBT_LIMIT);
+    }
+  }
+
+  /** Announces the sends in doubt that the database did commit (the database answers again: a batch just committed). */
+  private async resolveInDoubt(): Promise<void> {
+    if (this.resolving) return;
+    this.resolving = true;
+    const sends = this.inDoubt;
+    this.inDoubt = [];
+    try {
+      const stored = await this.repository.findSent(sends);
+      if (stored.length) {
+        this.logger.warn(`${stored.length} of ${sends.length} sends in doubt were committed; broadcasting them now`);
+        this.announce(stored);
+      }
+    } catch (error) {
+      this.logger.warn(`Sends in doubt not resolved yet (${errorSummary(error)}); trying again after the next batch`);
+      this.doubt(sends);
+    } finally {
+      this.resolving = false;
+    }
   }
 }

@@ -197,6 +197,21 @@ export class MessageRepository {
   }
 
   /**
+   * The stored messages of these sends, found by (room, sender, clientMsgId): which of a batch whose
+   * answer never came (the connection timed out or broke) the database committed after all.
+   */
+  async findSent(sends: PendingSend[]): Promise<Message[]> {
+    const rows = await this.db.rows<MessageRow>(
+      `${MESSAGE_SELECT}
+       JOIN unnest($1::uuid[], $2::uuid[], $3::text[]) AS s(room_id, sender_id, client_msg_id)
+         ON m.room_id = s.room_id AND m.sender_id = s.sender_id AND m.client_msg_id = s.client_msg_id
+       ORDER BY m.room_id, m.seq`,
+      [sends.map((s) => s.roomId), sends.map((s) => s.sender.id), sends.map((s) => s.clientMsgId)],
+    );
+    return rows.map(toMessage);
+  }
+
+  /**
    * The write functions answer without reactions, mentions and replies: reads the messages that may have
    * some again, in one statement (usually none): a new message whose body has an '@' (mentions, filled by
    * a trigger), and a resend's original as it is now.

@@ -3,7 +3,7 @@ import { Api, registerUser, type TestUser } from '../http';
 import { TimelineStore } from './convergence';
 import { PostgresServer, RedisServer } from './infra';
 import { ResilientClient, type ResilientClientOptions } from './resilient-client';
-import { failedSoFar, randomId, startCluster, type Cluster, type Pod } from '@chat/test-harness';
+import { TcpProxy, failedSoFar, randomId, startCluster, type Cluster, type Pod } from '@chat/test-harness';
 
 /** Defaults of the fault suite's pods: short bounds so outages show within seconds. */
 export const FAULT_POD_ENV: Readonly<Record<string, string>> = {
@@ -19,6 +19,8 @@ export interface HarnessOptions {
   pods: number;
   /** Environment for every pod on top of FAULT_POD_ENV. */
   podEnv?: Record<string, string>;
+  /** The pods reach PostgreSQL through a TcpProxy (harness.databaseProxy), which can cut its answers. */
+  databaseProxy?: boolean;
 }
 
 export type ClientOptions = Omit<ResilientClientOptions, 'token' | 'urls' | 'label'> & {
@@ -40,6 +42,8 @@ export class FaultHarness {
     readonly redis: RedisServer,
     readonly cluster: Cluster,
     readonly store: TimelineStore,
+    /** Between the pods and PostgreSQL, with `databaseProxy`. */
+    readonly databaseProxy: TcpProxy | null,
   ) {}
 
   static async start(options: HarnessOptions): Promise<FaultHarness> {
@@ -47,11 +51,13 @@ export class FaultHarness {
     let redis: RedisServer | undefined;
     let cluster: Cluster | undefined;
     let store: TimelineStore | undefined;
+    let proxy: TcpProxy | null = null;
     try {
       [postgres, redis] = await Promise.all([PostgresServer.create(), RedisServer.start()]);
+      proxy = options.databaseProxy ? await TcpProxy.start(postgres.port) : null;
       // One after the other: the first pod runs the migrations. startCluster stops them if one fails.
       cluster = await startCluster({
-        databaseUrl: postgres.url,
+        databaseUrl: proxy ? postgres.url.replace(`:${postgres.port}/`, `:${proxy.port}/`) : postgres.url,
         redisUrl: redis.url,
         name: `fault-${randomId(2)}`,
         pods: options.pods,
@@ -61,10 +67,11 @@ export class FaultHarness {
         stopGraceMs: 3_000,
       });
       store = new TimelineStore(postgres.url);
-      return new FaultHarness(postgres, redis, cluster, store);
+      return new FaultHarness(postgres, redis, cluster, store, proxy);
     } catch (error) {
       await store?.close().catch(() => undefined);
       await cluster?.stop().catch(() => undefined);
+      await proxy?.close().catch(() => undefined);
       await redis?.dispose().catch(() => undefined);
       await postgres?.dispose().catch(() => undefined);
       throw error;
@@ -154,7 +161,13 @@ export class FaultHarness {
   async dispose(): Promise<void> {
     for (const client of this.clients) client.stop();
     if (failedSoFar()) this.report();
-    const steps = [() => this.store.close(), () => this.cluster.stop(), () => this.redis.dispose(), () => this.postgres.dispose()];
+    const steps = [
+      () => this.store.close(),
+      () => this.cluster.stop(),
+      async () => this.databaseProxy?.close(),
+      () => this.redis.dispose(),
+      () => this.postgres.dispose(),
+    ];
     const failures: unknown[] = [];
     for (const step of steps) {
       try {
