@@ -2,10 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { ErrorCode } from '@chat/contracts';
 import { useFreshCluster } from '@chat/test-harness';
-import type { Database } from '../../src/database/sql';
-import { MessageRepository } from '../../src/messages/message.repository';
 import { RoomRules } from '../../src/rooms/room-rules';
-import type { TimelineEvents } from '../../src/timeline/timeline-events';
 
 interface BatchRow {
   o_ord: string;
@@ -149,29 +146,6 @@ describe('chat_write_batch (the group commit statement)', () => {
       const seqs = stored.rows.filter((row) => row.room_id === roomId).map((row) => Number(row.seq));
       expect(seqs).toEqual(seqs.map((_, i) => i + 1));
     }
-  });
-
-  it('findSent: of sends whose answer was lost, finds exactly the ones stored, whole and in seq order', async () => {
-    const alice = await user();
-    const roomId = await room({ members: [alice] });
-    await writeBatch(db, [
-      { roomId, senderId: alice, clientMsgId: 'kept-1', body: 'first, with @nobody' },
-      { roomId, senderId: alice, clientMsgId: 'kept-2', body: 'second' },
-    ]);
-    const onClient: Database = {
-      rows: async (statement: string | { text: string }, params: readonly unknown[] = []) =>
-        (await db.query(typeof statement === 'string' ? statement : statement.text, [...params])).rows,
-    } as unknown as Database;
-    const repository = new MessageRepository(onClient, {} as TimelineEvents);
-    const sender = { id: alice, username: 'a', displayName: 'A' };
-    const found = await repository.findSent(
-      ['kept-2', 'never-stored', 'kept-1'].map((clientMsgId) => ({ roomId, sender, clientMsgId, body: 'x' })),
-    );
-    expect(found.map((message) => [message.clientMsgId, message.seq, message.body])).toEqual([
-      ['kept-1', 1, 'first, with @nobody'],
-      ['kept-2', 2, 'second'],
-    ]);
-    expect(found[0]?.sender.id).toBe(alice);
   });
 
   it('answers a single send (chat_write_one) exactly as chat_write_batch answers a batch of one', async () => {
