@@ -7,6 +7,7 @@ import { AckError, ErrorCode, LIMITS } from '@chat/contracts';
 import { AppError } from '../common/app-error';
 import { AppConfig } from '../config/app-config';
 import { RedisClients } from '../redis/redis-clients';
+import { compactConnectionListeners } from './compact-listeners';
 import { corkEachFlush } from './corked-flush';
 import { releaseOpeningRequests } from './release-requests';
 
@@ -135,6 +136,7 @@ export class RealtimeIoAdapter extends IoAdapter {
       connectTimeout: 10_000,
     });
     releaseOpeningRequests(server);
+    compactConnectionListeners(server);
     corkEachFlush();
     const fanout = this.redis.fanout;
     if (fanout) {

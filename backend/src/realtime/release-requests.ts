@@ -1,8 +1,10 @@
 import { ServerResponse, type IncomingMessage } from 'node:http';
+import type { EventEmitter } from 'node:events';
 import type { Server } from 'socket.io';
+import { compactListeners } from './compact-listeners';
 
 /** Engine.IO's stand-in response for a WebSocket upgrade: it keeps the request for its connection's life. */
-type UpgradeResponse = { req: IncomingMessage | null };
+type UpgradeResponse = EventEmitter & { req: IncomingMessage | null };
 
 /**
  * Lets go of the HTTP request that opened each session once nothing needs it: ~2 KB per idle socket
@@ -23,6 +25,8 @@ export function releaseOpeningRequests(server: Server): void {
     if (!upgrade) return;
     upgrades.delete(req);
     upgrade.req = null;
+    // It stays too (a listener on the TCP socket re-emits `close` on it), with an empty listener table.
+    compactListeners(upgrade);
   });
   server.on('connection', (socket) => {
     (socket.conn as unknown as { request: IncomingMessage | null }).request = null;
