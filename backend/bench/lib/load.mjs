@@ -271,6 +271,25 @@ export async function paced(tracker, rate, durationMs, pick, label) {
   return seconds;
 }
 
+/**
+ * Unmeasured load before a measured step, the same for both sides: `rate` sends/s for durationMs through a tracker of
+ * its own, then drained. The step then measures processes in their steady state: code compiled by the JIT, and the
+ * connections' set-up work (session:ready, the clients' catch-up syncs, room subscriptions) done, as in any server
+ * that has been up for more than a few seconds. The clients get their previous tracker back.
+ */
+export async function warmUp(clients, expectedPerRoom, rate, durationMs, pick, label) {
+  const tracker = new Tracker(expectedPerRoom);
+  const previous = clients.map((client) => client.tracker);
+  for (const client of clients) client.tracker = tracker;
+  try {
+    await paced(tracker, rate, durationMs, pick, `${label} warm-up`);
+    await tracker.drain(10_000, 1_000);
+  } finally {
+    clients.forEach((client, i) => (client.tracker = previous[i]));
+  }
+  await sleep(500);
+}
+
 /** Closed loop: every sender keeps `inFlight` sends outstanding until durationMs passed. */
 export async function closedLoop(tracker, senders, inFlight, durationMs, label) {
   const start = now();

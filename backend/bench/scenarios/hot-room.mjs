@@ -1,9 +1,9 @@
 // 2. hot-room: one room of 200 members spread over 2 pods, 10 of them sending at a paced (open-loop) rate of 200,
-// 500 and 1,000 sends/s. Deliveries/s, delivery latency p50/p99 and the pods' CPU per 1,000 deliveries, ours vs the
+// 500 and 1,000 sends/s, each step after an unmeasured warm-up at its rate (warmUp). Deliveries/s, delivery latency p50/p99 and the pods' CPU per 1,000 deliveries, ours vs the
 // peer (2 peer processes on the same Redis).
 import { sleep } from '../lib/cluster.mjs';
 import { fleetCpuMs } from '../lib/both.mjs';
-import { closeAll, connectAll, now, paced, Tracker } from '../lib/load.mjs';
+import { closeAll, connectAll, now, paced, Tracker, warmUp } from '../lib/load.mjs';
 import { insertWorld, makeWorld } from '../lib/seed.mjs';
 
 export const name = 'hot-room';
@@ -13,6 +13,7 @@ export async function run({ bench, report, smoke }) {
   const senderCount = 10;
   const rates = smoke ? [200] : [200, 500, 1000];
   const durationMs = smoke ? 1500 : 10_000;
+  const warmUpMs = smoke ? 500 : 3000;
   const world = makeWorld(bench.jwtSecret, members, [Array.from({ length: members }, (_, i) => i)]);
   await insertWorld(bench.db, world);
   const room = world.rooms[0].id;
@@ -29,12 +30,14 @@ export async function run({ bench, report, smoke }) {
       for (const kind of index % 2 ? ['peer', 'ours'] : ['ours', 'peer']) {
         const { procs, clients } = sides[kind];
         await sleep(1000);
+        const pick = (n) => [clients[n % senderCount], room];
+        const label = `hot-room ${kind} ${rate}/s`;
+        await warmUp(clients, new Map([[room, members]]), rate, warmUpMs, pick, label);
         const tracker = new Tracker(new Map([[room, members]]));
         for (const client of clients) client.tracker = tracker;
         const cpu0 = fleetCpuMs(procs);
         const start = now();
-        const label = `hot-room ${kind} ${rate}/s`;
-        await paced(tracker, rate, durationMs, (n) => [clients[n % senderCount], room], label);
+        await paced(tracker, rate, durationMs, pick, label);
         await tracker.drain(smoke ? 3000 : 15_000);
         const cpu = fleetCpuMs(procs) - cpu0;
         for (const client of clients) client.tracker = null;

@@ -1,7 +1,8 @@
-// 3. many-rooms: 2,000 users in 200 rooms of 10 over 2 pods, 1,000 sends/s offered (open loop) by random members.
+// 3. many-rooms: 2,000 users in 200 rooms of 10 over 2 pods, 1,000 sends/s offered (open loop) by random members,
+// after an unmeasured warm-up at that rate (warmUp).
 // Deliveries/s and delivery latency vs the peer, and nothing lost: every acked message reached every member socket.
 import { forBoth } from '../lib/both.mjs';
-import { closeAll, connectAll, now, paced, Tracker } from '../lib/load.mjs';
+import { closeAll, connectAll, now, paced, Tracker, warmUp } from '../lib/load.mjs';
 import { insertWorld, makeWorld } from '../lib/seed.mjs';
 
 export const name = 'many-rooms';
@@ -11,6 +12,7 @@ export async function run({ bench, report, smoke }) {
   const roomSize = 10;
   const rate = smoke ? 300 : 1000;
   const durationMs = smoke ? 1500 : 10_000;
+  const warmUpMs = smoke ? 500 : 3000;
   const roomMembers = Array.from({ length: userCount / roomSize }, (_, r) => Array.from({ length: roomSize }, (_, m) => r * roomSize + m));
   const world = makeWorld(bench.jwtSecret, userCount, roomMembers);
   await insertWorld(bench.db, world);
@@ -19,19 +21,15 @@ export async function run({ bench, report, smoke }) {
     const tracker = new Tracker(expected);
     const clients = await connectAll(world.users, (i) => procs[i % 2].url, { label: `many-rooms ${kind}`, tracker });
     try {
-      const start = now();
       const label = `many-rooms ${kind} ${rate}/s`;
       // A pseudo-random member sends; over the run every room gets about the same share.
-      await paced(
-        tracker,
-        rate,
-        durationMs,
-        (n) => {
-          const user = (n * 7919) % userCount;
-          return [clients[user], world.users[user].rooms[0]];
-        },
-        label,
-      );
+      const pick = (n) => {
+        const user = (n * 7919) % userCount;
+        return [clients[user], world.users[user].rooms[0]];
+      };
+      await warmUp(clients, expected, rate, warmUpMs, pick, label);
+      const start = now();
+      await paced(tracker, rate, durationMs, pick, label);
       await tracker.drain(smoke ? 3000 : 15_000);
       const result = {
         ...tracker.deliveryStats(start, durationMs),

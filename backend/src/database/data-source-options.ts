@@ -10,6 +10,7 @@ import { MessageReactions1767000000000 } from './migrations/1767000000000-messag
 import { MessageMentions1768000000000 } from './migrations/1768000000000-message-mentions';
 import { MessageThreads1769000000000 } from './migrations/1769000000000-message-threads';
 import { RoomNotices1770000000000 } from './migrations/1770000000000-room-notices';
+import { WritePlansByIndex1771000000000 } from './migrations/1771000000000-write-plans-by-index';
 
 export const MIGRATIONS = [
   InitialSchema1763856000000,
@@ -22,6 +23,7 @@ export const MIGRATIONS = [
   MessageMentions1768000000000,
   MessageThreads1769000000000,
   RoomNotices1770000000000,
+  WritePlansByIndex1771000000000,
 ];
 
 export interface ConnectionSettings {
