@@ -11,6 +11,7 @@ import { MessageMentions1768000000000 } from './migrations/1768000000000-message
 import { MessageThreads1769000000000 } from './migrations/1769000000000-message-threads';
 import { RoomNotices1770000000000 } from './migrations/1770000000000-room-notices';
 import { WritePlansByIndex1771000000000 } from './migrations/1771000000000-write-plans-by-index';
+import { WriteBatchLinear1772000000000 } from './migrations/1772000000000-write-batch-linear';
 
 export const MIGRATIONS = [
   InitialSchema1763856000000,
@@ -24,6 +25,7 @@ export const MIGRATIONS = [
   MessageThreads1769000000000,
   RoomNotices1770000000000,
   WritePlansByIndex1771000000000,
+  WriteBatchLinear1772000000000,
 ];
 
 export interface ConnectionSettings {

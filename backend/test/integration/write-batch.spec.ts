@@ -112,6 +112,14 @@ describe('chat_write_batch (the group commit statement)', () => {
       ['repeated', 1, 'one'],
       ['created', 3, 'two'],
     ]);
+    // The answers are the stored rows: ids, seqs, bodies and times as the table has them.
+    const stored = await db.query<{ id: string; seq: string; body: string; created_at: Date }>(
+      `SELECT id, seq, body, created_at FROM messages WHERE room_id = ANY($1::uuid[]) ORDER BY room_id, seq`,
+      [[r1, r2]],
+    );
+    const byId = new Map(stored.rows.map((row) => [row.id, [Number(row.seq), row.body, row.created_at.getTime()]]));
+    expect(byId.size).toBe(4);
+    for (const row of rows) expect(byId.get(row.o_id ?? '')).toEqual([Number(row.o_seq), row.o_body, row.o_created_at?.getTime()]);
     const again = await writeBatch(db, [{ roomId: r1, senderId: alice, clientMsgId: 'a2', body: 'two, resent' }]);
     expect(again.map((row) => [row.o_outcome, Number(row.o_seq), row.o_body])).toEqual([['existing', 3, 'two']]);
     const heads = await db.query<{ id: string; last_seq: string }>(`SELECT id, last_seq FROM rooms WHERE id = ANY($1::uuid[])`, [[r1, r2]]);
