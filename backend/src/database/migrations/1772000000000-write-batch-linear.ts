@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { WriteBatchFunction1764460800000 } from './1764460800000-write-batch-function';
+import { JUDGE_SENDS, WriteBatchFunction1764460800000 } from './1764460800000-write-batch-function';
 
 /**
  * `chat_write_batch` answers without joining its own INSERT. It used to match every send to the rows the
@@ -32,23 +32,7 @@ export class WriteBatchLinear1772000000000 implements MigrationInterface {
         PERFORM 1 FROM rooms r WHERE r.id = ANY (p_rooms) ORDER BY r.id FOR UPDATE;
         -- A new statement, so a new snapshot: it sees every commit made before the locks were granted.
         RETURN QUERY
-        WITH input AS (
-          SELECT t.room_id, t.sender_id, t.client_msg_id, t.body, t.ord
-          FROM unnest(p_rooms, p_senders, p_client_ids, p_bodies) WITH ORDINALITY AS t(room_id, sender_id, client_msg_id, body, ord)
-        ),
-        judged AS (
-          SELECT i.room_id, i.sender_id, i.client_msg_id, i.body, i.ord,
-            r.id IS NOT NULL AS room_exists,
-            r.last_seq,
-            r.archived_at IS NOT NULL AS archived,
-            m.user_id IS NOT NULL AS is_member,
-            e.id AS existing_id,
-            row_number() OVER (PARTITION BY i.room_id, i.sender_id, i.client_msg_id ORDER BY i.ord) AS copy
-          FROM input i
-          LEFT JOIN rooms r ON r.id = i.room_id
-          LEFT JOIN room_members m ON m.room_id = i.room_id AND m.user_id = i.sender_id
-          LEFT JOIN messages e ON e.room_id = i.room_id AND e.sender_id = i.sender_id AND e.client_msg_id = i.client_msg_id
-        ),
+        ${JUDGE_SENDS}
         decided AS (
           SELECT j.*, (j.room_exists AND j.is_member AND NOT j.archived AND j.existing_id IS NULL AND j.copy = 1) AS accept
           FROM judged j
