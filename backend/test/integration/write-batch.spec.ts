@@ -156,6 +156,48 @@ describe('chat_write_batch (the group commit statement)', () => {
     }
   });
 
+  it('keeps its plans driven by the batch (index lookups) when the tables grew after the plan was made', async () => {
+    // A connection of its own: its cached plan is made by the first write below, while the tables are small.
+    const fresh = new Client({ connectionString: cluster().database.url });
+    await fresh.connect();
+    try {
+      const sender = await user();
+      const roomId = await room({ members: [sender] });
+      await writeBatch(fresh, [{ roomId, senderId: sender, clientMsgId: 'first', body: 'one' }]);
+      // The tables grow by far more than the plan saw (as on a new database, or with autovacuum off).
+      await db.query(
+        `INSERT INTO messages (room_id, seq, updated_seq, client_msg_id, sender_id, body)
+         SELECT $1, g, g, 'bulk' || g, $2, 'bulk' FROM generate_series(2, 20001) AS g`,
+        [roomId, sender],
+      );
+      await db.query(`UPDATE rooms SET last_seq = 20001 WHERE id = $1`, [roomId]);
+      // auto_explain sends the plans of the function's statements to this client.
+      const plans: string[] = [];
+      fresh.on('notice', (notice) => plans.push(notice.message ?? ''));
+      for (const setting of [
+        "LOAD 'auto_explain'",
+        'SET auto_explain.log_min_duration = 0',
+        'SET auto_explain.log_nested_statements = on',
+      ]) {
+        await fresh.query(setting);
+      }
+      await fresh.query('SET client_min_messages = log');
+      const rows = await writeBatch(fresh, [
+        { roomId, senderId: sender, clientMsgId: 'second', body: 'two' },
+        { roomId, senderId: sender, clientMsgId: 'bulk7', body: 'a resend' },
+      ]);
+      expect(rows.map((row) => [row.o_outcome, Number(row.o_seq)])).toEqual([
+        ['created', 20002],
+        ['existing', 7],
+      ]);
+      const statement = plans.find((plan) => plan.includes('INSERT INTO messages'));
+      expect(statement).toContain('Index Scan using messages_client_msg on messages');
+      for (const plan of plans) expect(plan).not.toMatch(/Seq Scan|Hash Join|Hash Left Join|Merge/);
+    } finally {
+      await fresh.end();
+    }
+  });
+
   it('answers a single send (chat_write_one) exactly as chat_write_batch answers a batch of one', async () => {
     type Setup = { member: boolean; archived: boolean; missing?: boolean; stored?: 'plain' | 'deleted' };
     const setups: Setup[] = [

@@ -1,5 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { JUDGE_SENDS, WriteBatchFunction1764460800000 } from './1764460800000-write-batch-function';
+import { BATCH_DRIVEN_PLAN_CLAUSES, BATCH_DRIVEN_PLANS } from './1771000000000-write-plans-by-index';
 
 /**
  * `chat_write_batch` answers without joining its own INSERT. It used to match every send to the rows the
@@ -24,8 +25,8 @@ export class WriteBatchLinear1772000000000 implements MigrationInterface {
       LANGUAGE plpgsql
       -- One plan, made once per connection: the statement's shape does not depend on the batch.
       SET plan_cache_mode = force_generic_plan
-      -- Lookups by index whatever the statistics say (1771000000000).
-      SET enable_seqscan = off
+      -- Joins as index lookups driven by the batch, whatever the tables' size when planned (1771000000000).
+      ${BATCH_DRIVEN_PLAN_CLAUSES}
       AS $fn$
       BEGIN
         -- Lock the rooms in id order (concurrent batches cannot deadlock) until commit.
@@ -90,6 +91,8 @@ export class WriteBatchLinear1772000000000 implements MigrationInterface {
   async down(db: QueryRunner): Promise<void> {
     await db.query(`DROP FUNCTION chat_write_batch(uuid[], uuid[], text[], text[])`);
     await new WriteBatchFunction1764460800000().up(db);
-    await db.query(`ALTER FUNCTION chat_write_batch(uuid[], uuid[], text[], text[]) SET enable_seqscan = off`);
+    for (const setting of BATCH_DRIVEN_PLANS) {
+      await db.query(`ALTER FUNCTION chat_write_batch(uuid[], uuid[], text[], text[]) SET ${setting} = off`);
+    }
   }
 }
