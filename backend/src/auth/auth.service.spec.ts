@@ -28,15 +28,17 @@ function serviceWithBusyHasher(busy = true) {
     {} as TokenRevocations,
     limits as unknown as RateLimits,
   );
-  return { service, users, throttle, limits, admission };
+  return { service, users, throttle, limits, admission, hasher };
 }
 
 describe('AuthService under a login flood', () => {
   it('refuses a login the hasher cannot take before any Redis or database work', async () => {
-    const { service, users, throttle } = serviceWithBusyHasher();
+    const { service, users, throttle, hasher } = serviceWithBusyHasher();
     await expect(service.login({ username: 'alice', password: 'long-enough-1' }, '10.0.0.1')).rejects.toMatchObject({
       code: 'RATE_LIMITED',
     });
+    // The place is asked for the client's address: one address cannot take every place.
+    expect(hasher.admit).toHaveBeenCalledWith('10.0.0.1');
     expect(throttle.reserve).not.toHaveBeenCalled();
     expect(users.findByUsername).not.toHaveBeenCalled();
   });

@@ -47,7 +47,7 @@ export class AuthService {
    * is taken first (PasswordHasher.admit), so a flood is refused before any other work.
    */
   async register(request: RegisterRequest, address: string): Promise<AuthResponse> {
-    const admission = this.hasher.admit();
+    const admission = this.hasher.admit(address);
     try {
       await this.limits.registerAddress.consume(address);
       const user = await this.users.insert({
@@ -65,7 +65,7 @@ export class AuthService {
   /** `address`: the client's IP as Express sees it (honouring `trust proxy`); the hash queue's place first, as in register. */
   async login(request: LoginRequest, address: string): Promise<AuthResponse> {
     const username = request.username.trim().toLowerCase();
-    const admission = this.hasher.admit();
+    const admission = this.hasher.admit(address);
     try {
       // Reserved before any hashing, so concurrent guesses cannot all pass one check (see LoginThrottle).
       const attempt = await this.throttle.reserve(username, address);

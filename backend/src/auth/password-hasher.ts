@@ -92,15 +92,17 @@ export class PasswordHasher implements OnModuleDestroy {
   }
 
   /**
-   * Holds a place in the queue for a hash that comes after other work (a login's limits and user
-   * lookup), or RATE_LIMITED at once when the queue is full. Logins and registrations call this first,
-   * so under a flood the requests the queue cannot take cost no database or Redis work: checked first
-   * but taken later, every request of a burst would pass the check before the first of them queued.
-   * Pass it to hash or verify; release it if the request ends before hashing.
+   * Holds a place in the queue for `requester`'s hash that comes after other work (a login's limits and
+   * user lookup), or RATE_LIMITED at once when the queue is full or the requester already holds half of
+   * it. Logins and registrations call this first, so under a flood the requests the queue cannot take
+   * cost no database or Redis work (checked first but taken later, every request of a burst would pass
+   * the check before the first of them queued), and one address's burst cannot take every place while
+   * its address limit is being checked. Pass it to hash or verify with the same requester; release it if
+   * the request ends before hashing.
    */
-  admit(): Admission {
+  admit(requester: string): Admission {
     try {
-      return this.queue.admit();
+      return this.queue.admit(requester);
     } catch (error) {
       if (!(error instanceof QueueFullError)) throw error;
       throw this.busy();

@@ -15,15 +15,17 @@ export interface Admission {
 /**
  * Runs at most `concurrency` tasks at once, lets at most `queueMax` more wait, and refuses the rest at
  * once: under a flood, the work admitted stays bounded and so does the wait of whoever gets in. Fair by
- * `key` (e.g. the client's address): one key runs at most `perKey` tasks at once, and waiting tasks are
- * served round-robin by key, so a flooding key neither holds every worker nor puts everybody else's
- * task behind all of its own.
+ * `key` (e.g. the client's address): one key runs at most `perKey` tasks at once, holds at most
+ * `placesPerKey` of the places (held, waiting and running), and waiting tasks are served round-robin by
+ * key, so a flooding key neither fills the queue, nor holds every worker, nor puts everybody else's task
+ * behind all of its own.
  */
 export class BoundedWorkQueue {
   private running = 0;
   private queued = 0;
   /** Places held by admissions (see admit) whose task has not been run yet. */
   private held = 0;
+  private readonly heldByKey = new Map<string, number>();
   private readonly runningByKey = new Map<string, number>();
   /** Waiters by key; a Map keeps insertion order, and a served key moves to the back. */
   private readonly waiting = new Map<string, Array<() => void>>();
@@ -32,6 +34,7 @@ export class BoundedWorkQueue {
     private readonly concurrency: number,
     private readonly queueMax: number,
     private readonly perKey = Math.max(1, concurrency - 1),
+    private readonly placesPerKey = Math.max(1, Math.ceil((concurrency + queueMax) / 2)),
   ) {}
 
   get pending(): number {
@@ -43,21 +46,32 @@ export class BoundedWorkQueue {
     return this.running + this.queued + this.held >= this.concurrency + this.queueMax;
   }
 
+  /** The places `key` holds: admissions not yet run, waiting and running tasks. */
+  private placesOf(key: string): number {
+    return (this.heldByKey.get(key) ?? 0) + (this.waiting.get(key)?.length ?? 0) + this.runningOf(key);
+  }
+
   /**
-   * Holds a place for a task that will come after some other work (a login's checks before its hash),
-   * or throws QueueFullError at once when running, waiting and held tasks already fill the workers and
-   * the queue: a burst of requests is refused before any of that work, not after it. `run` with the
-   * admission takes its place; `release` gives back a place that will not be used (a no-op once run).
+   * Holds a place for `key`'s task that will come after some other work (a login's checks before its
+   * hash), or throws QueueFullError at once when running, waiting and held tasks already fill the workers
+   * and the queue, or `key` already holds placesPerKey of them: a burst of requests is refused before any
+   * of that work, not after it, and one key's burst leaves places for the others. `run` with the
+   * admission (and the same key) takes its place; `release` gives back a place that will not be used (a
+   * no-op once run).
    */
-  admit(): Admission {
-    if (this.full) throw new QueueFullError();
+  admit(key: string): Admission {
+    if (this.full || this.placesOf(key) >= this.placesPerKey) throw new QueueFullError();
     this.held += 1;
+    this.heldByKey.set(key, (this.heldByKey.get(key) ?? 0) + 1);
     let holding = true;
     return {
       release: () => {
         if (!holding) return false;
         holding = false;
         this.held -= 1;
+        const left = (this.heldByKey.get(key) ?? 1) - 1;
+        if (left > 0) this.heldByKey.set(key, left);
+        else this.heldByKey.delete(key);
         return true;
       },
     };

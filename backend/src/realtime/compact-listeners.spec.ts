@@ -49,6 +49,17 @@ describe('compactListeners', () => {
     expect(emitter.eventNames()).toEqual([]);
   });
 
+  it('leaves a table with a `__proto__` event as it is', () => {
+    const emitter = new EventEmitter();
+    const odd = jest.fn();
+    emitter.on('__proto__', odd);
+    const table = tableOf(emitter);
+    compactListeners(emitter);
+    expect(tableOf(emitter)).toBe(table);
+    emitter.emit('__proto__', 1);
+    expect(odd).toHaveBeenCalledWith(1);
+  });
+
   it('leaves a table that is fast already (a stream’s) as it is', () => {
     const stream = new PassThrough();
     const table = tableOf(stream);
@@ -95,5 +106,21 @@ describe('compactConnectionListeners', () => {
     const gone = new Promise((resolve) => socket.once('disconnect', resolve));
     client.disconnect();
     await expect(gone).resolves.toBe('client namespace disconnect');
+  });
+
+  it('compacts a long-polling session again once it upgraded to a WebSocket', async () => {
+    const connected = new Promise<Socket>((resolve) => io.once('connection', resolve));
+    const client = connect(url, { transports: ['polling', 'websocket'], forceNew: true });
+    clients.push(client);
+    const socket = await connected;
+    expect(socket.conn.transport.name).toBe('polling');
+    await new Promise((resolve) => socket.conn.once('upgrade', resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    const transport = socket.conn.transport as unknown as { name: string; socket: object };
+    expect(transport.name).toBe('websocket');
+    for (const emitter of [socket, socket.conn, transport, transport.socket]) {
+      expect(hasFastProperties(tableOf(emitter))).toBe(true);
+    }
+    await expect(client.timeout(5_000).emitWithAck('a')).resolves.toBe('a');
   });
 });

@@ -15,6 +15,8 @@ export function compactListeners(emitter: EventEmitter | undefined): void {
   const holder = emitter as unknown as { _events?: ListenerTable } | undefined;
   const table = holder?._events;
   if (!holder || !table || typeof table !== 'object' || Object.getPrototypeOf(table) !== null) return;
+  // An event named `__proto__` cannot be copied by assignment: such a table stays as it is.
+  if (Object.hasOwn(table, '__proto__')) return;
   const fast: ListenerTable = {};
   for (const key of Reflect.ownKeys(table)) fast[key] = table[key];
   holder._events = Object.setPrototypeOf(fast, null) as ListenerTable;
@@ -29,12 +31,16 @@ function emittersOf(socket: Socket): (EventEmitter | undefined)[] {
 /**
  * Compacts the listener tables of every new connection once all of its listeners are bound: 4 tables of
  * up to 1.2 KB together per idle socket (see compactListeners). Nest binds the gateways' handlers in a
- * `connection` listener after this one, so the compaction waits for the end of that emit.
+ * `connection` listener after this one, so the compaction waits for the end of that emit; a session that
+ * upgrades from long-polling to a WebSocket is compacted again after the upgrade.
  */
 export function compactConnectionListeners(server: Server): void {
   server.on('connection', (socket) => {
-    queueMicrotask(() => {
+    const compact = () => {
       if (socket.connected) for (const emitter of emittersOf(socket)) compactListeners(emitter);
-    });
+    };
+    queueMicrotask(compact);
+    // A session that starts on HTTP long-polling gets a new transport and WebSocket when it upgrades.
+    if (socket.conn.transport.name === 'polling') socket.conn.once('upgrade', () => queueMicrotask(compact));
   });
 }

@@ -1,29 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * The sends of a batch and how they stand (room, membership, an earlier copy stored, copies in the batch),
- * as the first CTEs of `chat_write_batch`; its later versions judge them the same way.
- */
-export const JUDGE_SENDS = `
-        WITH input AS (
-          SELECT t.room_id, t.sender_id, t.client_msg_id, t.body, t.ord
-          FROM unnest(p_rooms, p_senders, p_client_ids, p_bodies) WITH ORDINALITY AS t(room_id, sender_id, client_msg_id, body, ord)
-        ),
-        judged AS (
-          SELECT i.room_id, i.sender_id, i.client_msg_id, i.body, i.ord,
-            r.id IS NOT NULL AS room_exists,
-            r.last_seq,
-            r.archived_at IS NOT NULL AS archived,
-            m.user_id IS NOT NULL AS is_member,
-            e.id AS existing_id,
-            row_number() OVER (PARTITION BY i.room_id, i.sender_id, i.client_msg_id ORDER BY i.ord) AS copy
-          FROM input i
-          LEFT JOIN rooms r ON r.id = i.room_id
-          LEFT JOIN room_members m ON m.room_id = i.room_id AND m.user_id = i.sender_id
-          LEFT JOIN messages e ON e.room_id = i.room_id AND e.sender_id = i.sender_id AND e.client_msg_id = i.client_msg_id
-        ),`;
-
-/**
  * The group commit as one server-side function, so a batch of sends is one statement and one round
  * trip: the room rows are locked (in id order) for that statement and its commit only, instead of
  * across eight round trips. One row per send, in input order:
@@ -52,7 +29,23 @@ export class WriteBatchFunction1764460800000 implements MigrationInterface {
         PERFORM 1 FROM rooms r WHERE r.id = ANY (p_rooms) ORDER BY r.id FOR UPDATE;
         -- A new statement, so a new snapshot: it sees every commit made before the locks were granted.
         RETURN QUERY
-        ${JUDGE_SENDS}
+        WITH input AS (
+          SELECT t.room_id, t.sender_id, t.client_msg_id, t.body, t.ord
+          FROM unnest(p_rooms, p_senders, p_client_ids, p_bodies) WITH ORDINALITY AS t(room_id, sender_id, client_msg_id, body, ord)
+        ),
+        judged AS (
+          SELECT i.room_id, i.sender_id, i.client_msg_id, i.body, i.ord,
+            r.id IS NOT NULL AS room_exists,
+            r.last_seq,
+            r.archived_at IS NOT NULL AS archived,
+            m.user_id IS NOT NULL AS is_member,
+            e.id AS existing_id,
+            row_number() OVER (PARTITION BY i.room_id, i.sender_id, i.client_msg_id ORDER BY i.ord) AS copy
+          FROM input i
+          LEFT JOIN rooms r ON r.id = i.room_id
+          LEFT JOIN room_members m ON m.room_id = i.room_id AND m.user_id = i.sender_id
+          LEFT JOIN messages e ON e.room_id = i.room_id AND e.sender_id = i.sender_id AND e.client_msg_id = i.client_msg_id
+        ),
         accepted AS (
           SELECT j.room_id, j.sender_id, j.client_msg_id, j.body,
             j.last_seq + row_number() OVER (PARTITION BY j.room_id ORDER BY j.ord) AS new_seq

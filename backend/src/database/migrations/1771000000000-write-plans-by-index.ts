@@ -7,11 +7,8 @@ const WRITE_FUNCTIONS = [
   'chat_write_batch_fenced(text, int[], bigint[], uuid[], uuid[], text[], text[])',
 ];
 
-/** The plan settings the group-commit functions run with (see WritePlansByIndex1771000000000). */
-export const BATCH_DRIVEN_PLANS = ['enable_seqscan', 'enable_hashjoin', 'enable_mergejoin'];
-
-/** The same, as the SET clauses of a CREATE FUNCTION. */
-export const BATCH_DRIVEN_PLAN_CLAUSES = BATCH_DRIVEN_PLANS.map((setting) => `SET ${setting} = off`).join('\n      ');
+/** The plan settings the group-commit functions run with. */
+const BATCH_DRIVEN_PLANS = ['enable_seqscan', 'enable_hashjoin', 'enable_mergejoin'];
 
 /**
  * The group-commit functions plan every join as index lookups driven by the batch, whatever the tables'

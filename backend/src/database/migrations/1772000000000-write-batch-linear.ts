@@ -1,6 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { JUDGE_SENDS, WriteBatchFunction1764460800000 } from './1764460800000-write-batch-function';
-import { BATCH_DRIVEN_PLAN_CLAUSES, BATCH_DRIVEN_PLANS } from './1771000000000-write-plans-by-index';
+import { WriteBatchFunction1764460800000 } from './1764460800000-write-batch-function';
 
 /**
  * `chat_write_batch` answers without joining its own INSERT. It used to match every send to the rows the
@@ -10,7 +9,8 @@ import { BATCH_DRIVEN_PLAN_CLAUSES, BATCH_DRIVEN_PLANS } from './1771000000000-w
  * Now the id and seq of each accepted send are decided before the INSERT (`numbered`), the INSERT writes
  * them, and the answer is read from that same list, with a window for the copies of one send: linear in
  * the batch. Same rows, same outcomes, same order as before (see 1764460800000); created_at is the
- * transaction's now(), as the column default gives.
+ * transaction's now(), written and answered. Like every migration it is a frozen snapshot: it repeats what
+ * it keeps of the earlier version instead of sharing text with it, so no later edit can change it.
  */
 export class WriteBatchLinear1772000000000 implements MigrationInterface {
   name = 'WriteBatchLinear1772000000000';
@@ -26,14 +26,32 @@ export class WriteBatchLinear1772000000000 implements MigrationInterface {
       -- One plan, made once per connection: the statement's shape does not depend on the batch.
       SET plan_cache_mode = force_generic_plan
       -- Joins as index lookups driven by the batch, whatever the tables' size when planned (1771000000000).
-      ${BATCH_DRIVEN_PLAN_CLAUSES}
+      SET enable_seqscan = off
+      SET enable_hashjoin = off
+      SET enable_mergejoin = off
       AS $fn$
       BEGIN
         -- Lock the rooms in id order (concurrent batches cannot deadlock) until commit.
         PERFORM 1 FROM rooms r WHERE r.id = ANY (p_rooms) ORDER BY r.id FOR UPDATE;
         -- A new statement, so a new snapshot: it sees every commit made before the locks were granted.
         RETURN QUERY
-        ${JUDGE_SENDS}
+        WITH input AS (
+          SELECT t.room_id, t.sender_id, t.client_msg_id, t.body, t.ord
+          FROM unnest(p_rooms, p_senders, p_client_ids, p_bodies) WITH ORDINALITY AS t(room_id, sender_id, client_msg_id, body, ord)
+        ),
+        judged AS (
+          SELECT i.room_id, i.sender_id, i.client_msg_id, i.body, i.ord,
+            r.id IS NOT NULL AS room_exists,
+            r.last_seq,
+            r.archived_at IS NOT NULL AS archived,
+            m.user_id IS NOT NULL AS is_member,
+            e.id AS existing_id,
+            row_number() OVER (PARTITION BY i.room_id, i.sender_id, i.client_msg_id ORDER BY i.ord) AS copy
+          FROM input i
+          LEFT JOIN rooms r ON r.id = i.room_id
+          LEFT JOIN room_members m ON m.room_id = i.room_id AND m.user_id = i.sender_id
+          LEFT JOIN messages e ON e.room_id = i.room_id AND e.sender_id = i.sender_id AND e.client_msg_id = i.client_msg_id
+        ),
         decided AS (
           SELECT j.*, (j.room_exists AND j.is_member AND NOT j.archived AND j.existing_id IS NULL AND j.copy = 1) AS accept
           FROM judged j
@@ -46,8 +64,8 @@ export class WriteBatchLinear1772000000000 implements MigrationInterface {
           FROM decided d
         ),
         inserted AS (
-          INSERT INTO messages (id, room_id, seq, updated_seq, client_msg_id, sender_id, body)
-          SELECT n.new_id, n.room_id, n.new_seq, n.new_seq, n.client_msg_id, n.sender_id, n.body FROM numbered n WHERE n.accept
+          INSERT INTO messages (id, room_id, seq, updated_seq, client_msg_id, sender_id, body, created_at)
+          SELECT n.new_id, n.room_id, n.new_seq, n.new_seq, n.client_msg_id, n.sender_id, n.body, now() FROM numbered n WHERE n.accept
         ),
         heads AS (
           UPDATE rooms r SET last_seq = h.top, last_activity_at = now()
@@ -91,7 +109,8 @@ export class WriteBatchLinear1772000000000 implements MigrationInterface {
   async down(db: QueryRunner): Promise<void> {
     await db.query(`DROP FUNCTION chat_write_batch(uuid[], uuid[], text[], text[])`);
     await new WriteBatchFunction1764460800000().up(db);
-    for (const setting of BATCH_DRIVEN_PLANS) {
+    // As 1771000000000 left it (the version with the quadratic answer).
+    for (const setting of ['enable_seqscan', 'enable_hashjoin', 'enable_mergejoin']) {
       await db.query(`ALTER FUNCTION chat_write_batch(uuid[], uuid[], text[], text[]) SET ${setting} = off`);
     }
   }
